@@ -1,0 +1,664 @@
+import sharp from 'sharp';
+import { TaskError } from '@shotfarm/shared';
+
+/**
+ * Separates the product from a plain product photo, on the CPU.
+ *
+ * Two methods, chosen from the input:
+ * - `alpha`: the photo already has a meaningful alpha channel (some pixels transparent), which is used as is.
+ * - `border-colour`: the photo is a studio shot on a near-uniform background. The background is modelled from a
+ *   band along the image border, and a flood fill from the border over near-background pixels marks what is
+ *   background. Near-background regions the fill cannot reach (a white label on a dark bottle) stay opaque.
+ *
+ * The analysis runs on a copy no larger than {@link workingMaxSidePx}; the mask is upsampled when pixels are
+ * rendered, so the cost barely depends on the photo's size.
+ */
+
+/** How the product was separated. */
+export type CutoutMethod = 'alpha' | 'border-colour';
+
+/** A pixel rectangle. */
+export interface BoxPx {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** A single-channel 8-bit image: 255 is product, 0 is background. */
+export interface MaskImage {
+  data: Uint8Array;
+  widthPx: number;
+  heightPx: number;
+}
+
+/** Options of {@link cutOut} and {@link analyseCutout}. */
+export interface CutoutOptions {
+  /**
+   * How far, in ΔE (CIE76, with darker-than-background lightness weighted by {@link shadowLightnessWeight}),
+   * a pixel may be from the modelled background and still count as background.
+   * @defaultValue {@link defaultToleranceDeltaE}
+   */
+  toleranceDeltaE?: number;
+  /**
+   * Gaussian σ, in pixels of the source photo, of the blur that softens the mask's edge.
+   * @defaultValue {@link defaultFeatherFraction} of the photo's longest side, at least 0.5
+   */
+  featherPx?: number;
+}
+
+/** What {@link analyseCutout} learns from a photo: enough to render the product at any scale later. */
+export interface CutoutAnalysis {
+  method: CutoutMethod;
+  /** Size of the photo after EXIF orientation. */
+  sourceWidthPx: number;
+  sourceHeightPx: number;
+  /** The product's bounding box in source pixels (mask at least half opaque). */
+  bboxPx: BoxPx;
+  /** The mask at working resolution (for `alpha`, the photo's own alpha channel, downscaled). */
+  mask: MaskImage;
+  /** Feather σ in source pixels, resolved from the options. */
+  featherPx: number;
+  /** Median background colour (sRGB), used to pull background colour out of semi-transparent edge pixels. */
+  backgroundRgb: readonly [number, number, number];
+  /** Fraction of the border band far from the background model; 0 for `alpha`. */
+  borderBusyFraction: number;
+  /** Fraction of the frame covered by the product. */
+  productFraction: number;
+}
+
+/** The product cut out at full resolution. */
+export interface CutoutResult {
+  /** Raw, non-premultiplied RGBA of the whole (oriented) photo, the background transparent. */
+  rgba: { data: Buffer; widthPx: number; heightPx: number };
+  bbox: BoxPx;
+  method: CutoutMethod;
+}
+
+/**
+ * Studio backgrounds after downscaling sit within a few ΔE of a smooth model; product edges against them are
+ * usually 30+. Matches the recipe default (`backgroundTolerance`).
+ */
+export const defaultToleranceDeltaE = 18;
+/** Default feather σ as a fraction of the longest side: about 2 px at 2048, a soft but not blurry edge. */
+export const defaultFeatherFraction = 0.001;
+/** The analysis copy's longest side: the mask's edge lands within a pixel at marketplace sizes (≤ 2000 px). */
+export const workingMaxSidePx = 512;
+/**
+ * Shadows and shading on a background only darken it, so lightness drops count half: the photo's own soft
+ * shadow is not mistaken for product, while a dark product (ΔL of 60+) still stands far above any tolerance.
+ */
+export const shadowLightnessWeight = Number(process.env.SW ?? 0.5);
+/**
+ * Above this fraction of the border band far from the background model, the photo is refused: a product may
+ * run off one edge (a quarter of the band) and a little more, but beyond that the "background" is a scene.
+ */
+export const maxBorderBusyFraction = 0.35;
+/** Mean distance of the border's background pixels, as a fraction of the tolerance, above which it is textured. */
+export const maxBorderTextureRatio = 0.45;
+/** A product smaller than this fraction of the frame is "nothing found". */
+export const minProductFraction = 0.003;
+/** A product larger than this fraction of the frame means the background was not separated. */
+export const maxProductFraction = 0.9;
+/** Alpha at or below this counts as transparent when deciding whether an alpha channel is meaningful. */
+const transparentAlphaLevel = 16;
+/** At least this fraction of transparent pixels makes an alpha channel meaningful (not a stray opaque PNG). */
+const minTransparentFraction = 0.005;
+/** Product islands smaller than this fraction of the largest one are noise or dust, not product. */
+const minIslandFraction = 0.01;
+/** The border band's width as a fraction of the working copy's longest side. */
+const borderBandFraction = 0.03;
+/** At most this many border samples are used to fit the background model (it has 6 terms per channel). */
+const maxModelSamples = 6000;
+
+/** Reads the photo at working size and analyses it; the pixels of the product are not rendered yet. */
+export async function analyseCutout(input: Buffer, opts: CutoutOptions = {}): Promise<CutoutAnalysis> {
+  const toleranceDeltaE = opts.toleranceDeltaE ?? defaultToleranceDeltaE;
+  if (!(toleranceDeltaE > 0)) throw invalid('toleranceDeltaE', 'a positive number', toleranceDeltaE);
+  if (opts.featherPx !== undefined && !(opts.featherPx >= 0)) {
+    throw invalid('featherPx', 'a non-negative number', opts.featherPx);
+  }
+  const working = await readWorkingCopy(input);
+  const featherPx = opts.featherPx ?? Math.max(0.5, defaultFeatherFraction * Math.max(working.sourceWidthPx, working.sourceHeightPx));
+  const base = { sourceWidthPx: working.sourceWidthPx, sourceHeightPx: working.sourceHeightPx, featherPx };
+
+  if (working.channels === 4 && transparentFraction(working) >= minTransparentFraction) {
+    const mask = extractAlpha(working);
+    const stats = maskStats(mask);
+    refuseImplausibleProduct(stats.productFraction, stats.boxPx, mask);
+    return {
+      ...base, method: 'alpha', mask, backgroundRgb: [255, 255, 255], borderBusyFraction: 0,
+      productFraction: stats.productFraction, bboxPx: toSourceBox(stats.boxPx, mask, working),
+    };
+  }
+
+  const segmented = segmentByBorderColour(working, toleranceDeltaE);
+  const stats = maskStats(segmented.mask);
+  refuseImplausibleProduct(stats.productFraction, stats.boxPx, segmented.mask);
+  return {
+    ...base, method: 'border-colour', mask: segmented.mask, backgroundRgb: segmented.backgroundRgb,
+    borderBusyFraction: segmented.borderBusyFraction, productFraction: stats.productFraction,
+    bboxPx: toSourceBox(stats.boxPx, segmented.mask, working),
+  };
+}
+
+/**
+ * Cuts the product out of a photo at full resolution.
+ * @throws TaskError `SF_RENDER_BACKGROUND_TOO_BUSY` when the background cannot be separated (busy border,
+ *   nothing found, or "product" covering the frame); `SF_RENDER_INPUT_UNREADABLE` when the bytes are no image.
+ * @example
+ * const { rgba, bbox, method } = await cutOut(photo, { toleranceDeltaE: 15 });
+ * await sharp(rgba.data, { raw: { width: rgba.widthPx, height: rgba.heightPx, channels: 4 } }).png().toFile('cut.png');
+ */
+export async function cutOut(input: Buffer, opts: CutoutOptions = {}): Promise<CutoutResult> {
+  const analysis = await analyseCutout(input, opts);
+  const whole = { left: 0, top: 0, width: analysis.sourceWidthPx, height: analysis.sourceHeightPx };
+  const layer = await renderCutoutLayer(input, analysis, { scale: 1, windowPx: whole });
+  return { rgba: { data: layer.data, widthPx: layer.widthPx, heightPx: layer.heightPx }, bbox: analysis.bboxPx, method: analysis.method };
+}
+
+/** Options of {@link renderCutoutLayer}. */
+export interface CutoutLayerOptions {
+  /** Source pixels → layer pixels. */
+  scale: number;
+  /** The window to render, in pixels of the photo scaled by `scale` (so an integer grid at the output). */
+  windowPx: BoxPx;
+  /**
+   * Per-channel multipliers applied to the product's colour (see harmony.ts).
+   * @defaultValue `[1, 1, 1]`
+   */
+  gainRgb?: readonly [number, number, number];
+}
+
+/**
+ * Renders part of the cut-out product at a scale: the photo is resized once, straight from the source, and the
+ * working-size mask is upsampled (bilinear, then the feather blur) to match it.
+ */
+export async function renderCutoutLayer(
+  input: Buffer, analysis: CutoutAnalysis, opts: CutoutLayerOptions,
+): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
+  const { windowPx: win, scale } = opts;
+  const scaledWidthPx = Math.max(1, Math.round(analysis.sourceWidthPx * scale));
+  const scaledHeightPx = Math.max(1, Math.round(analysis.sourceHeightPx * scale));
+  const region = { left: win.left, top: win.top, width: win.width, height: win.height };
+  const photo = sharp(input, { autoOrient: true, failOn: 'error' })
+    .resize(scaledWidthPx, scaledHeightPx, { fit: 'fill' }).extract(region);
+  const [colour, mask] = await Promise.all([
+    (analysis.method === 'alpha' ? photo.ensureAlpha() : photo.removeAlpha()).toColourspace('srgb').raw().toBuffer(),
+    analysis.method === 'alpha'
+      ? Promise.resolve(null)
+      : renderMask(analysis, { scale, windowPx: win, featherPx: analysis.featherPx * scale }),
+  ]).catch((cause: unknown) => { throw unreadable(cause); });
+
+  const pixelCount = win.width * win.height;
+  const out = Buffer.allocUnsafe(pixelCount * 4);
+  const [gainR, gainG, gainB] = opts.gainRgb ?? [1, 1, 1];
+  const [bgR, bgG, bgB] = analysis.backgroundRgb;
+  const colourChannels = analysis.method === 'alpha' ? 4 : 3;
+  for (let i = 0; i < pixelCount; i++) {
+    const c = i * colourChannels;
+    const alpha = mask ? mask.data[i]! : colour[c + 3]!;
+    let r = colour[c]!;
+    let g = colour[c + 1]!;
+    let b = colour[c + 2]!;
+    if (mask && alpha > 0 && alpha < 255) {
+      // An edge pixel is a mix of product and background; unmixing it (F = B + (C − B) / α) keeps a light
+      // fringe from showing on a darker scene. α is floored because the estimate is coarse where it is small.
+      const inv = 255 / Math.max(alpha, 96);
+      r = bgR + (r - bgR) * inv;
+      g = bgG + (g - bgG) * inv;
+      b = bgB + (b - bgB) * inv;
+    }
+    const o = i * 4;
+    out[o] = clampByte(r * gainR);
+    out[o + 1] = clampByte(g * gainG);
+    out[o + 2] = clampByte(b * gainB);
+    out[o + 3] = alpha;
+  }
+  return { data: out, widthPx: win.width, heightPx: win.height };
+}
+
+/** Options of {@link renderMask}. */
+export interface RenderMaskOptions {
+  /** Source pixels → mask pixels. */
+  scale: number;
+  /** The window to render, in pixels of the photo scaled by `scale`. */
+  windowPx: BoxPx;
+  /** Gaussian σ in output pixels; below 0.3 no blur runs. */
+  featherPx: number;
+}
+
+/** The working-size mask upsampled (bilinear, no ringing) and feathered, cropped to a window. */
+export async function renderMask(analysis: CutoutAnalysis, opts: RenderMaskOptions): Promise<MaskImage> {
+  const { mask } = analysis;
+  const scaledWidthPx = Math.max(1, Math.round(analysis.sourceWidthPx * opts.scale));
+  const scaledHeightPx = Math.max(1, Math.round(analysis.sourceHeightPx * opts.scale));
+  let image = sharp(mask.data, { raw: { width: mask.widthPx, height: mask.heightPx, channels: 1 } })
+    .resize(scaledWidthPx, scaledHeightPx, { fit: 'fill', kernel: 'linear' });
+  if (opts.featherPx >= 0.3) image = image.blur(opts.featherPx);
+  const data = await image.extract(opts.windowPx).raw().toBuffer();
+  return { data, widthPx: opts.windowPx.width, heightPx: opts.windowPx.height };
+}
+
+// ————————————————————————————————————————————— reading —————————————————————————————————————————————
+
+interface WorkingCopy {
+  data: Buffer;
+  widthPx: number;
+  heightPx: number;
+  channels: 3 | 4;
+  sourceWidthPx: number;
+  sourceHeightPx: number;
+}
+
+async function readWorkingCopy(input: Buffer): Promise<WorkingCopy> {
+  try {
+    const meta = await sharp(input, { failOn: 'error' }).metadata();
+    const sourceWidthPx = meta.autoOrient.width;
+    const sourceHeightPx = meta.autoOrient.height;
+    const shrink = Math.min(1, workingMaxSidePx / Math.max(sourceWidthPx, sourceHeightPx));
+    const widthPx = Math.max(1, Math.round(sourceWidthPx * shrink));
+    const heightPx = Math.max(1, Math.round(sourceHeightPx * shrink));
+    let image = sharp(input, { autoOrient: true, failOn: 'error' }).resize(widthPx, heightPx, { fit: 'fill' });
+    image = meta.hasAlpha ? image.ensureAlpha() : image.removeAlpha();
+    const { data, info } = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.width !== widthPx || info.height !== heightPx || (info.channels !== 3 && info.channels !== 4)) {
+      throw new Error(`unexpected decode ${info.width}×${info.height}×${info.channels}`);
+    }
+    return { data, widthPx, heightPx, channels: info.channels, sourceWidthPx, sourceHeightPx };
+  } catch (cause) {
+    throw unreadable(cause);
+  }
+}
+
+function transparentFraction(img: WorkingCopy): number {
+  const n = img.widthPx * img.heightPx;
+  let transparent = 0;
+  for (let i = 0; i < n; i++) if (img.data[i * 4 + 3]! <= transparentAlphaLevel) transparent++;
+  return transparent / n;
+}
+
+function extractAlpha(img: WorkingCopy): MaskImage {
+  const n = img.widthPx * img.heightPx;
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = img.data[i * 4 + 3]!;
+  return { data, widthPx: img.widthPx, heightPx: img.heightPx };
+}
+
+// ——————————————————————————————————————— border-colour method ———————————————————————————————————————
+
+interface Segmentation {
+  mask: MaskImage;
+  backgroundRgb: [number, number, number];
+  borderBusyFraction: number;
+}
+
+function segmentByBorderColour(img: WorkingCopy, toleranceDeltaE: number): Segmentation {
+  const { widthPx: w, heightPx: h } = img;
+  const n = w * h;
+  const lab = toLab(img);
+  const bandPx = Math.max(2, Math.round(borderBandFraction * Math.max(w, h)));
+  const band = borderBand(w, h, bandPx);
+
+  const model = fitBackgroundModel(lab, w, h, band, toleranceDeltaE);
+  const distance = new Float32Array(n);
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) distance[i] = model.distance(lab, i, x, y);
+  }
+
+  // Busy-ness: how much of the border is not background, and how textured the part that is.
+  let far = 0;
+  let nearSum = 0;
+  for (const i of band) {
+    const d = distance[i]!;
+    if (d > toleranceDeltaE) far++;
+    else nearSum += d;
+  }
+  const borderBusyFraction = far / band.length;
+  const near = band.length - far;
+  const textureRatio = near > 0 ? nearSum / near / toleranceDeltaE : 1;
+  if (process.env.NOCHECK) {} else if (borderBusyFraction > maxBorderBusyFraction) {
+    throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
+      `background too busy to separate the product: ${pct(borderBusyFraction)} of the border is farther than ` +
+      `ΔE ${toleranceDeltaE} from the background (limit ${pct(maxBorderBusyFraction)})`);
+  }
+  if (!process.env.NOCHECK && textureRatio > maxBorderTextureRatio) {
+    throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
+      `background too textured to separate the product: its border varies by ΔE ${(textureRatio * toleranceDeltaE).toFixed(1)} ` +
+      `on average (limit ${(maxBorderTextureRatio * toleranceDeltaE).toFixed(1)}, ${maxBorderTextureRatio} × tolerance)`);
+  }
+
+  const background = floodFromBorder(distance, w, h, toleranceDeltaE);
+  const product = keepProductIslands(background, w, h);
+  const mask = new Uint8Array(n);
+  // The soft ramp runs only on the ring of background pixels touching the product: there a pixel is a mix of
+  // both, and its distance says roughly how much product it holds. Elsewhere background is fully transparent,
+  // so the photo's faint shading does not come along as haze.
+  const rampStart = toleranceDeltaE * 0.5;
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      if (product[i]) {
+        mask[i] = 255;
+      } else if (background[i] && touchesProduct(product, w, h, x, y)) {
+        const t = (distance[i]! - rampStart) / (toleranceDeltaE - rampStart);
+        mask[i] = t <= 0 ? 0 : Math.round(255 * t * t * (3 - 2 * t));
+      }
+    }
+  }
+  let contact = 0;
+  for (let x = 0; x < w; x++) contact += product[x]! + product[(h - 1) * w + x]!;
+  for (let y = 1; y < h - 1; y++) contact += product[y * w]! + product[y * w + w - 1]!;
+  const sides = [0, 0, 0, 0];
+  for (let x = 0; x < w; x++) { sides[0]! += product[x]!; sides[1]! += product[(h - 1) * w + x]!; }
+  for (let y = 0; y < h; y++) { sides[2]! += product[y * w]!; sides[3]! += product[y * w + w - 1]!; }
+  console.log('DIAG', JSON.stringify({ busy: borderBusyFraction.toFixed(3), texture: (textureRatio * toleranceDeltaE).toFixed(2), range: model.rangeDeltaE().toFixed(1), contact: (contact / (2 * w + 2 * h)).toFixed(3), sides: [sides[0]! / w, sides[1]! / w, sides[2]! / h, sides[3]! / h].map((v) => v.toFixed(2)).join(',') }));
+  return { mask: { data: mask, widthPx: w, heightPx: h }, backgroundRgb: model.medianRgb(img, band), borderBusyFraction };
+}
+
+/** sRGB 8-bit → CIELAB (D65), three floats per pixel. */
+function toLab(img: WorkingCopy): Float32Array {
+  const n = img.widthPx * img.heightPx;
+  const out = new Float32Array(n * 3);
+  const lin = srgbToLinearTable;
+  for (let i = 0; i < n; i++) {
+    const c = i * img.channels;
+    const r = lin[img.data[c]!]!;
+    const g = lin[img.data[c + 1]!]!;
+    const b = lin[img.data[c + 2]!]!;
+    const fx = labF((0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047);
+    const fy = labF(0.2126729 * r + 0.7151522 * g + 0.072175 * b);
+    const fz = labF((0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883);
+    out[i * 3] = 116 * fy - 16;
+    out[i * 3 + 1] = 500 * (fx - fy);
+    out[i * 3 + 2] = 200 * (fy - fz);
+  }
+  return out;
+}
+
+const srgbToLinearTable = Float64Array.from({ length: 256 }, (_, v) => {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+});
+
+function labF(t: number): number {
+  return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116;
+}
+
+/** Indices of the pixels within `bandPx` of the edge. */
+function borderBand(w: number, h: number, bandPx: number): Int32Array {
+  const indices: number[] = [];
+  for (let y = 0; y < h; y++) {
+    const rowEdge = y < bandPx || y >= h - bandPx;
+    for (let x = 0; x < w; x++) {
+      if (rowEdge || x < bandPx || x >= w - bandPx) indices.push(y * w + x);
+    }
+  }
+  return Int32Array.from(indices);
+}
+
+interface BackgroundModel {
+  distance(lab: Float32Array, i: number, x: number, y: number): number;
+  medianRgb(img: WorkingCopy, band: Int32Array): [number, number, number];
+  rangeDeltaE(): number;
+}
+
+/**
+ * Models the background as a quadratic surface in L, a and b over the frame, fitted to the border band with
+ * trimming: studio light falls off smoothly (a sweep, a vignette), and a quadratic in x and y follows that
+ * falloff, while the trimming drops border pixels that belong to the product or to clutter.
+ */
+function fitBackgroundModel(
+  lab: Float32Array, w: number, h: number, band: Int32Array, toleranceDeltaE: number,
+): BackgroundModel {
+  const stride = Math.max(1, Math.floor(band.length / maxModelSamples));
+  const samples: number[] = [];
+  for (let k = 0; k < band.length; k += stride) samples.push(band[k]!);
+  const u = (x: number): number => (w > 1 ? (2 * x) / (w - 1) - 1 : 0);
+  const v = (y: number): number => (h > 1 ? (2 * y) / (h - 1) - 1 : 0);
+
+  // Start from the per-channel median, robust to up to half the border being product or clutter.
+  const median3 = [0, 1, 2].map((ch) => median(samples.map((i) => lab[i * 3 + ch]!)));
+  let coeffs: number[][] = median3.map((m) => [m!, 0, 0, 0, 0, 0]);
+  const evalAt = (ch: number, uu: number, vv: number): number => {
+    const c = coeffs[ch]!;
+    return c[0]! + c[1]! * uu + c[2]! * vv + c[3]! * uu * vv + c[4]! * uu * uu + c[5]! * vv * vv;
+  };
+  const dist = (i: number, x: number, y: number): number => {
+    const uu = u(x);
+    const vv = v(y);
+    let dL = lab[i * 3]! - evalAt(0, uu, vv);
+    if (dL < 0) dL *= shadowLightnessWeight;
+    const da = lab[i * 3 + 1]! - evalAt(1, uu, vv);
+    const db = lab[i * 3 + 2]! - evalAt(2, uu, vv);
+    return Math.sqrt(dL * dL + da * da + db * db);
+  };
+
+  for (let iteration = 0; iteration < 3; iteration++) {
+    const inliers = samples.filter((i) => dist(i, i % w, Math.floor(i / w)) <= toleranceDeltaE);
+    // Too few inliers to trust six terms: keep the current (median or previous) model and let the busy check decide.
+    if (inliers.length < Math.max(24, samples.length * 0.2)) break;
+    const next = fitQuadratic(inliers, lab, (i) => [u(i % w), v(Math.floor(i / w))]);
+    if (!next) break;
+    coeffs = next;
+  }
+
+  return {
+    distance: (_lab, i, x, y) => dist(i, x, y),
+    rangeDeltaE: () => {
+      const pts: number[][] = [];
+      for (let a = -1; a <= 1; a += 0.5) for (let b = -1; b <= 1; b += 0.5) pts.push([0, 1, 2].map((ch) => evalAt(ch, a, b)));
+      let best = 0;
+      for (const p of pts) for (const q of pts) best = Math.max(best, Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!));
+      return best;
+    },
+    medianRgb: (img, bandIndices) => {
+      const near = Array.from(bandIndices).filter((i) => dist(i, i % w, Math.floor(i / w)) <= toleranceDeltaE);
+      const pick = near.length > 0 ? near : Array.from(bandIndices);
+      const m = [0, 1, 2].map((ch) => median(pick.map((i) => img.data[i * img.channels + ch]!)));
+      return [m[0]!, m[1]!, m[2]!];
+    },
+  };
+}
+
+/** Least squares for c0 + c1·u + c2·v + c3·uv + c4·u² + c5·v², per Lab channel, with a light ridge. */
+function fitQuadratic(
+  indices: number[], lab: Float32Array, coords: (i: number) => [number, number],
+): number[][] | null {
+  const terms = 6;
+  const ata = Array.from({ length: terms }, () => new Float64Array(terms));
+  const atb = Array.from({ length: 3 }, () => new Float64Array(terms));
+  const row = new Float64Array(terms);
+  for (const i of indices) {
+    const [uu, vv] = coords(i);
+    row[0] = 1; row[1] = uu; row[2] = vv; row[3] = uu * vv; row[4] = uu * uu; row[5] = vv * vv;
+    for (let r = 0; r < terms; r++) {
+      for (let c = 0; c < terms; c++) ata[r]![c]! += row[r]! * row[c]!;
+      for (let ch = 0; ch < 3; ch++) atb[ch]![r]! += row[r]! * lab[i * 3 + ch]!;
+    }
+  }
+  // The ridge keeps the surface flat where the border gives no evidence (say, a whole side is product).
+  const ridge = indices.length * 1e-3;
+  for (let r = 1; r < terms; r++) ata[r]![r]! += ridge;
+  const out: number[][] = [];
+  for (let ch = 0; ch < 3; ch++) {
+    const solved = solveLinear(ata.map((r) => Array.from(r)), Array.from(atb[ch]!));
+    if (!solved) return null;
+    out.push(solved);
+  }
+  return out;
+}
+
+/** Gaussian elimination with partial pivoting; null when singular. */
+function solveLinear(a: number[][], b: number[]): number[] | null {
+  const n = b.length;
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    if (Math.abs(a[pivot]![col]!) < 1e-12) return null;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    [b[col], b[pivot]] = [b[pivot]!, b[col]!];
+    for (let r = col + 1; r < n; r++) {
+      const f = a[r]![col]! / a[col]![col]!;
+      for (let c = col; c < n; c++) a[r]![c]! -= f * a[col]![c]!;
+      b[r]! -= f * b[col]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = b[r]!;
+    for (let c = r + 1; c < n; c++) s -= a[r]![c]! * x[c]!;
+    x[r] = s / a[r]![r]!;
+  }
+  return x;
+}
+
+/** 1 where a pixel is near-background and connected to the image border through near-background pixels. */
+function floodFromBorder(distance: Float32Array, w: number, h: number, toleranceDeltaE: number): Uint8Array {
+  const n = w * h;
+  const reached = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  let top = 0;
+  const seed = (i: number): void => {
+    if (!reached[i] && distance[i]! < toleranceDeltaE) {
+      reached[i] = 1;
+      stack[top++] = i;
+    }
+  };
+  for (let x = 0; x < w; x++) { seed(x); seed((h - 1) * w + x); }
+  for (let y = 0; y < h; y++) { seed(y * w); seed(y * w + w - 1); }
+  while (top > 0) {
+    const i = stack[--top]!;
+    const x = i % w;
+    if (x > 0) seed(i - 1);
+    if (x < w - 1) seed(i + 1);
+    if (i >= w) seed(i - w);
+    if (i < n - w) seed(i + w);
+  }
+  return reached;
+}
+
+/**
+ * Product = everything the flood did not reach, minus islands far smaller than the largest one (dust, noise,
+ * a stray speck of texture). Several large islands survive: a pair of shoes is two.
+ */
+function keepProductIslands(background: Uint8Array, w: number, h: number): Uint8Array {
+  const n = w * h;
+  const label = new Int32Array(n);
+  const sizes: number[] = [0];
+  const stack = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (background[start] || label[start]) continue;
+    const id = sizes.length;
+    let size = 0;
+    let top = 0;
+    label[start] = id;
+    stack[top++] = start;
+    while (top > 0) {
+      const i = stack[--top]!;
+      size++;
+      const x = i % w;
+      const visit = (j: number): void => {
+        if (!background[j] && !label[j]) { label[j] = id; stack[top++] = j; }
+      };
+      if (x > 0) visit(i - 1);
+      if (x < w - 1) visit(i + 1);
+      if (i >= w) visit(i - w);
+      if (i < n - w) visit(i + w);
+    }
+    sizes.push(size);
+  }
+  const largest = Math.max(0, ...sizes);
+  const keep = sizes.map((s) => s > 0 && s >= largest * minIslandFraction);
+  const product = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (keep[label[i]!]) product[i] = 1;
+  return product;
+}
+
+function touchesProduct(product: Uint8Array, w: number, h: number, x: number, y: number): boolean {
+  for (let dy = -1; dy <= 1; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= h) continue;
+    for (let dx = -1; dx <= 1; dx++) {
+      const xx = x + dx;
+      if (xx >= 0 && xx < w && product[yy * w + xx]) return true;
+    }
+  }
+  return false;
+}
+
+// ——————————————————————————————————————————— checks and boxes ———————————————————————————————————————————
+
+function maskStats(mask: MaskImage): { productFraction: number; boxPx: BoxPx | null } {
+  const { data, widthPx: w, heightPx: h } = mask;
+  let count = 0;
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      if (data[i]! < 128) continue;
+      count++;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  const boxPx = count > 0 ? { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } : null;
+  return { productFraction: count / (w * h), boxPx };
+}
+
+function refuseImplausibleProduct(productFraction: number, box: BoxPx | null, mask: MaskImage): void {
+  if (!box || productFraction < minProductFraction) {
+    throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
+      `no product found: it covers ${pct(productFraction)} of the frame (need at least ${pct(minProductFraction)})`);
+  }
+  // A "product" that touches all four edges cannot be told from the background and would not fit any margin.
+  const spansFrame = box.width >= mask.widthPx && box.height >= mask.heightPx;
+  if (productFraction > maxProductFraction || spansFrame) {
+    throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
+      `background not separated: the product covers ${pct(productFraction)} of the frame ` +
+      `(limit ${pct(maxProductFraction)})${spansFrame ? ' and touches all four edges' : ''}`);
+  }
+}
+
+/** Working-copy box → source box, rounded outward so no product pixel falls outside. */
+function toSourceBox(box: BoxPx | null, mask: MaskImage, img: WorkingCopy): BoxPx {
+  if (!box) return { left: 0, top: 0, width: img.sourceWidthPx, height: img.sourceHeightPx };
+  const sx = img.sourceWidthPx / mask.widthPx;
+  const sy = img.sourceHeightPx / mask.heightPx;
+  const left = Math.max(0, Math.floor(box.left * sx));
+  const top = Math.max(0, Math.floor(box.top * sy));
+  const right = Math.min(img.sourceWidthPx, Math.ceil((box.left + box.width) * sx));
+  const bottom = Math.min(img.sourceHeightPx, Math.ceil((box.top + box.height) * sy));
+  return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
+}
+
+// ——————————————————————————————————————————————— helpers ———————————————————————————————————————————————
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function clampByte(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+}
+
+function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+function invalid(name: string, expected: string, value: unknown): TaskError {
+  return new TaskError('SF_RENDER_TASK_INVALID',
+    `Expected ${expected} for ${name} but received ${String(value)} of type ${typeof value}`);
+}
+
+function unreadable(cause: unknown): TaskError {
+  if (cause instanceof TaskError) return cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new TaskError('SF_RENDER_INPUT_UNREADABLE', `cannot read the product photo: ${reason}`, { cause });
+}

@@ -1,0 +1,4 @@
+export { RenderWorker, type RenderWorkerOptions } from './render-worker.ts';
+export { createBackends, knownBackendIds, LocalBackend } from './backends/index.ts';
+export type { RenderBackend, RenderContext } from './interfaces/index.ts';
+export { storeImageOutput } from './outputs/store-output.ts';

@@ -1,0 +1,93 @@
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { formatFailure, RenderTask, TaskError, type RenderResult } from '@shotfarm/shared';
+import { cancelChannel, createRedis, queueNames } from '@shotfarm/shared/queue';
+import type { Storage } from '@shotfarm/shared/storage';
+import type { RenderBackend } from './interfaces/index.ts';
+
+export interface RenderWorkerOptions {
+  redisUrl: string;
+  /** BullMQ key prefix shared with the manager. */
+  prefix: string;
+  storage: Storage;
+  /** Backend id → backend, from `createBackends`. */
+  backends: ReadonlyMap<string, RenderBackend>;
+  /** Tasks run at once in this process. @defaultValue 1 */
+  concurrency?: number;
+  /** How often BullMQ checks for tasks whose worker died. @defaultValue 15_000 */
+  stalledIntervalMs?: number;
+  /** Shown on task rows and the farm page. @defaultValue `<hostname>:<pid>` */
+  name?: string;
+}
+
+/**
+ * Consumes the `render` queue. Knows nothing of the database: a task arrives as a `RenderTask`,
+ * inputs are read from storage, outputs written to storage, and the result goes back as the BullMQ
+ * job's return value (or `failedReason`), which the manager records.
+ */
+export class RenderWorker {
+  readonly name: string;
+  readonly #opts: RenderWorkerOptions;
+  #worker: Worker<unknown, RenderResult> | undefined;
+  #subscriber: Redis | undefined;
+
+  constructor(opts: RenderWorkerOptions) {
+    this.#opts = opts;
+    this.name = opts.name ?? `${hostname()}:${process.pid}`;
+  }
+
+  /** Start taking tasks. Resolves once the worker is connected. */
+  async start(): Promise<void> {
+    const { redisUrl, prefix } = this.#opts;
+    this.#worker = new Worker<unknown, RenderResult>(queueNames.render, (job, _token, signal) => this.#process(job, signal), {
+      connection: createRedis(redisUrl),
+      prefix,
+      concurrency: this.#opts.concurrency ?? 1,
+      stalledInterval: this.#opts.stalledIntervalMs ?? 15_000,
+      // A task whose worker vanished is retried by another; after this many stalls it fails.
+      maxStalledCount: 2,
+      lockDuration: 30_000,
+      autorun: false,
+      name: this.name,
+    });
+    this.#worker.on('error', (e) => console.error(`[render-worker ${this.name}]`, e.message));
+    this.#subscriber = createRedis(redisUrl);
+    await this.#subscriber.subscribe(cancelChannel(prefix));
+    this.#subscriber.on('message', (_channel: string, taskId: string) => { this.#worker?.cancelJob(taskId, 'canceled'); });
+    void this.#worker.run();
+    await this.#worker.waitUntilReady();
+  }
+
+  async #process(job: Job<unknown, RenderResult>, signal: AbortSignal | undefined): Promise<RenderResult> {
+    const parsed = RenderTask.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(formatFailure('SF_RENDER_TASK_INVALID', parsed.error.message));
+    const task = parsed.data;
+    const backend = this.#opts.backends.get(task.backend);
+    if (!backend) throw new UnrecoverableError(formatFailure('SF_RENDER_NO_BACKEND', `this worker has no "${task.backend}" backend`));
+    const started = performance.now();
+    try {
+      const outputs = await backend.render(task, {
+        signal: signal ?? new AbortController().signal,
+        storage: this.#opts.storage,
+        progress: (p) => job.updateProgress(p),
+      });
+      return { outputs, backend: backend.id, renderMs: Math.round(performance.now() - started), worker: this.name };
+    } catch (e) {
+      if (signal?.aborted) throw new UnrecoverableError(formatFailure('SF_RENDER_CANCELED', 'canceled while rendering'));
+      if (e instanceof TaskError) {
+        const reason = formatFailure(e.code, e.message);
+        throw e.retryable ? new Error(reason, { cause: e }) : new UnrecoverableError(reason);
+      }
+      // Unknown failures may be transient (a storage hiccup): BullMQ retries them with back-off.
+      throw new Error(formatFailure('SF_RENDER_FAILED', e instanceof Error ? e.message : String(e)), { cause: e });
+    }
+  }
+
+  /** Finish running tasks (unless `force`), then disconnect. */
+  async close(force = false): Promise<void> {
+    await this.#subscriber?.quit().catch(() => undefined);
+    await this.#worker?.close(force);
+    for (const backend of this.#opts.backends.values()) await backend.close();
+  }
+}

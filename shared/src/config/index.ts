@@ -1,0 +1,1 @@
+export { loadConfig, configToEnv, configVariables, ConfigError, type Config } from './config.ts';

@@ -1,0 +1,4 @@
+export * from './render-task.ts';
+export * from './render-result.ts';
+export * from './render-progress.ts';
+export * from './task-failure.ts';

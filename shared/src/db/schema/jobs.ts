@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import type { JobStatus, JobType, Params, TaskStatus } from '../../schemas/index.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** A job as submitted: one row, committed with its tasks before anything is enqueued. */
+export const jobs = pgTable('jobs', {
+  id: uuid('id').primaryKey(),
+  type: text('type').$type<JobType>().notNull(),
+  recipeId: text('recipe_id').notNull(),
+  recipeVersion: integer('recipe_version').notNull(),
+  status: text('status').$type<JobStatus>().notNull(),
+  params: jsonb('params').$type<Params>().notNull(),
+  inputs: jsonb('inputs').$type<Record<string, string>>().notNull(),
+  variants: integer('variants').notNull(),
+  priority: integer('priority').notNull(),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+}, (t) => [
+  index('jobs_status_idx').on(t.status, t.id),
+  index('jobs_type_idx').on(t.type, t.id),
+  check('jobs_status_check', sql`${t.status} in ('queued','running','succeeded','failed','canceled')`),
+]);
+
+/** One variant of a job. `attempts` counts BullMQ tries as the manager saw them. */
+export const tasks = pgTable('tasks', {
+  id: uuid('id').primaryKey(),
+  jobId: uuid('job_id').notNull().references(() => jobs.id, { onDelete: 'cascade' }),
+  index: integer('index').notNull(),
+  status: text('status').$type<TaskStatus>().notNull(),
+  progress: doublePrecision('progress').notNull().default(0),
+  params: jsonb('params').$type<Params>().notNull(),
+  seed: bigint('seed', { mode: 'number' }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  backend: text('backend'),
+  worker: text('worker'),
+  renderMs: integer('render_ms'),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  createdAt: createdAt(),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+}, (t) => [
+  unique('tasks_job_index_unique').on(t.jobId, t.index),
+  index('tasks_status_idx').on(t.status),
+  check('tasks_status_check', sql`${t.status} in ('queued','running','succeeded','failed','canceled')`),
+]);

@@ -1,0 +1,2 @@
+export { ErrorCodes, type ErrorCode } from './codes.ts';
+export { TaskError } from './task-error.ts';

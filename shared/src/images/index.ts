@@ -1,0 +1,1 @@
+export { makeThumbnail, thumbnailSizePx } from './thumbnail.ts';

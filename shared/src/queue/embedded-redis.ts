@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { createRedis } from './connection.ts';
+
+export interface EmbeddedRedisOptions {
+  /** Folder for the AOF files; created if missing. */
+  dataDir: string;
+  /** @defaultValue a free loopback port */
+  port?: number;
+  /** @defaultValue 'redis-server' on PATH */
+  binary?: string;
+}
+
+/**
+ * A `redis-server` child process on loopback, for `npm start` without `REDIS_URL` and for tests.
+ * AOF is on (`appendfsync everysec`) so queued tasks survive a restart of the studio.
+ */
+export class EmbeddedRedis {
+  readonly url: string;
+  readonly port: number;
+  readonly #child: ChildProcess;
+
+  private constructor(child: ChildProcess, port: number) {
+    this.#child = child;
+    this.port = port;
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  static async start(opts: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+    await mkdir(opts.dataDir, { recursive: true });
+    const port = opts.port ?? (await freeLoopbackPort());
+    const child = spawn(opts.binary ?? 'redis-server', [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dataDir,
+      '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
+      // BullMQ needs keys never evicted (its docs: maxmemory-policy noeviction).
+      '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes', '--daemonize', 'no',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const spawnError = once(child, 'error').then(([e]) => { throw e as Error; });
+    const exited = once(child, 'exit').then(([code]) => { throw new Error(`redis-server exited with ${String(code)}: ${stderr.trim()}`); });
+    const redis = new EmbeddedRedis(child, port);
+    await Promise.race([redis.#waitUntilReady(), spawnError, exited]);
+    return redis;
+  }
+
+  async #waitUntilReady(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const client = createRedis(this.url, { lazyConnect: true, retryStrategy: () => null });
+      try {
+        await client.connect();
+        if ((await client.ping()) === 'PONG') return;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not answer`, { cause: e });
+      } finally {
+        client.disconnect();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The process, for tests that need to kill it outright. */
+  get pid(): number | undefined { return this.#child.pid; }
+
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const exited = once(this.#child, 'exit');
+    this.#child.kill('SIGTERM'); // redis flushes the AOF on SIGTERM
+    await exited;
+  }
+}
+
+/** Ask the kernel for a free port on 127.0.0.1. */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

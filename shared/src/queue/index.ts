@@ -1,0 +1,3 @@
+export { queueNames, defaultQueuePrefix, cancelChannel, type QueueName } from './names.ts';
+export { createRedis } from './connection.ts';
+export { EmbeddedRedis, freeLoopbackPort, type EmbeddedRedisOptions } from './embedded-redis.ts';

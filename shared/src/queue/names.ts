@@ -1,0 +1,16 @@
+/**
+ * Every BullMQ queue and Redis channel name in one place. Plain words; the prefix keeps Shotfarm's keys
+ * apart from anything else in a shared Redis. BullMQ refuses `:` in queue names.
+ */
+export const queueNames = {
+  /** Flow parents: one per job; the manager finalises the job when every child is done. */
+  jobs: 'jobs',
+  /** Flow children: one render task per variant; render workers consume it. */
+  render: 'render',
+} as const;
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+export const defaultQueuePrefix = 'shotfarm';
+
+/** Pub/sub channel on which the manager asks workers to abort running tasks (payload: a task id). */
+export const cancelChannel = (prefix: string): string => `${prefix}:cancel`;

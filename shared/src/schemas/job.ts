@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { Id } from './ids.ts';
+import { JobType } from './job-type.ts';
+import { Params } from './params.ts';
+import { RecipeId, RecipeRef } from './recipe-ref.ts';
+import { Task } from './task.ts';
+
+export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
+export type JobStatus = z.infer<typeof JobStatus>;
+export const terminalJobStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export const maxVariants = 16;
+
+/** What a client sends to start a job. Strict: an unknown field is an error, never silently dropped. */
+export const JobRequest = z.strictObject({
+  type: JobType,
+  recipe: RecipeId,
+  /** Input name → asset id, e.g. `{ product: "…" }`. */
+  inputs: z.record(z.string(), Id),
+  params: Params.default({}),
+  variants: z.int().min(1).max(maxVariants).default(1),
+  /** 1 (whenever) … 10 (urgent). @defaultValue 5 */
+  priority: z.int().min(1).max(10).default(5),
+});
+export type JobRequest = z.infer<typeof JobRequest>;
+
+export const JobAccepted = z.object({ id: Id, status: JobStatus });
+export type JobAccepted = z.infer<typeof JobAccepted>;
+
+export const JobOutput = z.object({
+  assetId: Id,
+  taskId: Id,
+  url: z.string(),
+  thumbnailUrl: z.string().nullable(),
+  width: z.int(),
+  height: z.int(),
+  mime: z.string(),
+  params: Params,
+});
+export type JobOutput = z.infer<typeof JobOutput>;
+
+/** A job as the API shows it. */
+export const JobView = z.object({
+  id: Id,
+  type: JobType,
+  recipe: RecipeRef,
+  status: JobStatus,
+  progress: z.number().min(0).max(1),
+  variants: z.int(),
+  priority: z.int(),
+  params: Params,
+  inputs: z.record(z.string(), Id),
+  tasks: z.array(Task),
+  outputs: z.array(JobOutput),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+});
+export type JobView = z.infer<typeof JobView>;
+
+export const JobSummary = JobView.omit({ tasks: true, outputs: true });
+export type JobSummary = z.infer<typeof JobSummary>;
+
+export const JobListQuery = z.strictObject({
+  status: JobStatus.optional(),
+  type: JobType.optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type JobListQuery = z.infer<typeof JobListQuery>;
+
+export const JobList = z.object({ items: z.array(JobSummary), nextCursor: Id.nullable() });
+export type JobList = z.infer<typeof JobList>;

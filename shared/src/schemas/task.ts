@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Id } from './ids.ts';
+import { Params } from './params.ts';
+
+export const TaskStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+export const terminalTaskStatuses: readonly TaskStatus[] = ['succeeded', 'failed', 'canceled'];
+
+/** One variant of a job: one render on one backend, with its own fixed seed and parameters. */
+export const Task = z.object({
+  id: Id,
+  jobId: Id,
+  index: z.int().nonnegative(),
+  status: TaskStatus,
+  progress: z.number().min(0).max(1),
+  params: Params,
+  seed: z.int().nonnegative(),
+  attempts: z.int().nonnegative(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+});
+export type Task = z.infer<typeof Task>;

@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '@shotfarm/shared/config';
+import type { Database } from '@shotfarm/shared/db';
+import { configPlugin } from './plugins/config.ts';
+import { dbPlugin } from './plugins/db.ts';
+import { docsPlugin } from './plugins/docs.ts';
+import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { farmPlugin } from './plugins/farm.ts';
+import { queuePlugin } from './plugins/queue.ts';
+import { storagePlugin } from './plugins/storage.ts';
+import { webPlugin } from './plugins/web.ts';
+import { assetRoutes } from './routes/assets.ts';
+import { fileRoutes } from './routes/files.ts';
+import { healthRoutes } from './routes/health.ts';
+import { jobEventRoutes } from './routes/job-events.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { recipeRoutes } from './routes/recipes.ts';
+
+export interface BuildAppOptions {
+  config: Config;
+  /** Redis the farm runs on: REDIS_URL, or the embedded server the launcher started. */
+  redisUrl: string;
+  /** An already open database to use instead of opening one from config (the caller then closes it). */
+  database?: Database;
+  /** @defaultValue true */
+  logger?: boolean;
+}
+
+/** Builds the API (the manager): registers every plugin and route, never listens. `main.ts` listens. */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: opts.config.logLevel },
+    // Uploads come as multipart streams with their own limit; JSON bodies are small.
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorHandlerPlugin);
+  await app.register(configPlugin, { config: opts.config });
+  await app.register(multipart);
+  await app.register(docsPlugin);
+  await app.register(dbPlugin, opts.database ? { database: opts.database } : {});
+  await app.register(storagePlugin);
+  await app.register(queuePlugin, { redisUrl: opts.redisUrl });
+  await app.register(farmPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(assetRoutes);
+  await app.register(fileRoutes);
+  await app.register(recipeRoutes);
+  await app.register(jobRoutes);
+  await app.register(jobEventRoutes);
+  await app.register(webPlugin);
+  return app;
+}

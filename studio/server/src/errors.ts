@@ -1,0 +1,27 @@
+import createError from '@fastify/error';
+
+// Every HTTP failure of the API, made once, code first. The error handler answers `{ code, message, details? }`.
+// `details` travels on the instance (see `withDetails`) so a client can point at the field.
+
+export const UploadNotImageError = createError<[string]>('SF_UPLOAD_NOT_IMAGE', 'the upload is not an image we accept (%s)', 415);
+export const UploadCorruptError = createError<[string]>('SF_UPLOAD_CORRUPT', 'the image cannot be decoded: %s', 422);
+export const UploadTooLargeError = createError<[number]>('SF_UPLOAD_TOO_LARGE', 'the upload is larger than %d bytes', 413);
+export const UploadTooManyPixelsError = createError<[number, number, number]>('SF_UPLOAD_TOO_MANY_PIXELS', 'the image is %d×%d pixels, more than the %d allowed', 413);
+export const UploadMissingFileError = createError('SF_UPLOAD_MISSING_FILE', 'send the image as the multipart field "file"', 400);
+export const UploadBadFilenameError = createError<[string]>('SF_UPLOAD_BAD_FILENAME', 'file name %s must not contain a path or control characters', 400);
+
+export const AssetNotFoundError = createError<[string]>('SF_ASSET_NOT_FOUND', 'asset %s does not exist', 404);
+export const UrlSignatureInvalidError = createError('SF_URL_SIGNATURE_INVALID', 'the link is invalid or has expired', 403);
+export const ObjectNotFoundError = createError('SF_OBJECT_NOT_FOUND', 'the object does not exist', 404);
+
+export const RecipeUnknownError = createError<[string]>('SF_RECIPE_UNKNOWN', '%s', 422);
+export const JobParamsInvalidError = createError<[string]>('SF_JOB_PARAMS_INVALID', '%s', 422);
+export const JobInputInvalidError = createError<[string]>('SF_JOB_INPUT_INVALID', '%s', 422);
+export const BackendRequiredError = createError<[string]>('SF_BACKEND_REQUIRED', '%s', 422);
+export const JobNotFoundError = createError<[string]>('SF_JOB_NOT_FOUND', 'job %s does not exist', 404);
+export const JobFinishedError = createError<[string, string]>('SF_JOB_FINISHED', 'job %s has already %s', 409);
+
+/** Attach machine-readable details (for example the offending field) to an error before throwing it. */
+export function withDetails<E extends Error>(error: E, details: unknown): E {
+  return Object.assign(error, { details });
+}

@@ -1,0 +1,44 @@
+import { configToEnv, ConfigError, loadConfig } from '@shotfarm/shared/config';
+import { EmbeddedRedis } from '@shotfarm/shared/queue';
+import { buildApp } from './app.ts';
+import { WorkerPool } from './launcher/worker-pool.ts';
+
+// `npm start`: the whole studio in one process tree — embedded Redis when REDIS_URL is unset, the API
+// (the manager, owner of the database), and RENDER_WORKERS render worker processes.
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) { console.error(`[studio] ${e.message}`); process.exit(2); }
+  throw e;
+}
+
+const redis = config.redisUrl ? undefined : await EmbeddedRedis.start({ dataDir: config.redisDataDir });
+const redisUrl = config.redisUrl ?? redis!.url;
+if (redis) console.log(`[studio] embedded redis-server on ${redis.url} (AOF in ${config.redisDataDir})`);
+
+const app = await buildApp({ config, redisUrl });
+const workers = new WorkerPool({ count: config.renderWorkers, env: configToEnv(config, redisUrl) });
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (e) {
+  console.error(`[studio] cannot listen on ${config.host}:${config.port}: ${e instanceof Error ? e.message : String(e)}`);
+  await app.close();
+  await redis?.stop();
+  process.exit(1);
+}
+workers.start();
+console.log(`[studio] ready: ${config.publicUrl}  (API docs ${config.publicUrl}/docs; ${config.renderWorkers} render worker process(es); database ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.pgliteDir}`})`);
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  console.log(`[studio] ${signal}: stopping workers, API and Redis`);
+  await workers.stop();
+  await app.close();
+  await redis?.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

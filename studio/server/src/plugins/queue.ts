@@ -1,0 +1,47 @@
+import fp from 'fastify-plugin';
+import { FlowProducer, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedis, queueNames } from '@shotfarm/shared/queue';
+
+export interface FarmQueues {
+  /** Render tasks (flow children). */
+  render: Queue;
+  /** Job parents. */
+  jobs: Queue;
+  flow: FlowProducer;
+  /** Events of the render queue: progress, active, completed, failed. */
+  renderEvents: QueueEvents;
+  /** A plain client for pub/sub publishing and health checks. */
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { queues: FarmQueues }
+}
+
+/** BullMQ on Redis. The Redis URL comes from the launcher (embedded redis-server or REDIS_URL). */
+export const queuePlugin = fp<{ redisUrl: string }>(async (app, opts) => {
+  const prefix = app.config.queuePrefix;
+  const connection = createRedis(opts.redisUrl);
+  const queues: FarmQueues = {
+    render: new Queue(queueNames.render, { connection, prefix }),
+    jobs: new Queue(queueNames.jobs, { connection, prefix }),
+    flow: new FlowProducer({ connection, prefix }),
+    // QueueEvents blocks on XREAD, so it gets a connection of its own.
+    renderEvents: new QueueEvents(queueNames.render, { connection: createRedis(opts.redisUrl), prefix }),
+    redis: connection,
+    redisUrl: opts.redisUrl,
+    prefix,
+  };
+  await queues.renderEvents.waitUntilReady();
+  app.decorate('queues', queues);
+  app.addHook('onClose', async () => {
+    await queues.renderEvents.close();
+    await queues.flow.close();
+    await queues.render.close();
+    await queues.jobs.close();
+    await connection.quit().catch(() => undefined);
+  });
+}, { name: 'shotfarm-queue', fastify: '5.x', dependencies: ['shotfarm-config'] });

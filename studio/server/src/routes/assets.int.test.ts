@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listProductPhotos, multipartFile, startFarm, type Farm } from '../../test/harness.ts';
+
+/** A PNG whose header says 30000×30000 but whose body is a few hundred bytes: a decompression bomb. */
+function pngBomb(side = 30_000): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0); ihdr.writeUInt32BE(side, 4);
+  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024))), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('POST /api/assets', () => {
+  let farm: Farm;
+  let photo: Buffer;
+  beforeAll(async () => {
+    farm = await startFarm();
+    photo = await readFile((await listProductPhotos()).find((p) => p.endsWith('.jpg'))!);
+  });
+  afterAll(() => farm.close());
+
+  const upload = (bytes: Buffer, name: string, type?: string) => farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(bytes, name, type) });
+
+  it('stores a real product photo, upright and sRGB, with a thumbnail, and serves it by signed URL', async () => {
+    const res = await upload(photo, 'product.jpg', 'image/jpeg');
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({ kind: 'upload', mime: 'image/jpeg' });
+    const meta = await sharp(photo).metadata();
+    const upright = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
+    expect([body.width, body.height]).toEqual(upright);
+
+    const file = await farm.app.inject({ method: 'GET', url: new URL(body.url).pathname + new URL(body.url).search });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/jpeg');
+    const served = await sharp(file.rawPayload).metadata();
+    expect([served.width, served.height]).toEqual([body.width, body.height]);
+    expect(served.icc === undefined || served.space === 'srgb').toBe(true);
+
+    const again = await farm.app.inject({ method: 'GET', url: `/api/assets/${body.id}` });
+    expect(again.json()).toMatchObject({ id: body.id, width: body.width });
+    // The same bytes again are the same asset: no duplicate object or row.
+    const before = await farm.snapshot();
+    const second = await upload(photo, 'copy.jpg', 'image/jpeg');
+    expect(second.json().id).toBe(body.id);
+    expect(await farm.snapshot()).toEqual(before);
+  });
+
+  it('applies EXIF orientation', async () => {
+    const rotated = await sharp({ create: { width: 60, height: 20, channels: 3, background: '#c33' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const res = await upload(rotated, 'rotated.jpg');
+    expect(res.statusCode).toBe(201);
+    expect([res.json().width, res.json().height]).toEqual([20, 60]);
+  });
+
+  it('refuses a forged signature and an expired URL', async () => {
+    const res = await upload(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00f' } }).png().toBuffer(), 'blue.png');
+    const url = new URL(res.json().url);
+    const forged = await farm.app.inject({ method: 'GET', url: `${url.pathname}?exp=${url.searchParams.get('exp')}&sig=${'0'.repeat(64)}` });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().code).toBe('SF_URL_SIGNATURE_INVALID');
+    const expired = await farm.app.inject({ method: 'GET', url: `${url.pathname}?exp=1000&sig=${url.searchParams.get('sig')}` });
+    expect(expired.statusCode).toBe(403);
+  });
+
+  describe('hostile input: a 4xx with a code, and nothing stored', () => {
+    const cases: [string, () => Promise<{ bytes: Buffer; name: string }>, number, string][] = [
+      ['a text file named .png', async () => ({ bytes: Buffer.from('hello, this is not an image at all\n'.repeat(20)), name: 'photo.png' }), 415, 'SF_UPLOAD_NOT_IMAGE'],
+      ['a truncated JPEG', async () => ({ bytes: photo.subarray(0, Math.floor(photo.length / 2)), name: 'cut.jpg' }), 422, 'SF_UPLOAD_CORRUPT'],
+      ['a 30000×30000 PNG bomb', async () => ({ bytes: pngBomb(), name: 'bomb.png' }), 413, 'SF_UPLOAD_TOO_MANY_PIXELS'],
+      ['a 30 MB upload', async () => ({ bytes: Buffer.concat([photo, Buffer.alloc(30 * 1024 * 1024, 7)]), name: 'huge.jpg' }), 413, 'SF_UPLOAD_TOO_LARGE'],
+      ['../ in the file name', async () => ({ bytes: photo, name: '../../etc/passwd.jpg' }), 400, 'SF_UPLOAD_BAD_FILENAME'],
+    ];
+    it.each(cases)('%s', async (_name, make, status, code) => {
+      const before = await farm.snapshot();
+      const { bytes, name } = await make();
+      const res = await upload(bytes, name);
+      expect(res.statusCode).toBe(status);
+      expect(res.json().code).toBe(code);
+      expect(await farm.snapshot()).toEqual(before);
+    });
+
+    it('a request without a file part', async () => {
+      const before = await farm.snapshot();
+      const res = await farm.app.inject({ method: 'POST', url: '/api/assets', payload: { file: 'x' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('SF_UPLOAD_MISSING_FILE');
+      expect(await farm.snapshot()).toEqual(before);
+    });
+  });
+
+  it('answers an unknown asset with 404 SF_ASSET_NOT_FOUND and a malformed id with 400', async () => {
+    const missing = await farm.app.inject({ method: 'GET', url: '/api/assets/01900000-0000-7000-8000-000000000000' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe('SF_ASSET_NOT_FOUND');
+    const bad = await farm.app.inject({ method: 'GET', url: '/api/assets/not-an-id' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('SF_REQUEST_INVALID');
+  });
+});

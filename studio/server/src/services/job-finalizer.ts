@@ -1,0 +1,34 @@
+import { Job, Worker } from 'bullmq';
+import { createRedis, queueNames } from '@shotfarm/shared/queue';
+import type { FarmQueues } from '../plugins/queue.ts';
+import { recordFinishedRenderJob } from './render-event-listener.ts';
+import type { TaskRecorder } from './task-recorder.ts';
+
+/**
+ * Processes flow parents. BullMQ releases a job's parent only when every child has completed or
+ * failed, so this is the durable "all tasks are done" signal: it records each child once more
+ * (idempotent) and thereby closes the job even if every live event was missed.
+ */
+export class JobFinalizer {
+  #worker: Worker | undefined;
+
+  constructor(private readonly queues: FarmQueues, private readonly recorder: TaskRecorder) {}
+
+  async start(): Promise<void> {
+    this.#worker = new Worker(queueNames.jobs, async (parent) => {
+      const deps = await parent.getDependencies({ processed: { count: 1000 }, ignored: { count: 1000 } });
+      const childKeys = [...Object.keys(deps.processed ?? {}), ...Object.keys(deps.ignored ?? {})];
+      for (const key of childKeys) {
+        const taskId = key.slice(key.lastIndexOf(':') + 1);
+        const child = await Job.fromId(this.queues.render, taskId);
+        if (child) await recordFinishedRenderJob(this.recorder, child);
+      }
+      return { tasks: childKeys.length };
+    }, { connection: createRedis(this.queues.redisUrl), prefix: this.queues.prefix, concurrency: 4 });
+    await this.#worker.waitUntilReady();
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker?.close();
+  }
+}

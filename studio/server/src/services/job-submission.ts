@@ -1,0 +1,91 @@
+import { randomInt } from 'node:crypto';
+import { inArray } from 'drizzle-orm';
+import { newId, type JobAccepted, type JobRequest, type Params } from '@shotfarm/shared';
+import { tables, type Db } from '@shotfarm/shared/db';
+import type { Recipe } from '@shotfarm/workflows';
+import {
+  BackendRequiredError, JobInputInvalidError, JobParamsInvalidError, RecipeUnknownError, withDetails,
+} from '../errors.ts';
+import type { TaskEnqueuer } from './task-enqueuer.ts';
+
+export interface JobSubmissionOptions {
+  recipes: ReadonlyMap<string, Recipe>;
+  /** Backends the farm runs (RENDER_BACKENDS); a recipe needing another one is refused. */
+  backends: readonly string[];
+}
+
+/**
+ * Turns a request into a job: check it against its recipe, commit the job and its tasks to the
+ * database, then enqueue. Database first: if the process dies before the enqueue, the reconciler
+ * finds the queued tasks and enqueues them (the outbox pattern).
+ */
+export class JobSubmission {
+  constructor(private readonly db: Db, private readonly enqueuer: TaskEnqueuer, private readonly opts: JobSubmissionOptions) {}
+
+  async submit(req: JobRequest): Promise<JobAccepted> {
+    const recipe = this.opts.recipes.get(req.recipe);
+    if (!recipe) {
+      throw withDetails(new RecipeUnknownError(`recipe "${req.recipe}" does not exist`), { field: 'recipe', known: [...this.opts.recipes.keys()] });
+    }
+    if (recipe.type !== req.type) {
+      throw withDetails(new RecipeUnknownError(`recipe "${recipe.id}" makes ${recipe.type}, not ${req.type}`), { field: 'type' });
+    }
+    if (!this.opts.backends.includes(recipe.backend)) {
+      throw withDetails(new BackendRequiredError(`recipe "${recipe.id}" needs the ${recipe.backend} backend, which this farm does not run`),
+        { field: 'recipe', backends: [recipe.backend] });
+    }
+    const params = this.#checkParams(recipe, req.params);
+    await this.#checkInputs(recipe, req.inputs);
+
+    const jobId = newId();
+    const seedBase = randomInt(2 ** 31);
+    const variants = recipe.compile({ params, variants: req.variants, seedBase });
+    const job = {
+      id: jobId, type: req.type, recipeId: recipe.id, recipeVersion: recipe.version, status: 'queued' as const,
+      params, inputs: req.inputs, variants: req.variants, priority: req.priority,
+    };
+    const taskRows = variants.map((v, index) => ({ id: newId(), jobId, index, status: 'queued' as const, params: v.params, seed: v.seed }));
+    const inserted = await this.db.transaction(async (tx) => {
+      const [j] = await tx.insert(tables.jobs).values(job).returning();
+      const ts = await tx.insert(tables.tasks).values(taskRows).returning();
+      return { job: j!, tasks: ts };
+    });
+    await this.enqueuer.enqueueJob(inserted.job, inserted.tasks);
+    return { id: jobId, status: 'queued' };
+  }
+
+  #checkParams(recipe: Recipe, raw: Params): Params {
+    const parsed = recipe.params.safeParse(raw);
+    if (parsed.success) return JSON.parse(JSON.stringify(parsed.data)) as Params;
+    const fields = parsed.error.issues.map((i) => ({
+      field: ['params', ...(i.code === 'unrecognized_keys' ? [i.keys.join(',')] : i.path.map(String))].join('.'),
+      message: i.message,
+    }));
+    const first = fields[0]!;
+    throw withDetails(new JobParamsInvalidError(`${first.field}: ${first.message}`), { fields });
+  }
+
+  async #checkInputs(recipe: Recipe, inputs: Record<string, string>): Promise<void> {
+    const known = new Map(recipe.inputs.map((i) => [i.name, i]));
+    for (const name of Object.keys(inputs)) {
+      if (!known.has(name)) {
+        throw withDetails(new JobInputInvalidError(`inputs.${name}: recipe "${recipe.id}" has no input "${name}" (it takes ${[...known.keys()].join(', ')})`), { field: `inputs.${name}` });
+      }
+    }
+    for (const input of recipe.inputs) {
+      if (input.required && inputs[input.name] === undefined) {
+        throw withDetails(new JobInputInvalidError(`inputs.${input.name}: required`), { field: `inputs.${input.name}` });
+      }
+    }
+    const ids = Object.values(inputs);
+    const rows = ids.length === 0 ? [] : await this.db.select({ id: tables.assets.id, mime: tables.assets.mime }).from(tables.assets).where(inArray(tables.assets.id, ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const [name, id] of Object.entries(inputs)) {
+      const asset = byId.get(id);
+      if (!asset) throw withDetails(new JobInputInvalidError(`inputs.${name}: asset ${id} does not exist`), { field: `inputs.${name}` });
+      if (!asset.mime.startsWith('image/')) {
+        throw withDetails(new JobInputInvalidError(`inputs.${name}: asset ${id} is ${asset.mime}, an image is needed`), { field: `inputs.${name}` });
+      }
+    }
+  }
+}

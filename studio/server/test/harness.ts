@@ -1,0 +1,89 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { count } from 'drizzle-orm';
+import { loadConfig, type Config } from '@shotfarm/shared/config';
+import { openDatabase, tables, type Database } from '@shotfarm/shared/db';
+import { EmbeddedRedis } from '@shotfarm/shared/queue';
+import { createStorage } from '@shotfarm/shared/storage';
+import type { RenderWorker } from '@shotfarm/render-worker';
+import { buildApp } from '../src/app.ts';
+
+/** The fixtures beside the repo (../shared/fixtures), read at test time, never copied in. */
+export const fixturesDir = path.resolve(fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url)));
+export const productPhotos = path.join(fixturesDir, 'images/products');
+
+export interface Farm {
+  app: FastifyInstance;
+  config: Config;
+  redis: EmbeddedRedis;
+  database: Database;
+  dataDir: string;
+  /** Start an in-process render worker (the crash tests spawn real processes instead). */
+  startWorker(concurrency?: number): Promise<RenderWorker>;
+  /** Every object key in storage and the row counts: "nothing stored" is asserted against this. */
+  snapshot(): Promise<{ objects: string[]; assets: number; jobs: number; tasks: number }>;
+  close(): Promise<void>;
+}
+
+/** A whole farm on real components: redis-server, PGlite, the folder storage, the API (inject or listen). */
+export async function startFarm(env: Record<string, string> = {}): Promise<Farm> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-test-'));
+  const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
+  const config = loadConfig({ DATA_DIR: dataDir, TASK_BACKOFF_MS: '200', RECONCILE_INTERVAL_MS: '600000', LOG_LEVEL: 'silent', ...env });
+  const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
+  const app = await buildApp({ config, redisUrl: redis.url, database, logger: false });
+  await app.ready();
+  const workers: RenderWorker[] = [];
+  const storage = app.storage;
+  return {
+    app, config, redis, database, dataDir,
+    async startWorker(concurrency = 2) {
+      const { createBackends, RenderWorker } = await import('@shotfarm/render-worker');
+      const worker = new RenderWorker({
+        redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage),
+        backends: createBackends(['local']), concurrency, stalledIntervalMs: 1000,
+      });
+      await worker.start();
+      workers.push(worker);
+      return worker;
+    },
+    async snapshot() {
+      const objects = await storage.list('');
+      const n = async (t: typeof tables.jobs | typeof tables.assets | typeof tables.tasks) => (await database.db.select({ n: count() }).from(t))[0]!.n;
+      return { objects, assets: await n(tables.assets), jobs: await n(tables.jobs), tasks: await n(tables.tasks) };
+    },
+    async close() {
+      for (const w of workers) await w.close(true);
+      await app.close();
+      await database.close();
+      await redis.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A multipart body with one `file` part, built by hand so tests control every byte and header. */
+export function multipartFile(bytes: Buffer, filename: string, contentType = 'application/octet-stream'): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----shotfarm${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { payload: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+export async function listProductPhotos(): Promise<string[]> {
+  return (await readdir(productPhotos)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => path.join(productPhotos, f));
+}
+
+/** Poll until `check` returns a value (not undefined) or the time is up. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` runs in milliseconds and needs nothing; `int` starts real Redis, PGlite,
+// an S3 server, worker processes and ffmpeg. `npm test` runs both; `vitest --project unit` is the fast loop.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{shared,workflows,render-worker,scorer,studio,bench}/**/*.test.ts', 'scripts/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['{shared,workflows,render-worker,scorer,studio}/**/*.{int,e2e}.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Each file starts its own redis-server and data folders; two at a time fits CI's two cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import type { JobType, Params, RecipeId } from '@shotfarm/shared';
+
+export type BackendId = 'local' | 'comfyui' | 'replicate';
+export type Localised = { 'zh-CN': string; en: string };
+
+/** An image a recipe takes, by name, with the role it plays (the studio shows the library filtered by role). */
+export interface RecipeInput {
+  name: string;
+  role: 'product' | 'scene' | 'garment' | 'person';
+  required: boolean;
+  label: Localised;
+}
+
+/** One task's share of a job: its parameter values and fixed seed. */
+export interface CompiledVariant {
+  params: Params;
+  seed: number;
+}
+
+/**
+ * A recipe is data plus one compile step (like a Flamenco job type): what it needs, what it accepts,
+ * and how a job becomes tasks. `params` is a strict zod object, so an unknown parameter is a 422.
+ */
+export interface Recipe<P extends z.ZodObject = z.ZodObject> {
+  id: RecipeId;
+  version: number;
+  type: JobType;
+  title: Localised;
+  description: Localised;
+  backend: BackendId;
+  inputs: readonly RecipeInput[];
+  params: P;
+  outputs: { kind: 'image' | 'video'; countPerTask: number };
+  /** GPU-seconds (or CPU-seconds for `local`) per task on the reference machine, for estimates. */
+  estimateSecondsPerTask: number;
+  compile(job: { params: z.output<P>; variants: number; seedBase: number }): CompiledVariant[];
+}
+
+export function defineRecipe<P extends z.ZodObject>(recipe: Recipe<P>): Recipe<P> {
+  return recipe;
+}
+
+/** Seeds stay within 31 bits so every backend (ComfyUI, Replicate, ours) accepts them. */
+export const seedFor = (seedBase: number, variantIndex: number): number => (seedBase + variantIndex * 7919) % 2 ** 31;
