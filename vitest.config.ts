@@ -8,6 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Projects with different worker limits must sit in different groups (vitest 4); unit runs first.
+          sequence: { groupOrder: 0 },
           include: ['{shared,workflows,render-worker,scorer,studio,bench}/**/*.test.ts', 'scripts/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'],
         },
@@ -15,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
+          sequence: { groupOrder: 1 },
           include: ['{shared,workflows,render-worker,scorer,studio}/**/*.{int,e2e}.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 60_000,

@@ -31,6 +31,7 @@ export class RenderWorker {
   readonly #opts: RenderWorkerOptions;
   #worker: Worker<unknown, RenderResult> | undefined;
   #subscriber: Redis | undefined;
+  #connection: Redis | undefined;
 
   constructor(opts: RenderWorkerOptions) {
     this.#opts = opts;
@@ -40,14 +41,17 @@ export class RenderWorker {
   /** Start taking tasks. Resolves once the worker is connected. */
   async start(): Promise<void> {
     const { redisUrl, prefix } = this.#opts;
+    // BullMQ never closes a connection it was handed; `close()` does.
+    this.#connection = createRedis(redisUrl);
     this.#worker = new Worker<unknown, RenderResult>(queueNames.render, (job, _token, signal) => this.#process(job, signal), {
-      connection: createRedis(redisUrl),
+      connection: this.#connection,
       prefix,
       concurrency: this.#opts.concurrency ?? 1,
       stalledInterval: this.#opts.stalledIntervalMs ?? 15_000,
-      // A task whose worker vanished is retried by another; after this many stalls it fails.
+      // A killed worker's lock expires after lockDuration; the next stalled check hands its task to another
+      // worker. Tying the two keeps recovery within about two intervals. After this many stalls the task fails.
+      lockDuration: this.#opts.stalledIntervalMs ?? 15_000,
       maxStalledCount: 2,
-      lockDuration: 30_000,
       autorun: false,
       name: this.name,
     });
@@ -88,6 +92,7 @@ export class RenderWorker {
   async close(force = false): Promise<void> {
     await this.#subscriber?.quit().catch(() => undefined);
     await this.#worker?.close(force);
+    await this.#connection?.quit().catch(() => undefined);
     for (const backend of this.#opts.backends.values()) await backend.close();
   }
 }

@@ -13,7 +13,7 @@ import type { UrlSigner } from './url-signer.ts';
 export interface FolderStorageOptions {
   /** The folder that holds every object; created on first use. A root that is itself a symlink is fine. */
   root: string;
-  /** Where the API serves `/files/…`, without a trailing slash, e.g. `https://studio.example.com`. */
+  /** Where the API serves `/files/…`, e.g. `https://studio.example.com`; a trailing slash is ignored. */
   publicBaseUrl: string;
   /** Shared with every process that calls {@link FolderStorage.verifySignedRequest}. */
   signer: UrlSigner;

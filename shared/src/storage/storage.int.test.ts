@@ -78,16 +78,13 @@ async function startFolder(): Promise<FolderHarness> {
   const base = await mkdtemp(join(tmpdir(), 'shotfarm-folder-'));
   const root = join(base, 'root');
   await writeFile(join(base, 'not-a-folder'), '');
-  let serving: FolderStorage | undefined;
-  const server = createServer((req, res) => {
-    if (serving) void serveFiles(serving, req, res);
-    else res.writeHead(503).end();
-  });
+  // The handler only runs once a request arrives, after `serving` below exists.
+  const server = createServer((req, res) => void serveFiles(serving, req, res));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const publicBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const make = (nowMs?: () => number, at = root) =>
     new FolderStorage({ root: at, publicBaseUrl, signer: new UrlSigner(secret), defaultTtlS: 300, nowMs });
-  serving = make();
+  const serving = make();
   return {
     storage: serving,
     withClockOffset: (offsetMs) => make(() => Date.now() + offsetMs),
@@ -219,7 +216,10 @@ describe.each([folderDriver, s3Driver])('$name', ({ name, start }) => {
     expect(await storage.head('ow/out.png')).toEqual({ bytes: 10, contentType: 'image/jpeg' });
   });
 
-  it('keeps one whole version when writers race on one key', async () => {
+  // s3rver writes an object in place with a plain write stream, so racing or reading during a PUT can see
+  // a torn file there; AWS S3, MinIO, OSS and COS replace objects atomically. These two run on the folder
+  // driver, whose atomicity is ours to prove.
+  it.skipIf(name === 'S3Storage')('keeps one whole version when writers race on one key', async () => {
     const payloads = Array.from({ length: 8 }, (_, i) => Buffer.alloc(200_000 + i, i + 1));
     await Promise.all(payloads.map((p) => storage.put('race/k.bin', p, { contentType: 'application/octet-stream' })));
     const back = await storage.get('race/k.bin');
@@ -228,6 +228,24 @@ describe.each([folderDriver, s3Driver])('$name', ({ name, start }) => {
     expect(await storage.list('race/')).toEqual(['race/k.bin']);
     // No temp file may outlive its rename.
     expect((await h.snapshot()).filter((f) => f.includes('.sf-tmp'))).toEqual([]);
+  });
+
+  it.skipIf(name === 'S3Storage')('never lets a reader see half an object while it is overwritten', async () => {
+    const versions = [Buffer.alloc(2_000_000, 0xaa), Buffer.alloc(2_000_000, 0xbb)] as const;
+    await storage.put('half/k.bin', versions[0], { contentType: 'application/octet-stream' });
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 1; i <= 10; i++) await storage.put('half/k.bin', versions[i % 2] ?? versions[0], { contentType: 'application/octet-stream' });
+      writing = false;
+    })();
+    let reads = 0;
+    while (writing) {
+      const seen = await storage.get('half/k.bin');
+      expect(versions.some((v) => v.equals(seen)), `read ${reads} saw ${seen.length} bytes`).toBe(true);
+      reads++;
+    }
+    await writer;
+    expect(reads).toBeGreaterThan(0);
   });
 
   it('lists every key under a prefix, sorted, across pages', async () => {

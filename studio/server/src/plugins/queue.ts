@@ -24,13 +24,15 @@ declare module 'fastify' {
 /** BullMQ on Redis. The Redis URL comes from the launcher (embedded redis-server or REDIS_URL). */
 export const queuePlugin = fp<{ redisUrl: string }>(async (app, opts) => {
   const prefix = app.config.queuePrefix;
+  // BullMQ never closes a connection it was handed, so the plugin keeps and closes its own.
   const connection = createRedis(opts.redisUrl);
+  const eventsConnection = createRedis(opts.redisUrl);
   const queues: FarmQueues = {
     render: new Queue(queueNames.render, { connection, prefix }),
     jobs: new Queue(queueNames.jobs, { connection, prefix }),
     flow: new FlowProducer({ connection, prefix }),
     // QueueEvents blocks on XREAD, so it gets a connection of its own.
-    renderEvents: new QueueEvents(queueNames.render, { connection: createRedis(opts.redisUrl), prefix }),
+    renderEvents: new QueueEvents(queueNames.render, { connection: eventsConnection, prefix }),
     redis: connection,
     redisUrl: opts.redisUrl,
     prefix,
@@ -43,5 +45,6 @@ export const queuePlugin = fp<{ redisUrl: string }>(async (app, opts) => {
     await queues.render.close();
     await queues.jobs.close();
     await connection.quit().catch(() => undefined);
+    await eventsConnection.quit().catch(() => undefined);
   });
 }, { name: 'shotfarm-queue', fastify: '5.x', dependencies: ['shotfarm-config'] });

@@ -1,4 +1,5 @@
 import { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { createRedis, queueNames } from '@shotfarm/shared/queue';
 import type { FarmQueues } from '../plugins/queue.ts';
 import { recordFinishedRenderJob } from './render-event-listener.ts';
@@ -11,10 +12,12 @@ import type { TaskRecorder } from './task-recorder.ts';
  */
 export class JobFinalizer {
   #worker: Worker | undefined;
+  #connection: Redis | undefined;
 
   constructor(private readonly queues: FarmQueues, private readonly recorder: TaskRecorder) {}
 
   async start(): Promise<void> {
+    this.#connection = createRedis(this.queues.redisUrl);
     this.#worker = new Worker(queueNames.jobs, async (parent) => {
       const deps = await parent.getDependencies({ processed: { count: 1000 }, ignored: { count: 1000 } });
       const childKeys = [...Object.keys(deps.processed ?? {}), ...Object.keys(deps.ignored ?? {})];
@@ -24,11 +27,12 @@ export class JobFinalizer {
         if (child) await recordFinishedRenderJob(this.recorder, child);
       }
       return { tasks: childKeys.length };
-    }, { connection: createRedis(this.queues.redisUrl), prefix: this.queues.prefix, concurrency: 4 });
+    }, { connection: this.#connection, prefix: this.queues.prefix, concurrency: 4 });
     await this.#worker.waitUntilReady();
   }
 
   async stop(): Promise<void> {
     await this.#worker?.close();
+    await this.#connection?.quit().catch(() => undefined);
   }
 }

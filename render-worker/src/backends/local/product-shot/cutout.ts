@@ -35,8 +35,7 @@ export interface MaskImage {
 /** Options of {@link cutOut} and {@link analyseCutout}. */
 export interface CutoutOptions {
   /**
-   * How far, in ΔE (CIE76, with darker-than-background lightness weighted by {@link shadowLightnessWeight}),
-   * a pixel may be from the modelled background and still count as background.
+   * How far (ΔE, CIE76) a pixel may be from the modelled background and still count as background.
    * @defaultValue {@link defaultToleranceDeltaE}
    */
   toleranceDeltaE?: number;
@@ -45,6 +44,18 @@ export interface CutoutOptions {
    * @defaultValue {@link defaultFeatherFraction} of the photo's longest side, at least 0.5
    */
   featherPx?: number;
+}
+
+/** How clean the background was; logged with each render so refusals and odd cut-outs can be explained. */
+export interface CutoutDiagnostics {
+  /** Fraction of the border band farther than the tolerance from the background model (0 for `alpha`). */
+  borderBusyFraction: number;
+  /** Mean ΔE of the border's background pixels from the model: how textured the background is. */
+  borderTextureDeltaE: number;
+  /** Fraction of the frame's outermost pixels that belong to the product (it runs off the edge). */
+  frameContactFraction: number;
+  /** Fraction of the frame covered by the product. */
+  productFraction: number;
 }
 
 /** What {@link analyseCutout} learns from a photo: enough to render the product at any scale later. */
@@ -61,10 +72,7 @@ export interface CutoutAnalysis {
   featherPx: number;
   /** Median background colour (sRGB), used to pull background colour out of semi-transparent edge pixels. */
   backgroundRgb: readonly [number, number, number];
-  /** Fraction of the border band far from the background model; 0 for `alpha`. */
-  borderBusyFraction: number;
-  /** Fraction of the frame covered by the product. */
-  productFraction: number;
+  diagnostics: CutoutDiagnostics;
 }
 
 /** The product cut out at full resolution. */
@@ -76,8 +84,9 @@ export interface CutoutResult {
 }
 
 /**
- * Studio backgrounds after downscaling sit within a few ΔE of a smooth model; product edges against them are
- * usually 30+. Matches the recipe default (`backgroundTolerance`).
+ * A studio background, once downscaled, stays within a few ΔE of a smooth model, and product edges stand 30 or
+ * more above it; 18 also passes the lighter part of a soft contact shadow. Matches the recipe's default
+ * `backgroundTolerance`.
  */
 export const defaultToleranceDeltaE = 18;
 /** Default feather σ as a fraction of the longest side: about 2 px at 2048, a soft but not blurry edge. */
@@ -85,17 +94,21 @@ export const defaultFeatherFraction = 0.001;
 /** The analysis copy's longest side: the mask's edge lands within a pixel at marketplace sizes (≤ 2000 px). */
 export const workingMaxSidePx = 512;
 /**
- * Shadows and shading on a background only darken it, so lightness drops count half: the photo's own soft
- * shadow is not mistaken for product, while a dark product (ΔL of 60+) still stands far above any tolerance.
- */
-export const shadowLightnessWeight = Number(process.env.SW ?? 0.5);
-/**
  * Above this fraction of the border band far from the background model, the photo is refused: a product may
- * run off one edge (a quarter of the band) and a little more, but beyond that the "background" is a scene.
+ * run off one edge (up to a quarter of the band) and a little more, but beyond that the "background" is a scene.
  */
 export const maxBorderBusyFraction = 0.35;
-/** Mean distance of the border's background pixels, as a fraction of the tolerance, above which it is textured. */
-export const maxBorderTextureRatio = 0.45;
+/**
+ * Refuse when the border's background pixels sit on average farther than this fraction of the tolerance from
+ * the model. If residuals were half-normal, a mean of a third of the tolerance puts under 1% of background
+ * pixels beyond it; at a half, about 10% are, and the fill leaves holes and false islands all over a texture.
+ */
+export const maxBorderTextureRatio = 1 / 3;
+/**
+ * Refuse when more than this fraction of the frame's outermost pixels is product: the product then runs off
+ * the frame on several sides, or "product" is the scene itself, and no main image with a margin can be made.
+ */
+export const maxFrameContactFraction = 0.15;
 /** A product smaller than this fraction of the frame is "nothing found". */
 export const minProductFraction = 0.003;
 /** A product larger than this fraction of the frame means the background was not separated. */
@@ -125,19 +138,27 @@ export async function analyseCutout(input: Buffer, opts: CutoutOptions = {}): Pr
   if (working.channels === 4 && transparentFraction(working) >= minTransparentFraction) {
     const mask = extractAlpha(working);
     const stats = maskStats(mask);
-    refuseImplausibleProduct(stats.productFraction, stats.boxPx, mask);
+    const diagnostics = {
+      borderBusyFraction: 0, borderTextureDeltaE: 0, frameContactFraction: frameContact(mask), productFraction: stats.productFraction,
+    };
+    refuseImplausibleProduct(diagnostics, stats.boxPx, mask);
     return {
-      ...base, method: 'alpha', mask, backgroundRgb: [255, 255, 255], borderBusyFraction: 0,
-      productFraction: stats.productFraction, bboxPx: toSourceBox(stats.boxPx, mask, working),
+      ...base, method: 'alpha', mask, backgroundRgb: [255, 255, 255], diagnostics,
+      bboxPx: toSourceBox(stats.boxPx, mask, working),
     };
   }
 
   const segmented = segmentByBorderColour(working, toleranceDeltaE);
   const stats = maskStats(segmented.mask);
-  refuseImplausibleProduct(stats.productFraction, stats.boxPx, segmented.mask);
+  const diagnostics = { ...segmented.diagnostics, productFraction: stats.productFraction };
+  refuseImplausibleProduct(diagnostics, stats.boxPx, segmented.mask);
+  if (diagnostics.frameContactFraction > maxFrameContactFraction) {
+    throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
+      `background too busy to separate the product: ${pct(diagnostics.frameContactFraction)} of the frame's edge ` +
+      `is covered by what was taken for product (limit ${pct(maxFrameContactFraction)})`);
+  }
   return {
-    ...base, method: 'border-colour', mask: segmented.mask, backgroundRgb: segmented.backgroundRgb,
-    borderBusyFraction: segmented.borderBusyFraction, productFraction: stats.productFraction,
+    ...base, method: 'border-colour', mask: segmented.mask, backgroundRgb: segmented.backgroundRgb, diagnostics,
     bboxPx: toSourceBox(stats.boxPx, segmented.mask, working),
   };
 }
@@ -290,7 +311,7 @@ function extractAlpha(img: WorkingCopy): MaskImage {
 interface Segmentation {
   mask: MaskImage;
   backgroundRgb: [number, number, number];
-  borderBusyFraction: number;
+  diagnostics: Omit<CutoutDiagnostics, 'productFraction'>;
 }
 
 function segmentByBorderColour(img: WorkingCopy, toleranceDeltaE: number): Segmentation {
@@ -299,14 +320,11 @@ function segmentByBorderColour(img: WorkingCopy, toleranceDeltaE: number): Segme
   const lab = toLab(img);
   const bandPx = Math.max(2, Math.round(borderBandFraction * Math.max(w, h)));
   const band = borderBand(w, h, bandPx);
-
   const model = fitBackgroundModel(lab, w, h, band, toleranceDeltaE);
-  const distance = new Float32Array(n);
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) distance[i] = model.distance(lab, i, x, y);
-  }
+  const distance = distanceMap(lab, w, h, model);
 
-  // Busy-ness: how much of the border is not background, and how textured the part that is.
+  // Busy-ness, measured before any pixel is classified: how much of the border is not background, and how
+  // textured the part that is.
   let far = 0;
   let nearSum = 0;
   for (const i of band) {
@@ -315,17 +333,17 @@ function segmentByBorderColour(img: WorkingCopy, toleranceDeltaE: number): Segme
     else nearSum += d;
   }
   const borderBusyFraction = far / band.length;
-  const near = band.length - far;
-  const textureRatio = near > 0 ? nearSum / near / toleranceDeltaE : 1;
-  if (process.env.NOCHECK) {} else if (borderBusyFraction > maxBorderBusyFraction) {
+  const borderTextureDeltaE = band.length > far ? nearSum / (band.length - far) : toleranceDeltaE;
+  if (borderBusyFraction > maxBorderBusyFraction) {
     throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
       `background too busy to separate the product: ${pct(borderBusyFraction)} of the border is farther than ` +
       `ΔE ${toleranceDeltaE} from the background (limit ${pct(maxBorderBusyFraction)})`);
   }
-  if (!process.env.NOCHECK && textureRatio > maxBorderTextureRatio) {
+  const maxTextureDeltaE = maxBorderTextureRatio * toleranceDeltaE;
+  if (borderTextureDeltaE > maxTextureDeltaE) {
     throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
-      `background too textured to separate the product: its border varies by ΔE ${(textureRatio * toleranceDeltaE).toFixed(1)} ` +
-      `on average (limit ${(maxBorderTextureRatio * toleranceDeltaE).toFixed(1)}, ${maxBorderTextureRatio} × tolerance)`);
+      `background too textured to separate the product: its border varies by ΔE ${borderTextureDeltaE.toFixed(1)} ` +
+      `on average (limit ${maxTextureDeltaE.toFixed(1)}, a third of the tolerance ΔE ${toleranceDeltaE})`);
   }
 
   const background = floodFromBorder(distance, w, h, toleranceDeltaE);
@@ -345,14 +363,12 @@ function segmentByBorderColour(img: WorkingCopy, toleranceDeltaE: number): Segme
       }
     }
   }
-  let contact = 0;
-  for (let x = 0; x < w; x++) contact += product[x]! + product[(h - 1) * w + x]!;
-  for (let y = 1; y < h - 1; y++) contact += product[y * w]! + product[y * w + w - 1]!;
-  const sides = [0, 0, 0, 0];
-  for (let x = 0; x < w; x++) { sides[0]! += product[x]!; sides[1]! += product[(h - 1) * w + x]!; }
-  for (let y = 0; y < h; y++) { sides[2]! += product[y * w]!; sides[3]! += product[y * w + w - 1]!; }
-  console.log('DIAG', JSON.stringify({ busy: borderBusyFraction.toFixed(3), texture: (textureRatio * toleranceDeltaE).toFixed(2), range: model.rangeDeltaE().toFixed(1), contact: (contact / (2 * w + 2 * h)).toFixed(3), sides: [sides[0]! / w, sides[1]! / w, sides[2]! / h, sides[3]! / h].map((v) => v.toFixed(2)).join(',') }));
-  return { mask: { data: mask, widthPx: w, heightPx: h }, backgroundRgb: model.medianRgb(img, band), borderBusyFraction };
+  const productMask = { data: mask, widthPx: w, heightPx: h };
+  return {
+    mask: productMask,
+    backgroundRgb: medianBackgroundRgb(img, band, distance, toleranceDeltaE),
+    diagnostics: { borderBusyFraction, borderTextureDeltaE, frameContactFraction: frameContact(productMask) },
+  };
 }
 
 /** sRGB 8-bit → CIELAB (D65), three floats per pixel. */
@@ -396,11 +412,8 @@ function borderBand(w: number, h: number, bandPx: number): Int32Array {
   return Int32Array.from(indices);
 }
 
-interface BackgroundModel {
-  distance(lab: Float32Array, i: number, x: number, y: number): number;
-  medianRgb(img: WorkingCopy, band: Int32Array): [number, number, number];
-  rangeDeltaE(): number;
-}
+/** Per Lab channel, the six coefficients of c0 + c1·u + c2·v + c3·uv + c4·u² + c5·v², u and v in [−1, 1]. */
+type BackgroundModel = [number[], number[], number[]];
 
 /**
  * Models the background as a quadratic surface in L, a and b over the frame, fitted to the border band with
@@ -413,57 +426,66 @@ function fitBackgroundModel(
   const stride = Math.max(1, Math.floor(band.length / maxModelSamples));
   const samples: number[] = [];
   for (let k = 0; k < band.length; k += stride) samples.push(band[k]!);
-  const u = (x: number): number => (w > 1 ? (2 * x) / (w - 1) - 1 : 0);
-  const v = (y: number): number => (h > 1 ? (2 * y) / (h - 1) - 1 : 0);
+  const coords = (i: number): [number, number] => [unit(i % w, w), unit(Math.floor(i / w), h)];
 
   // Start from the per-channel median, robust to up to half the border being product or clutter.
-  const median3 = [0, 1, 2].map((ch) => median(samples.map((i) => lab[i * 3 + ch]!)));
-  let coeffs: number[][] = median3.map((m) => [m!, 0, 0, 0, 0, 0]);
-  const evalAt = (ch: number, uu: number, vv: number): number => {
-    const c = coeffs[ch]!;
-    return c[0]! + c[1]! * uu + c[2]! * vv + c[3]! * uu * vv + c[4]! * uu * uu + c[5]! * vv * vv;
-  };
-  const dist = (i: number, x: number, y: number): number => {
-    const uu = u(x);
-    const vv = v(y);
-    let dL = lab[i * 3]! - evalAt(0, uu, vv);
-    if (dL < 0) dL *= shadowLightnessWeight;
-    const da = lab[i * 3 + 1]! - evalAt(1, uu, vv);
-    const db = lab[i * 3 + 2]! - evalAt(2, uu, vv);
-    return Math.sqrt(dL * dL + da * da + db * db);
-  };
-
+  const medians = [0, 1, 2].map((ch) => median(samples.map((i) => lab[i * 3 + ch]!)));
+  let model: BackgroundModel = [
+    [medians[0]!, 0, 0, 0, 0, 0], [medians[1]!, 0, 0, 0, 0, 0], [medians[2]!, 0, 0, 0, 0, 0],
+  ];
   for (let iteration = 0; iteration < 3; iteration++) {
-    const inliers = samples.filter((i) => dist(i, i % w, Math.floor(i / w)) <= toleranceDeltaE);
-    // Too few inliers to trust six terms: keep the current (median or previous) model and let the busy check decide.
+    const current = model;
+    const inliers = samples.filter((i) => {
+      const [u, v] = coords(i);
+      return deltaE(lab, i, current, u, v) <= toleranceDeltaE;
+    });
+    // Too few inliers to trust six terms: keep the current model and let the busy check decide.
     if (inliers.length < Math.max(24, samples.length * 0.2)) break;
-    const next = fitQuadratic(inliers, lab, (i) => [u(i % w), v(Math.floor(i / w))]);
+    const next = fitQuadratic(inliers, lab, coords);
     if (!next) break;
-    coeffs = next;
+    model = next;
   }
+  return model;
+}
 
-  return {
-    distance: (_lab, i, x, y) => dist(i, x, y),
-    rangeDeltaE: () => {
-      const pts: number[][] = [];
-      for (let a = -1; a <= 1; a += 0.5) for (let b = -1; b <= 1; b += 0.5) pts.push([0, 1, 2].map((ch) => evalAt(ch, a, b)));
-      let best = 0;
-      for (const p of pts) for (const q of pts) best = Math.max(best, Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!));
-      return best;
-    },
-    medianRgb: (img, bandIndices) => {
-      const near = Array.from(bandIndices).filter((i) => dist(i, i % w, Math.floor(i / w)) <= toleranceDeltaE);
-      const pick = near.length > 0 ? near : Array.from(bandIndices);
-      const m = [0, 1, 2].map((ch) => median(pick.map((i) => img.data[i * img.channels + ch]!)));
-      return [m[0]!, m[1]!, m[2]!];
-    },
-  };
+function unit(x: number, size: number): number {
+  return size > 1 ? (2 * x) / (size - 1) - 1 : 0;
+}
+
+function modelAt(c: number[], u: number, v: number): number {
+  return c[0]! + c[1]! * u + c[2]! * v + c[3]! * u * v + c[4]! * u * u + c[5]! * v * v;
+}
+
+function deltaE(lab: Float32Array, i: number, model: BackgroundModel, u: number, v: number): number {
+  const dL = lab[i * 3]! - modelAt(model[0], u, v);
+  const da = lab[i * 3 + 1]! - modelAt(model[1], u, v);
+  const db = lab[i * 3 + 2]! - modelAt(model[2], u, v);
+  return Math.sqrt(dL * dL + da * da + db * db);
+}
+
+/** ΔE of every pixel from the background model at its place. */
+function distanceMap(lab: Float32Array, w: number, h: number, model: BackgroundModel): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0, i = 0; y < h; y++) {
+    const v = unit(y, h);
+    for (let x = 0; x < w; x++, i++) out[i] = deltaE(lab, i, model, unit(x, w), v);
+  }
+  return out;
+}
+
+function medianBackgroundRgb(
+  img: WorkingCopy, band: Int32Array, distance: Float32Array, toleranceDeltaE: number,
+): [number, number, number] {
+  const near = Array.from(band).filter((i) => distance[i]! <= toleranceDeltaE);
+  const pick = near.length > 0 ? near : Array.from(band);
+  const m = [0, 1, 2].map((ch) => median(pick.map((i) => img.data[i * img.channels + ch]!)));
+  return [m[0]!, m[1]!, m[2]!];
 }
 
 /** Least squares for c0 + c1·u + c2·v + c3·uv + c4·u² + c5·v², per Lab channel, with a light ridge. */
 function fitQuadratic(
   indices: number[], lab: Float32Array, coords: (i: number) => [number, number],
-): number[][] | null {
+): BackgroundModel | null {
   const terms = 6;
   const ata = Array.from({ length: terms }, () => new Float64Array(terms));
   const atb = Array.from({ length: 3 }, () => new Float64Array(terms));
@@ -479,13 +501,9 @@ function fitQuadratic(
   // The ridge keeps the surface flat where the border gives no evidence (say, a whole side is product).
   const ridge = indices.length * 1e-3;
   for (let r = 1; r < terms; r++) ata[r]![r]! += ridge;
-  const out: number[][] = [];
-  for (let ch = 0; ch < 3; ch++) {
-    const solved = solveLinear(ata.map((r) => Array.from(r)), Array.from(atb[ch]!));
-    if (!solved) return null;
-    out.push(solved);
-  }
-  return out;
+  const solve = (ch: number): number[] | null => solveLinear(ata.map((r) => Array.from(r)), Array.from(atb[ch]!));
+  const [l, a, b] = [solve(0), solve(1), solve(2)];
+  return l && a && b ? [l, a, b] : null;
 }
 
 /** Gaussian elimination with partial pivoting; null when singular. */
@@ -539,17 +557,20 @@ function floodFromBorder(distance: Float32Array, w: number, h: number, tolerance
 
 /**
  * Product = everything the flood did not reach, minus islands far smaller than the largest one (dust, noise,
- * a stray speck of texture). Several large islands survive: a pair of shoes is two.
+ * a stray speck of texture). Several large islands survive: a pair of shoes is two. When the largest island
+ * lies inside the frame, islands cut by the frame's edge are surroundings (a table edge, a wall), not product.
  */
 function keepProductIslands(background: Uint8Array, w: number, h: number): Uint8Array {
   const n = w * h;
   const label = new Int32Array(n);
   const sizes: number[] = [0];
+  const onFrame: boolean[] = [false];
   const stack = new Int32Array(n);
   for (let start = 0; start < n; start++) {
     if (background[start] || label[start]) continue;
     const id = sizes.length;
     let size = 0;
+    let touches = false;
     let top = 0;
     label[start] = id;
     stack[top++] = start;
@@ -557,6 +578,7 @@ function keepProductIslands(background: Uint8Array, w: number, h: number): Uint8
       const i = stack[--top]!;
       size++;
       const x = i % w;
+      if (x === 0 || x === w - 1 || i < w || i >= n - w) touches = true;
       const visit = (j: number): void => {
         if (!background[j] && !label[j]) { label[j] = id; stack[top++] = j; }
       };
@@ -566,9 +588,13 @@ function keepProductIslands(background: Uint8Array, w: number, h: number): Uint8
       if (i < n - w) visit(i + w);
     }
     sizes.push(size);
+    onFrame.push(touches);
   }
-  const largest = Math.max(0, ...sizes);
-  const keep = sizes.map((s) => s > 0 && s >= largest * minIslandFraction);
+  let largest = 0;
+  for (let id = 1; id < sizes.length; id++) if (sizes[id]! > sizes[largest]!) largest = id;
+  const dropFrameIslands = largest > 0 && !onFrame[largest];
+  const keep = sizes.map((s, id) =>
+    id > 0 && s >= sizes[largest]! * minIslandFraction && !(dropFrameIslands && onFrame[id]));
   const product = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (keep[label[i]!]) product[i] = 1;
   return product;
@@ -609,17 +635,31 @@ function maskStats(mask: MaskImage): { productFraction: number; boxPx: BoxPx | n
   return { productFraction: count / (w * h), boxPx };
 }
 
-function refuseImplausibleProduct(productFraction: number, box: BoxPx | null, mask: MaskImage): void {
+/** Fraction of the frame's outermost pixels that are at least half product. */
+function frameContact(mask: MaskImage): number {
+  const { data, widthPx: w, heightPx: h } = mask;
+  let count = 0;
+  let total = 0;
+  const at = (x: number, y: number): void => { total++; if (data[y * w + x]! >= 128) count++; };
+  for (let x = 0; x < w; x++) { at(x, 0); if (h > 1) at(x, h - 1); }
+  for (let y = 1; y < h - 1; y++) { at(0, y); if (w > 1) at(w - 1, y); }
+  return total > 0 ? count / total : 0;
+}
+
+function refuseImplausibleProduct(diagnostics: CutoutDiagnostics, box: BoxPx | null, mask: MaskImage): void {
+  const { productFraction } = diagnostics;
   if (!box || productFraction < minProductFraction) {
     throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
       `no product found: it covers ${pct(productFraction)} of the frame (need at least ${pct(minProductFraction)})`);
   }
-  // A "product" that touches all four edges cannot be told from the background and would not fit any margin.
-  const spansFrame = box.width >= mask.widthPx && box.height >= mask.heightPx;
-  if (productFraction > maxProductFraction || spansFrame) {
+  if (productFraction > maxProductFraction) {
     throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
-      `background not separated: the product covers ${pct(productFraction)} of the frame ` +
-      `(limit ${pct(maxProductFraction)})${spansFrame ? ' and touches all four edges' : ''}`);
+      `background not separated: the product covers ${pct(productFraction)} of the frame (limit ${pct(maxProductFraction)})`);
+  }
+  // A "product" that touches all four edges cannot be told from the background and would not fit any margin.
+  if (box.width >= mask.widthPx && box.height >= mask.heightPx) {
+    throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
+      'background not separated: what was taken for product touches all four edges of the frame');
   }
 }
 

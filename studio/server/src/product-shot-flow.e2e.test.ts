@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobEvent } from '@shotfarm/shared';
+import { listProductPhotos, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+
+/** Read a Server-Sent Events stream until `stop` says so or the stream ends. */
+async function readEvents(url: string, opts: { lastEventId?: number; stop: (e: JobEvent) => boolean; signal?: AbortSignal }): Promise<JobEvent[]> {
+  const res = await fetch(url, { headers: opts.lastEventId ? { 'last-event-id': String(opts.lastEventId) } : {}, signal: opts.signal });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const events: JobEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return events;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (!data) continue;
+      const event = JSON.parse(data.slice(6)) as JobEvent;
+      events.push(event);
+      if (opts.stop(event)) { await reader.cancel(); return events; }
+    }
+  }
+}
+
+describe('a product-shot job, end to end on real components', () => {
+  let farm: Farm;
+  let base: string;
+  beforeAll(async () => {
+    farm = await startFarm();
+    await farm.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(farm.app.server.address() as { port: number }).port}`;
+    await farm.startWorker(2);
+  });
+  afterAll(() => farm.close());
+
+  it('upload → 4 variants → succeeded → 4 distinct outputs of the preset size with thumbnails, events replayable', async () => {
+    const photoPath = (await listProductPhotos()).find((p) => p.includes('dreambooth-can')) ?? (await listProductPhotos())[0]!;
+    const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(photoPath), 'product.jpg') });
+    expect(upload.statusCode).toBe(201);
+
+    const submit = await fetch(`${base}/api/jobs`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, variants: 4 }),
+    });
+    expect(submit.status).toBe(201);
+    const { id } = await submit.json() as { id: string };
+
+    // Follow the stream; drop the connection after the first task is done, reconnect with Last-Event-ID.
+    const first = await readEvents(`${base}/api/jobs/${id}/events`, { stop: (e) => e.type === 'task-done' || e.type === 'job-done' });
+    const rest = await readEvents(`${base}/api/jobs/${id}/events`, { lastEventId: first.at(-1)!.seq, stop: (e) => e.type === 'job-done' });
+    const all = [...first, ...rest];
+    const seqs = all.map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length); // nothing twice
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const replay = await readEvents(`${base}/api/jobs/${id}/events`, { stop: (e) => e.type === 'job-done' });
+    expect(replay.map((e) => e.seq)).toEqual(seqs); // nothing missed across the reconnect
+    expect(all.filter((e) => e.type === 'task-done')).toHaveLength(4);
+    expect(all.some((e) => e.type === 'task-progress')).toBe(true);
+    expect(all.at(-1)).toMatchObject({ type: 'job-done', status: 'succeeded' });
+
+    const job = await (await fetch(`${base}/api/jobs/${id}`)).json() as {
+      status: string; progress: number; outputs: { url: string; thumbnailUrl: string; width: number; height: number; params: Record<string, unknown> }[]; tasks: { status: string }[];
+    };
+    expect(job.status).toBe('succeeded');
+    expect(job.progress).toBe(1);
+    expect(job.outputs).toHaveLength(4);
+    const hashes = new Set<string>();
+    for (const out of job.outputs) {
+      expect([out.width, out.height]).toEqual([800, 800]);
+      const image = await fetch(out.url);
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/jpeg');
+      const bytes = Buffer.from(await image.arrayBuffer());
+      const meta = await sharp(bytes).metadata();
+      expect([meta.width, meta.height, meta.format]).toEqual([800, 800, 'jpeg']);
+      hashes.add(bytes.toString('base64'));
+      const thumb = await fetch(out.thumbnailUrl);
+      expect(thumb.headers.get('content-type')).toBe('image/webp');
+      const t = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
+      expect(Math.max(t.width!, t.height!)).toBe(256);
+      expect(out.params).toHaveProperty('variant');
+    }
+    expect(hashes.size).toBe(4);
+
+    // Recording again (a replayed event, the reconciler, the flow parent) changes nothing.
+    const before = await farm.snapshot();
+    expect(await farm.app.farm.reconciler.reconcile()).toEqual({ jobsEnqueued: 0, tasksEnqueued: 0, tasksRecorded: 0 });
+    expect(await farm.snapshot()).toEqual(before);
+  });
+
+  it('a task whose product cannot be cut out fails with its code; the job fails and says why', async () => {
+    // Multi-colour noise: no plain background to separate.
+    const noise = await sharp(Buffer.from(Array.from({ length: 300 * 300 * 3 }, (_, i) => (i * 2654435761) % 251)), { raw: { width: 300, height: 300, channels: 3 } }).png().toBuffer();
+    const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(noise, 'noise.png') });
+    const { id } = (await farm.app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, variants: 2 } })).json();
+    const job = await waitFor(async () => {
+      const j = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+      return j.status === 'failed' ? j : undefined;
+    });
+    expect(job.error.code).toBe('SF_RENDER_BACKGROUND_TOO_BUSY');
+    expect(job.tasks.every((t: { status: string; error: { code: string } }) => t.status === 'failed' && t.error.code === 'SF_RENDER_BACKGROUND_TOO_BUSY')).toBe(true);
+    // Not retryable: one attempt, not three.
+    expect(job.tasks.every((t: { attempts: number }) => t.attempts === 1)).toBe(true);
+  });
+});

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listProductPhotos, multipartFile, startFarm, type Farm } from '../../test/harness.ts';
+
+describe('POST /api/jobs: validation at the edge', () => {
+  let farm: Farm;
+  let productId: string;
+  beforeAll(async () => {
+    farm = await startFarm();
+    const photo = await readFile((await listProductPhotos())[0]!);
+    const res = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'p.jpg') });
+    productId = res.json().id;
+  });
+  afterAll(() => farm.close());
+
+  const submit = (body: unknown) => farm.app.inject({ method: 'POST', url: '/api/jobs', payload: body as object });
+  const valid = () => ({ type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: productId }, params: {}, variants: 2 });
+
+  const cases: [string, (b: ReturnType<typeof valid>) => unknown, number, string, string][] = [
+    ['an unknown recipe', (b) => ({ ...b, recipe: 'product-shot/nope' }), 422, 'SF_RECIPE_UNKNOWN', 'product-shot/nope'],
+    ['a recipe of another job type', (b) => ({ ...b, type: 'model-swap' }), 422, 'SF_RECIPE_UNKNOWN', 'model-swap'],
+    ['an unknown recipe parameter', (b) => ({ ...b, params: { sharpness: 3 } }), 422, 'SF_JOB_PARAMS_INVALID', 'sharpness'],
+    ['a parameter of the wrong JSON type', (b) => ({ ...b, params: { marginPct: 'wide' } }), 422, 'SF_JOB_PARAMS_INVALID', 'params.marginPct'],
+    ['a parameter out of range', (b) => ({ ...b, params: { shadowOpacity: 3 } }), 422, 'SF_JOB_PARAMS_INVALID', 'params.shadowOpacity'],
+    ['an enum parameter with an unknown value', (b) => ({ ...b, params: { preset: 'tmall-9000' } }), 422, 'SF_JOB_PARAMS_INVALID', 'params.preset'],
+    ['an input asset that does not exist', (b) => ({ ...b, inputs: { product: '01900000-0000-7000-8000-000000000000' } }), 422, 'SF_JOB_INPUT_INVALID', 'inputs.product'],
+    ['a missing required input', (b) => ({ ...b, inputs: {} }), 422, 'SF_JOB_INPUT_INVALID', 'inputs.product'],
+    ['an input the recipe does not take', (b) => ({ ...b, inputs: { ...b.inputs, garment: productId } }), 422, 'SF_JOB_INPUT_INVALID', 'inputs.garment'],
+    ['17 variants', (b) => ({ ...b, variants: 17 }), 422, 'SF_REQUEST_INVALID', 'variants'],
+    ['an unknown top-level field', (b) => ({ ...b, colour: 'red' }), 422, 'SF_REQUEST_INVALID', 'colour'],
+    ['a job type that does not exist', (b) => ({ ...b, type: 'hologram' }), 422, 'SF_REQUEST_INVALID', 'type'],
+  ];
+
+  it.each(cases)('refuses %s, naming the field, and stores nothing', async (_name, mutate, status, code, mentions) => {
+    const before = await farm.snapshot();
+    const res = await submit(mutate(valid()));
+    expect(res.statusCode).toBe(status);
+    const body = res.json();
+    expect(body.code).toBe(code);
+    expect(JSON.stringify(body)).toContain(mentions);
+    expect(await farm.snapshot()).toEqual(before);
+    expect(await farm.app.queues.render.count()).toBe(0);
+  });
+
+  it('commits the job and its tasks, then enqueues one flow child per variant', async () => {
+    const res = await submit({ ...valid(), variants: 3, priority: 9 });
+    expect(res.statusCode).toBe(201);
+    const { id } = res.json();
+    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+    expect(job).toMatchObject({ id, type: 'product-shot', recipe: { id: 'product-shot/studio-local', version: 1 }, status: 'queued', progress: 0 });
+    expect(job.tasks).toHaveLength(3);
+    expect(job.params).toMatchObject({ preset: 'taobao-800', scene: 'auto' }); // defaults filled at submit
+    expect(new Set(job.tasks.map((t: { seed: number }) => t.seed)).size).toBe(3);
+    const parent = await farm.app.queues.jobs.getJob(id);
+    expect(parent).toBeDefined();
+    const children = await Promise.all(job.tasks.map((t: { id: string }) => farm.app.queues.render.getJob(t.id)));
+    expect(children.every((c) => c !== undefined && c.opts.priority === 2 && c.opts.attempts === farm.config.taskAttempts)).toBe(true);
+  });
+
+  it('pages the job list with a cursor and filters by status and type', async () => {
+    for (let i = 0; i < 3; i++) expect((await submit(valid())).statusCode).toBe(201);
+    const first = (await farm.app.inject({ method: 'GET', url: '/api/jobs?limit=2' })).json();
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toBe(first.items[1].id);
+    const second = (await farm.app.inject({ method: 'GET', url: `/api/jobs?limit=2&cursor=${first.nextCursor}` })).json();
+    expect(second.items[0].id < first.items[1].id).toBe(true);
+    const ids = new Set([...first.items, ...second.items].map((j: { id: string }) => j.id));
+    expect(ids.size).toBe(first.items.length + second.items.length);
+    const queued = (await farm.app.inject({ method: 'GET', url: '/api/jobs?status=queued&type=product-shot&limit=100' })).json();
+    expect(queued.items.length).toBeGreaterThanOrEqual(4);
+    expect((await farm.app.inject({ method: 'GET', url: '/api/jobs?status=succeeded' })).json().items).toHaveLength(0);
+    expect((await farm.app.inject({ method: 'GET', url: '/api/jobs?status=bogus' })).statusCode).toBe(400);
+  });
+
+  it('cancels a queued job: its tasks leave the queue and the job is canceled', async () => {
+    const { id } = (await submit({ ...valid(), variants: 4 })).json();
+    const view = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+    const res = await farm.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('canceled');
+    expect(res.json().tasks.every((t: { status: string }) => t.status === 'canceled')).toBe(true);
+    for (const t of view.tasks) expect(await farm.app.queues.render.getJob(t.id)).toBeUndefined();
+    // The reconciler must not bring a canceled job back.
+    expect(await farm.app.farm.reconciler.reconcile()).toMatchObject({ jobsEnqueued: 0, tasksEnqueued: 0 });
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const res = await farm.app.inject({ method: 'GET', url: '/api/jobs/01900000-0000-7000-8000-000000000000' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('SF_JOB_NOT_FOUND');
+  });
+
+  it('lists recipes with a JSON Schema of their parameters', async () => {
+    const res = (await farm.app.inject({ method: 'GET', url: '/api/recipes' })).json();
+    const recipe = res.items.find((r: { id: string }) => r.id === 'product-shot/studio-local');
+    expect(recipe.params.properties.preset.enum).toContain('taobao-800');
+    expect(recipe.available).toBe(true);
+  });
+
+  it('serves health, readiness and the OpenAPI document', async () => {
+    expect((await farm.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await farm.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().checks).toMatchObject({ redis: { ok: true }, database: { ok: true }, storage: { ok: true } });
+    const doc = (await farm.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/assets', '/api/jobs', '/api/jobs/{id}', '/api/jobs/{id}/events']));
+    expect((await farm.app.inject({ method: 'GET', url: '/api/nope' })).json().code).toBe('SF_ROUTE_NOT_FOUND');
+  });
+});

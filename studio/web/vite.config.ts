@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** The API in development (`pnpm start`); the studio talks to it through the dev server's proxy. */
+const apiOrigin = 'http://localhost:3000';
+const proxiedPrefixes = ['/api', '/files', '/docs', '/healthz', '/readyz'];
+
+const webRoot = fileURLToPath(new URL('.', import.meta.url));
+
+// Run from studio/ (`pnpm build:web`); the API serves web/dist at `/` (server/src/plugins/web.ts).
+export default defineConfig({
+  root: webRoot,
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: {
+    // SSE goes through this proxy too: http-proxy streams the response as it arrives.
+    proxy: Object.fromEntries(proxiedPrefixes.map((prefix) => [prefix, { target: apiOrigin, changeOrigin: false }])),
+  },
+  preview: {
+    proxy: Object.fromEntries(proxiedPrefixes.map((prefix) => [prefix, { target: apiOrigin, changeOrigin: false }])),
+  },
+});
