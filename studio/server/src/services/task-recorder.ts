@@ -3,7 +3,6 @@ import { newId, type JobStatus, type RenderProgress, type RenderResult, type Tas
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { JobEventBus } from './job-event-bus.ts';
 import { appendJobEvents, type DbOrTx, type NewJobEvent } from './job-event-log.ts';
-import { jobProgress } from './job-view.ts';
 
 const open: TaskStatus[] = ['queued', 'running'];
 

@@ -1,0 +1,138 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { JobEvent, JobView } from '@shotfarm/shared';
+import { getJob, openJobEvents } from '../api/client.ts';
+
+/** How often to poll `GET /api/jobs/:id` when the event stream is gone for good (404, proxy without SSE). */
+const fallbackPollMs = 2_000;
+
+const terminalJobStatuses: ReadonlySet<JobView['status']> = new Set(['succeeded', 'failed', 'canceled']);
+
+/** What the stream said about one task since the last refetch. */
+export interface LiveTask {
+  progress: number;
+  stage: string | null;
+}
+
+export interface JobWatch {
+  job: JobView | null;
+  /** Live progress and stage per task id, from `task-progress` events. */
+  live: Readonly<Record<string, LiveTask>>;
+  /** Job progress, 0–1: the mean of its tasks' progress. */
+  progress: number;
+  /** The last refetch failed; `job` keeps the previous answer. */
+  loadError: unknown;
+  /** The event stream dropped; EventSource is reconnecting, or we fell back to polling. */
+  interrupted: boolean;
+  /** Take a job view the caller already has (the cancel answer) as the newest state. */
+  replace: (job: JobView) => void;
+}
+
+export function isTerminal(status: JobView['status']): boolean {
+  return terminalJobStatuses.has(status);
+}
+
+/** A task's progress: the newest of the refetched view and the live stream; a finished success counts as 1. */
+export function taskProgress(task: JobView['tasks'][number], live: LiveTask | undefined): number {
+  if (task.status === 'succeeded') return 1;
+  return Math.max(task.progress, live?.progress ?? 0);
+}
+
+/**
+ * Watches one job: its state from `GET /api/jobs/:id`, live progress from its event stream. Refetches on every
+ * `task-done` and `job-done` (the events carry ids, the view carries URLs), and closes the stream on `job-done`.
+ */
+export function useJob(jobId: string | null): JobWatch {
+  const [job, setJob] = useState<JobView | null>(null);
+  const [live, setLive] = useState<Record<string, LiveTask>>({});
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [interrupted, setInterrupted] = useState(false);
+  const [streamGone, setStreamGone] = useState(false);
+  const refetchRef = useRef<() => void>(() => {});
+
+  useEffect(() => {
+    setJob(null);
+    setLive({});
+    setLoadError(null);
+    setInterrupted(false);
+    setStreamGone(false);
+    if (!jobId) return;
+
+    const abort = new AbortController();
+    // Answers can arrive out of order; only one newer than the last applied may replace it.
+    let requested = 0;
+    let applied = 0;
+    const refetch = (): void => {
+      const ticket = ++requested;
+      getJob(jobId, abort.signal).then((view) => {
+        if (ticket < applied) return;
+        applied = ticket;
+        setJob(view);
+        setLoadError(null);
+        if (isTerminal(view.status)) source.close();
+      }, (error: unknown) => {
+        if (!abort.signal.aborted) setLoadError(error);
+      });
+    };
+    refetchRef.current = refetch;
+
+    const onEvent = (e: JobEvent): void => {
+      if (e.jobId !== jobId) return;
+      switch (e.type) {
+        case 'task-progress':
+          setLive((prev) => ({ ...prev, [e.taskId]: { progress: Math.max(prev[e.taskId]?.progress ?? 0, e.progress), stage: e.stage } }));
+          return;
+        case 'task-done':
+          if (e.status === 'succeeded') {
+            setLive((prev) => ({ ...prev, [e.taskId]: { progress: 1, stage: prev[e.taskId]?.stage ?? null } }));
+          }
+          refetch();
+          return;
+        case 'job-done':
+          source.close();
+          refetch();
+          return;
+        default: {
+          const unknown: never = e;
+          void unknown;
+        }
+      }
+    };
+    const source = openJobEvents(jobId, onEvent);
+    source.addEventListener('open', () => {
+      setInterrupted(false);
+      refetch(); // after a reconnect the stream replays what was missed, but the view may have moved on too
+    });
+    source.addEventListener('error', () => {
+      if (abort.signal.aborted) return;
+      setInterrupted(true);
+      // CLOSED: EventSource gave up (an HTTP error, not a dropped connection); poll instead.
+      if (source.readyState === EventSource.CLOSED) setStreamGone(true);
+    });
+    refetch();
+    return () => {
+      abort.abort();
+      source.close();
+      refetchRef.current = () => {};
+    };
+  }, [jobId]);
+
+  const finished = job ? isTerminal(job.status) : false;
+  useEffect(() => {
+    if (!streamGone || finished) return;
+    const timer = setInterval(() => refetchRef.current(), fallbackPollMs);
+    return () => clearInterval(timer);
+  }, [streamGone, finished]);
+
+  const progress = useMemo(() => {
+    if (!job) return 0;
+    if (job.tasks.length === 0) return job.progress;
+    const sum = job.tasks.reduce((acc, task) => acc + taskProgress(task, live[task.id]), 0);
+    return sum / job.tasks.length;
+  }, [job, live]);
+
+  const replace = useCallback((view: JobView) => {
+    if (view.id === jobId) setJob(view);
+  }, [jobId]);
+
+  return { job, live, progress, loadError, interrupted: interrupted && !finished, replace };
+}
