@@ -226,10 +226,23 @@ function ensureWebBuild(pnpm, env, lockHash) {
 
 // ── run ─────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Run the real command in the foreground and exit the way it exits. With a terminal, the child stays in
+ * our process group so Ctrl-C reaches every process (and nothing reading the terminal gets stopped);
+ * without one (CI, a process manager, `docker stop`), it gets its own group and we pass SIGINT/SIGTERM
+ * to that whole group, so pnpm's script shells and the studio behind them all hear it, once.
+ */
 function runForeground(file, args, env) {
-  const child = spawn(file, args, { stdio: 'inherit', cwd: ROOT, env });
+  const ownGroup = !process.stdin.isTTY && process.platform !== 'win32';
+  const child = spawn(file, args, { stdio: 'inherit', cwd: ROOT, env, detached: ownGroup });
   const forward = (sig) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      if (ownGroup) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

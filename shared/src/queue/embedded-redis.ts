@@ -50,6 +50,7 @@ export class EmbeddedRedis {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const client = createRedis(this.url, { lazyConnect: true, retryStrategy: () => null });
+      client.on('error', () => undefined); // refusals are expected until the server listens; connect() rejects too
       try {
         await client.connect();
         if ((await client.ping()) === 'PONG') return;

@@ -9,14 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configToEnv } from '@shotfarm/shared/config';
 import { createRedis, EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
 import { WorkerPool } from './launcher/worker-pool.ts';
-import { listProductPhotos, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { listProductPhotos, plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 const mainEntry = fileURLToPath(new URL('./main.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
 
 /** A large product photo, so a render takes long enough to be killed in the middle of it. */
 async function largeProductPhoto(): Promise<Buffer> {
-  const photo = (await listProductPhotos()).find((p) => p.includes('dreambooth-can')) ?? (await listProductPhotos())[0]!;
+  const photo = plainProductPhoto();
   return sharp(await readFile(photo)).resize(5600, 5600, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
 }
 

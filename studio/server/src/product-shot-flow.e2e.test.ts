@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '@shotfarm/shared';
-import { listProductPhotos, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { listProductPhotos, plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 /** Read a Server-Sent Events stream until `stop` says so or the stream ends. */
 async function readEvents(url: string, opts: { lastEventId?: number; stop: (e: JobEvent) => boolean; signal?: AbortSignal }): Promise<JobEvent[]> {
@@ -33,15 +33,14 @@ describe('a product-shot job, end to end on real components', () => {
   let farm: Farm;
   let base: string;
   beforeAll(async () => {
-    farm = await startFarm();
-    await farm.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(farm.app.server.address() as { port: number }).port}`;
+    farm = await startFarm({}, { listen: true });
+    base = farm.baseUrl;
     await farm.startWorker(2);
   });
   afterAll(() => farm.close());
 
   it('upload → 4 variants → succeeded → 4 distinct outputs of the preset size with thumbnails, events replayable', async () => {
-    const photoPath = (await listProductPhotos()).find((p) => p.includes('dreambooth-can')) ?? (await listProductPhotos())[0]!;
+    const photoPath = plainProductPhoto();
     const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(photoPath), 'product.jpg') });
     expect(upload.statusCode).toBe(201);
 

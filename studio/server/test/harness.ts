@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { count } from 'drizzle-orm';
 import { loadConfig, type Config } from '@shotfarm/shared/config';
 import { openDatabase, tables, type Database } from '@shotfarm/shared/db';
-import { EmbeddedRedis } from '@shotfarm/shared/queue';
+import { EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
 import { createStorage } from '@shotfarm/shared/storage';
 import type { RenderWorker } from '@shotfarm/render-worker';
 import { buildApp } from '../src/app.ts';
@@ -28,18 +28,24 @@ export interface Farm {
   close(): Promise<void>;
 }
 
-/** A whole farm on real components: redis-server, PGlite, the folder storage, the API (inject or listen). */
-export async function startFarm(env: Record<string, string> = {}): Promise<Farm> {
+/**
+ * A whole farm on real components: redis-server, PGlite, the folder storage, the API. Tests use
+ * `app.inject`; with `listen`, the API also listens on a free loopback port that signed URLs point to.
+ */
+export async function startFarm(env: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<Farm & { baseUrl: string }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-test-'));
   const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
-  const config = loadConfig({ DATA_DIR: dataDir, TASK_BACKOFF_MS: '200', RECONCILE_INTERVAL_MS: '600000', LOG_LEVEL: 'silent', ...env });
+  const port = opts.listen ? await freeLoopbackPort() : 3000;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl, TASK_BACKOFF_MS: '200', RECONCILE_INTERVAL_MS: '600000', LOG_LEVEL: 'silent', ...env });
   const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
   const app = await buildApp({ config, redisUrl: redis.url, database, logger: false });
   await app.ready();
+  if (opts.listen) await app.listen({ port, host: '127.0.0.1' });
   const workers: RenderWorker[] = [];
   const storage = app.storage;
   return {
-    app, config, redis, database, dataDir,
+    app, config, redis, database, dataDir, baseUrl,
     async startWorker(concurrency = 2) {
       const { createBackends, RenderWorker } = await import('@shotfarm/render-worker');
       const worker = new RenderWorker({
@@ -72,6 +78,9 @@ export function multipartFile(bytes: Buffer, filename: string, contentType = 'ap
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+/** A real product photo on a plain background, which the local cut-out can separate (busy ones are refused). */
+export const plainProductPhoto = (): string => path.join(productPhotos, 'dreambooth-vase-02.jpg');
 
 export async function listProductPhotos(): Promise<string[]> {
   return (await readdir(productPhotos)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => path.join(productPhotos, f));

@@ -104,6 +104,11 @@ export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
         onDragOver={onDragOver}
         onDragLeave={onDragLeave}
         onDrop={onDrop}
+        onClick={(e) => {
+          // The whole zone is a click target for the mouse; the button inside is the keyboard path.
+          const target = e.target as Element;
+          if (!uploading && !target.closest('button, input, a')) inputRef.current?.click();
+        }}
         aria-busy={uploading}
         data-testid="upload-zone"
       >
@@ -120,6 +125,13 @@ export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
           </svg>
         )}
         <div className="drop-text">
+          {asset && !uploading && !dragActive && (
+            <p className="upload-meta" data-testid="upload-meta">
+              <span className="badge badge-success">{t('upload.done')}</span>
+              <span>{t('upload.dimensions', { width: asset.width, height: asset.height })}</span>
+              <span>{formatBytes(asset.bytes)} · {mimeLabels[asset.mime] ?? asset.mime}</span>
+            </p>
+          )}
           {dragActive ? (
             <p className="drop-prompt">{t('upload.dropNow')}</p>
           ) : (
@@ -149,16 +161,6 @@ export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
           }}
         />
       </div>
-      {asset && !uploading && (
-        <p className="upload-meta" data-testid="upload-meta">
-          <span className="badge badge-success">{t('upload.done')}</span>
-          <span>{t('upload.dimensions', { width: asset.width, height: asset.height })}</span>
-          <span aria-hidden="true">·</span>
-          <span>{formatBytes(asset.bytes)}</span>
-          <span aria-hidden="true">·</span>
-          <span>{mimeLabels[asset.mime] ?? asset.mime}</span>
-        </p>
-      )}
       {problem && <ErrorNotice error={describeProblem(problem, t)} testId="upload-error" />}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { JobEvent, JobView } from '@shotfarm/shared';
-import { getJob, openJobEvents } from '../api/client.ts';
+import type { JobEvent, JobStatus, JobView, TaskStatus } from '@shotfarm/shared';
+import { ApiRequestError, getJob, openJobEvents } from '../api/client.ts';
 
 /** How often to poll `GET /api/jobs/:id` when the event stream is gone for good (404, proxy without SSE). */
 const fallbackPollMs = 2_000;
@@ -15,6 +15,8 @@ export interface LiveTask {
 
 export interface JobWatch {
   job: JobView | null;
+  /** The job's status, corrected the same way as {@link taskStatus}. */
+  status: JobStatus | null;
   /** Live progress and stage per task id, from `task-progress` events. */
   live: Readonly<Record<string, LiveTask>>;
   /** Job progress, 0–1: the mean of its tasks' progress. */
@@ -29,6 +31,14 @@ export interface JobWatch {
 
 export function isTerminal(status: JobView['status']): boolean {
   return terminalJobStatuses.has(status);
+}
+
+/**
+ * A task's status as the page shows it: the view is refetched only when a task finishes, so a task the
+ * stream already reports progress for is running even while the last view still says queued.
+ */
+export function taskStatus(task: JobView['tasks'][number], live: LiveTask | undefined): TaskStatus {
+  return task.status === 'queued' && live ? 'running' : task.status;
 }
 
 /** A task's progress: the newest of the refetched view and the live stream; a finished success counts as 1. */
@@ -117,11 +127,13 @@ export function useJob(jobId: string | null): JobWatch {
   }, [jobId]);
 
   const finished = job ? isTerminal(job.status) : false;
+  // A job the API does not know will not start existing: stop asking.
+  const missing = loadError instanceof ApiRequestError && loadError.status === 404;
   useEffect(() => {
-    if (!streamGone || finished) return;
+    if (!streamGone || finished || missing) return;
     const timer = setInterval(() => refetchRef.current(), fallbackPollMs);
     return () => clearInterval(timer);
-  }, [streamGone, finished]);
+  }, [streamGone, finished, missing]);
 
   const progress = useMemo(() => {
     if (!job) return 0;
@@ -134,5 +146,6 @@ export function useJob(jobId: string | null): JobWatch {
     if (view.id === jobId) setJob(view);
   }, [jobId]);
 
-  return { job, live, progress, loadError, interrupted: interrupted && !finished, replace };
+  const status = job && job.status === 'queued' && Object.keys(live).length > 0 ? 'running' : job?.status ?? null;
+  return { job, status, live, progress, loadError, interrupted: interrupted && !finished, replace };
 }

@@ -77,7 +77,6 @@ export const en: Messages = {
   'param.scene': 'Scene',
   'param.preset': 'Size',
   'param.color': 'Colour',
-  'param.cutout': 'Cutout',
 
   'lightbox.label': 'Generated image {{n}} of {{count}}',
   'lightbox.close': 'Close',

@@ -78,7 +78,6 @@ export const zhCN = {
   'param.scene': '场景',
   'param.preset': '尺寸',
   'param.color': '颜色',
-  'param.cutout': '抠图',
 
   'lightbox.label': '生成图 {{n}} / {{count}}',
   'lightbox.close': '关闭',

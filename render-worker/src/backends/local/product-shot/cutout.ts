@@ -72,6 +72,11 @@ export interface CutoutAnalysis {
   featherPx: number;
   /** Median background colour (sRGB), used to pull background colour out of semi-transparent edge pixels. */
   backgroundRgb: readonly [number, number, number];
+  /**
+   * The fitted background (Lab, per channel a quadratic over the frame in [−1, 1]²) and the tolerance it was
+   * judged with; edge pixels are re-judged against it at output resolution. Null for `alpha`.
+   */
+  background: { surface: BackgroundSurface; toleranceDeltaE: number } | null;
   diagnostics: CutoutDiagnostics;
 }
 
@@ -122,7 +127,7 @@ const minIslandFraction = 0.01;
 /** The border band's width as a fraction of the working copy's longest side. */
 const borderBandFraction = 0.03;
 /** At most this many border samples are used to fit the background model (it has 6 terms per channel). */
-const maxModelSamples = 6000;
+const maxModelSamples = 3000;
 
 /** Reads the photo at working size and analyses it; the pixels of the product are not rendered yet. */
 export async function analyseCutout(input: Buffer, opts: CutoutOptions = {}): Promise<CutoutAnalysis> {
@@ -143,7 +148,7 @@ export async function analyseCutout(input: Buffer, opts: CutoutOptions = {}): Pr
     };
     refuseImplausibleProduct(diagnostics, stats.boxPx, mask);
     return {
-      ...base, method: 'alpha', mask, backgroundRgb: [255, 255, 255], diagnostics,
+      ...base, method: 'alpha', mask, backgroundRgb: [255, 255, 255], background: null, diagnostics,
       bboxPx: toSourceBox(stats.boxPx, mask, working),
     };
   }
@@ -159,6 +164,7 @@ export async function analyseCutout(input: Buffer, opts: CutoutOptions = {}): Pr
   }
   return {
     ...base, method: 'border-colour', mask: segmented.mask, backgroundRgb: segmented.backgroundRgb, diagnostics,
+    background: { surface: segmented.surface, toleranceDeltaE },
     bboxPx: toSourceBox(stats.boxPx, segmented.mask, working),
   };
 }
@@ -216,12 +222,23 @@ export async function renderCutoutLayer(
   const [gainR, gainG, gainB] = opts.gainRgb ?? [1, 1, 1];
   const [bgR, bgG, bgB] = analysis.backgroundRgb;
   const colourChannels = analysis.method === 'alpha' ? 4 : 3;
+  const background = analysis.background;
+  // Edge pixels are re-judged at output resolution: the working mask is coarser than the output, so its soft
+  // edge spills a pixel or two of background; any edge pixel that looks like background is faded out.
+  const rampStart = background ? background.toleranceDeltaE * 0.3 : 0;
+  const rampWidth = background ? background.toleranceDeltaE - rampStart : 1;
   for (let i = 0; i < pixelCount; i++) {
     const c = i * colourChannels;
-    const alpha = mask ? mask.data[i]! : colour[c + 3]!;
+    let alpha = mask ? mask.data[i]! : colour[c + 3]!;
     let r = colour[c]!;
     let g = colour[c + 1]!;
     let b = colour[c + 2]!;
+    if (mask && background && alpha > 0 && alpha < 255) {
+      const u = (2 * (win.left + (i % win.width) + 0.5)) / scaledWidthPx - 1;
+      const v = (2 * (win.top + Math.floor(i / win.width) + 0.5)) / scaledHeightPx - 1;
+      const t = Math.min(1, Math.max(0, (deltaERgb(r, g, b, background.surface, u, v) - rampStart) / rampWidth));
+      alpha = Math.min(alpha, Math.round(255 * t * t * (3 - 2 * t)));
+    }
     if (mask && alpha > 0 && alpha < 255) {
       // An edge pixel is a mix of product and background; unmixing it (F = B + (C − B) / α) keeps a light
       // fringe from showing on a darker scene. α is floored because the estimate is coarse where it is small.
@@ -257,7 +274,8 @@ export async function renderMask(analysis: CutoutAnalysis, opts: RenderMaskOptio
   let image = sharp(mask.data, { raw: { width: mask.widthPx, height: mask.heightPx, channels: 1 } })
     .resize(scaledWidthPx, scaledHeightPx, { fit: 'fill', kernel: 'linear' });
   if (opts.featherPx >= 0.3) image = image.blur(opts.featherPx);
-  const data = await image.extract(opts.windowPx).raw().toBuffer();
+  // sharp turns one band into sRGB on output unless told otherwise.
+  const data = await image.extract(opts.windowPx).toColourspace('b-w').raw().toBuffer();
   return { data, widthPx: opts.windowPx.width, heightPx: opts.windowPx.height };
 }
 
@@ -310,6 +328,7 @@ function extractAlpha(img: WorkingCopy): MaskImage {
 
 interface Segmentation {
   mask: MaskImage;
+  surface: BackgroundSurface;
   backgroundRgb: [number, number, number];
   diagnostics: Omit<CutoutDiagnostics, 'productFraction'>;
 }
@@ -357,15 +376,16 @@ function segmentByBorderColour(img: WorkingCopy, toleranceDeltaE: number): Segme
     for (let x = 0; x < w; x++, i++) {
       if (product[i]) {
         mask[i] = 255;
-      } else if (background[i] && touchesProduct(product, w, h, x, y)) {
+      } else if (background[i] && distance[i]! > rampStart && touchesProduct(product, w, h, x, y)) {
         const t = (distance[i]! - rampStart) / (toleranceDeltaE - rampStart);
-        mask[i] = t <= 0 ? 0 : Math.round(255 * t * t * (3 - 2 * t));
+        mask[i] = Math.round(255 * t * t * (3 - 2 * t));
       }
     }
   }
   const productMask = { data: mask, widthPx: w, heightPx: h };
   return {
     mask: productMask,
+    surface: model,
     backgroundRgb: medianBackgroundRgb(img, band, distance, toleranceDeltaE),
     diagnostics: { borderBusyFraction, borderTextureDeltaE, frameContactFraction: frameContact(productMask) },
   };
@@ -375,20 +395,22 @@ function segmentByBorderColour(img: WorkingCopy, toleranceDeltaE: number): Segme
 function toLab(img: WorkingCopy): Float32Array {
   const n = img.widthPx * img.heightPx;
   const out = new Float32Array(n * 3);
-  const lin = srgbToLinearTable;
-  for (let i = 0; i < n; i++) {
-    const c = i * img.channels;
-    const r = lin[img.data[c]!]!;
-    const g = lin[img.data[c + 1]!]!;
-    const b = lin[img.data[c + 2]!]!;
-    const fx = labF((0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047);
-    const fy = labF(0.2126729 * r + 0.7151522 * g + 0.072175 * b);
-    const fz = labF((0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883);
-    out[i * 3] = 116 * fy - 16;
-    out[i * 3 + 1] = 500 * (fx - fy);
-    out[i * 3 + 2] = 200 * (fy - fz);
-  }
+  const { channels, data } = img;
+  for (let i = 0, c = 0; i < n; i++, c += channels) labOf(data[c]!, data[c + 1]!, data[c + 2]!, out, i * 3);
   return out;
+}
+
+/** Writes the Lab of one 8-bit sRGB colour at `out[o..o+2]`. */
+function labOf(r8: number, g8: number, b8: number, out: Float32Array, o: number): void {
+  const r = srgbToLinearTable[r8]!;
+  const g = srgbToLinearTable[g8]!;
+  const b = srgbToLinearTable[b8]!;
+  const fx = labF((0.4124564 * r + 0.3575761 * g + 0.1804375 * b) * (1 / 0.95047));
+  const fy = labF(0.2126729 * r + 0.7151522 * g + 0.072175 * b);
+  const fz = labF((0.0193339 * r + 0.119192 * g + 0.9503041 * b) * (1 / 1.08883));
+  out[o] = 116 * fy - 16;
+  out[o + 1] = 500 * (fx - fy);
+  out[o + 2] = 200 * (fy - fz);
 }
 
 const srgbToLinearTable = Float64Array.from({ length: 256 }, (_, v) => {
@@ -396,8 +418,22 @@ const srgbToLinearTable = Float64Array.from({ length: 256 }, (_, v) => {
   return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 });
 
-function labF(t: number): number {
+/** Lab's f(t) on [0, 1.1] (X/Xn and Z/Zn reach a little past 1), tabulated: a cube root per channel per pixel adds up. */
+const labFSteps = 4096;
+const labFTable = Float64Array.from({ length: labFSteps + 2 }, (_, i) => {
+  const t = (i / labFSteps) * 1.1;
   return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116;
+});
+
+function labF(t: number): number {
+  // Linear interpolation between table entries: error below 1e-4 in f, far under a ΔE of 0.1, except near 0
+  // where the cube root is steep; the exact form is cheap there anyway.
+  if (t < 0.02) return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116;
+  const x = (t * labFSteps) / 1.1;
+  const i = x | 0;
+  if (i >= labFSteps) return Math.cbrt(t);
+  const f = x - i;
+  return labFTable[i]! + (labFTable[i + 1]! - labFTable[i]!) * f;
 }
 
 /** Indices of the pixels within `bandPx` of the edge. */
@@ -413,7 +449,8 @@ function borderBand(w: number, h: number, bandPx: number): Int32Array {
 }
 
 /** Per Lab channel, the six coefficients of c0 + c1·u + c2·v + c3·uv + c4·u² + c5·v², u and v in [−1, 1]. */
-type BackgroundModel = [number[], number[], number[]];
+export type BackgroundSurface = readonly [readonly number[], readonly number[], readonly number[]];
+type BackgroundModel = BackgroundSurface;
 
 /**
  * Models the background as a quadratic surface in L, a and b over the frame, fitted to the border band with
@@ -452,7 +489,7 @@ function unit(x: number, size: number): number {
   return size > 1 ? (2 * x) / (size - 1) - 1 : 0;
 }
 
-function modelAt(c: number[], u: number, v: number): number {
+function modelAt(c: readonly number[], u: number, v: number): number {
   return c[0]! + c[1]! * u + c[2]! * v + c[3]! * u * v + c[4]! * u * u + c[5]! * v * v;
 }
 
@@ -463,12 +500,31 @@ function deltaE(lab: Float32Array, i: number, model: BackgroundModel, u: number,
   return Math.sqrt(dL * dL + da * da + db * db);
 }
 
+/** ΔE of one sRGB colour from the background surface at (u, v). */
+function deltaERgb(r: number, g: number, b: number, surface: BackgroundSurface, u: number, v: number): number {
+  labOf(r, g, b, scratchLab, 0);
+  return deltaE(scratchLab, 0, surface, u, v);
+}
+
+const scratchLab = new Float32Array(3);
+
 /** ΔE of every pixel from the background model at its place. */
 function distanceMap(lab: Float32Array, w: number, h: number, model: BackgroundModel): Float32Array {
   const out = new Float32Array(w * h);
+  const [cl, ca, cb] = model;
   for (let y = 0, i = 0; y < h; y++) {
     const v = unit(y, h);
-    for (let x = 0; x < w; x++, i++) out[i] = deltaE(lab, i, model, unit(x, w), v);
+    // Per row the model is a quadratic in u alone: p0 + p1·u + p2·u².
+    const rowL = [cl[0]! + cl[2]! * v + cl[5]! * v * v, cl[1]! + cl[3]! * v, cl[4]!] as const;
+    const rowA = [ca[0]! + ca[2]! * v + ca[5]! * v * v, ca[1]! + ca[3]! * v, ca[4]!] as const;
+    const rowB = [cb[0]! + cb[2]! * v + cb[5]! * v * v, cb[1]! + cb[3]! * v, cb[4]!] as const;
+    for (let x = 0; x < w; x++, i++) {
+      const u = unit(x, w);
+      const dL = lab[i * 3]! - (rowL[0] + (rowL[1] + rowL[2] * u) * u);
+      const da = lab[i * 3 + 1]! - (rowA[0] + (rowA[1] + rowA[2] * u) * u);
+      const db = lab[i * 3 + 2]! - (rowB[0] + (rowB[1] + rowB[2] * u) * u);
+      out[i] = Math.sqrt(dL * dL + da * da + db * db);
+    }
   }
   return out;
 }
@@ -476,8 +532,11 @@ function distanceMap(lab: Float32Array, w: number, h: number, model: BackgroundM
 function medianBackgroundRgb(
   img: WorkingCopy, band: Int32Array, distance: Float32Array, toleranceDeltaE: number,
 ): [number, number, number] {
-  const near = Array.from(band).filter((i) => distance[i]! <= toleranceDeltaE);
-  const pick = near.length > 0 ? near : Array.from(band);
+  const stride = Math.max(1, Math.floor(band.length / maxModelSamples));
+  const all: number[] = [];
+  for (let k = 0; k < band.length; k += stride) all.push(band[k]!);
+  const near = all.filter((i) => distance[i]! <= toleranceDeltaE);
+  const pick = near.length > 0 ? near : all;
   const m = [0, 1, 2].map((ch) => median(pick.map((i) => img.data[i * img.channels + ch]!)));
   return [m[0]!, m[1]!, m[2]!];
 }
@@ -547,10 +606,14 @@ function floodFromBorder(distance: Float32Array, w: number, h: number, tolerance
   while (top > 0) {
     const i = stack[--top]!;
     const x = i % w;
-    if (x > 0) seed(i - 1);
-    if (x < w - 1) seed(i + 1);
-    if (i >= w) seed(i - w);
-    if (i < n - w) seed(i + w);
+    let j = i - 1;
+    if (x > 0 && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
+    j = i + 1;
+    if (x < w - 1 && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
+    j = i - w;
+    if (i >= w && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
+    j = i + w;
+    if (i < n - w && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
   }
   return reached;
 }
@@ -579,13 +642,10 @@ function keepProductIslands(background: Uint8Array, w: number, h: number): Uint8
       size++;
       const x = i % w;
       if (x === 0 || x === w - 1 || i < w || i >= n - w) touches = true;
-      const visit = (j: number): void => {
-        if (!background[j] && !label[j]) { label[j] = id; stack[top++] = j; }
-      };
-      if (x > 0) visit(i - 1);
-      if (x < w - 1) visit(i + 1);
-      if (i >= w) visit(i - w);
-      if (i < n - w) visit(i + w);
+      if (x > 0 && !background[i - 1] && !label[i - 1]) { label[i - 1] = id; stack[top++] = i - 1; }
+      if (x < w - 1 && !background[i + 1] && !label[i + 1]) { label[i + 1] = id; stack[top++] = i + 1; }
+      if (i >= w && !background[i - w] && !label[i - w]) { label[i - w] = id; stack[top++] = i - w; }
+      if (i < n - w && !background[i + w] && !label[i + w]) { label[i + w] = id; stack[top++] = i + w; }
     }
     sizes.push(size);
     onFrame.push(touches);

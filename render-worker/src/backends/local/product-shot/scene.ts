@@ -126,21 +126,27 @@ function studioSweep(spec: Extract<SceneSpec, { kind: 'studio-sweep' }>, w: numb
   }
   // A wide vignette, centred a little below the middle where the product stands.
   const radius = 0.75 * Math.max(w, h);
-  const cx = w / 2;
+  const columnFalloff = Float64Array.from({ length: w }, (_, x) => 0.12 * ((x + 0.5 - w / 2) / radius) ** 2);
   const cy = h * 0.55;
+  const table = linearToSrgbTable;
+  const [br, bg, bb] = base;
   const out = Buffer.allocUnsafe(w * h * 3);
   for (let y = 0, o = 0; y < h; y++) {
-    const ry = (y + 0.5 - cy) / radius;
+    const rowFalloff = 0.12 * ((y + 0.5 - cy) / radius) ** 2;
+    const row = rowGain[y]!;
     for (let x = 0; x < w; x++, o += 3) {
-      const rx = (x + 0.5 - cx) / radius;
-      const gain = rowGain[y]! * (1 - 0.12 * (rx * rx + ry * ry));
-      for (let ch = 0; ch < 3; ch++) {
-        const lin = Math.min(1, Math.max(0, base[ch]! * gain));
-        out[o + ch] = dithered(linearToSrgbTable[Math.round(lin * 4096)]!, x, y);
-      }
+      const gain = row * (1 - rowFalloff - columnFalloff[x]!);
+      const threshold = bayer4[((y & 3) << 2) | (x & 3)]!;
+      out[o] = Math.min(255, table[tableIndex(br * gain)]! + threshold) | 0;
+      out[o + 1] = Math.min(255, table[tableIndex(bg * gain)]! + threshold) | 0;
+      out[o + 2] = Math.min(255, table[tableIndex(bb * gain)]! + threshold) | 0;
     }
   }
   return out;
+}
+
+function tableIndex(linear: number): number {
+  return linear <= 0 ? 0 : linear >= 1 ? 4096 : (linear * 4096 + 0.5) | 0;
 }
 
 async function coverCrop(image: Buffer, w: number, h: number): Promise<Buffer> {

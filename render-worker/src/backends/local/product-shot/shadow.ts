@@ -15,96 +15,143 @@ export type ShadowOptions = z.infer<typeof ShadowOptions>;
 
 /** Default blur as a fraction of the canvas's longest side: 24 px at 1000 px, as a photographer's soft box. */
 export const defaultShadowBlurFraction = 0.024;
-/** The shadow is blurred at most this many pixels across, then upsampled: it has no detail to lose. */
+/** The shadow is drawn at most this many pixels across, then upsampled: it has no detail to lose. */
 const shadowWorkingSidePx = 256;
 /** The drop shadow's share of `opacity`: it suggests depth, the contact shadow does the grounding. */
 const dropShare = 0.45;
+/** Below this density (about a fifth of a level on white) a pixel is left out of the layer. */
+const minDensity = 1 / 1024;
 
-/** What {@link applyShadow} needs to know about the canvas and the product on it. */
+/** What {@link renderShadow} needs to know about the canvas and the product on it. */
 export interface ShadowTarget {
-  /** Raw RGB of the scene (`widthPx × heightPx × 3`), darkened in place. */
-  scene: Buffer;
   widthPx: number;
   heightPx: number;
   /** The product's bounding box on the canvas. */
   productBoxPx: BoxPx;
   /**
    * The product's mask at {@link shadowScale} of the canvas, with where its top-left corner lands on that
-   * downscaled canvas; the contact shadow follows its footprint.
+   * downscaled canvas; the contact shadow follows its footprint, the drop shadow its shape.
    */
   mask: MaskImage & { leftPx: number; topPx: number };
 }
 
-/** The factor the product mask for {@link applyShadow} is rendered at, relative to the canvas. */
+/**
+ * A part of the canvas to composite with sharp's `multiply` blend: raw grey RGB, 255 where nothing changes.
+ * Multiplying keeps the scene's hue, so a shadow on beige is a darker beige, not grey.
+ */
+export interface ShadowLayer {
+  data: Buffer;
+  widthPx: number;
+  heightPx: number;
+  leftPx: number;
+  topPx: number;
+}
+
+/** The factor the product mask for {@link renderShadow} is rendered at, relative to the canvas. */
 export function shadowScale(widthPx: number, heightPx: number): number {
   return Math.min(1, shadowWorkingSidePx / Math.max(widthPx, heightPx));
 }
 
 /**
- * Darkens the scene under the product. The contact shadow is an ellipse across the product's footprint (its
- * bottom rows), flattened as seen from a camera slightly above; the drop shadow is the product's own shape,
- * nudged down and blurred. Both are drawn small, blurred by sharp, upsampled and multiplied into the scene, so
- * the shadow keeps the scene's hue rather than greying it.
+ * Draws the shadow under the product as a multiply layer. The contact shadow is an elliptical Gaussian across
+ * the product's footprint (its bottom rows), flattened as seen from a camera slightly above, peaking at
+ * `opacity`; the drop shadow is the product's own shape, nudged down and blurred. Both are drawn on a small
+ * canvas and upsampled once, over only the region they darken. Returns null when there is nothing to draw.
  * @example
- * await applyShadow({ scene, widthPx: 800, heightPx: 800, productBoxPx, mask }, ShadowOptions.parse({ opacity: 0.3 }));
+ * const layer = await renderShadow({ widthPx: 800, heightPx: 800, productBoxPx, mask }, ShadowOptions.parse({ opacity: 0.3 }));
+ * if (layer) image.composite([{ input: layer.data, raw: { width: layer.widthPx, height: layer.heightPx, channels: 3 },
+ *   left: layer.leftPx, top: layer.topPx, blend: 'multiply' }]);
  */
-export async function applyShadow(target: ShadowTarget, options: ShadowOptions): Promise<void> {
-  if (options.opacity <= 0) return;
+export async function renderShadow(target: ShadowTarget, options: ShadowOptions): Promise<ShadowLayer | null> {
+  if (options.opacity <= 0) return null;
   const { widthPx: w, heightPx: h, productBoxPx: box } = target;
   const k = shadowScale(w, h);
   const lw = Math.max(1, Math.round(w * k));
   const lh = Math.max(1, Math.round(h * k));
-  const blurPx = (options.blurPx ?? defaultShadowBlurFraction * Math.max(w, h)) * k;
-  const map = new Float32Array(lw * lh);
+  const blurPx = options.blurPx ?? defaultShadowBlurFraction * Math.max(w, h);
+  const density = options.drop ? await dropShadow(target, lw, lh, blurPx * k) : new Float32Array(lw * lh);
 
-  // Contact shadow: centred under the footprint, as wide as it, a fifth as tall as wide (a low camera angle).
+  // Contact shadow: a Gaussian blurred by a Gaussian is a Gaussian, so the blur is folded into its σ and its
+  // peak stays exactly at full density. At least 0.7 small pixels tall, so upsampling does not alias it.
   const foot = footprint(target.mask, box.height * k);
-  const cx = foot ? foot.centreX : (box.left + box.width / 2) * k;
-  const rx = Math.max(1, (foot ? foot.width : box.width * k) * 0.55);
-  const ry = Math.max(1, rx * 0.12);
-  const cy = (box.top + box.height) * k - ry * 0.35;
-  for (let y = Math.max(0, Math.floor(cy - 3 * ry)); y < Math.min(lh, Math.ceil(cy + 3 * ry)); y++) {
-    for (let x = Math.max(0, Math.floor(cx - 3 * rx)); x < Math.min(lw, Math.ceil(cx + 3 * rx)); x++) {
-      const e = ((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2;
-      map[y * lw + x] = Math.exp(-2.5 * e);
+  const centreX = foot ? foot.centreX : (box.left + box.width / 2) * k;
+  const halfWidth = Math.max(1, (foot ? foot.width : box.width * k) * 0.5);
+  const softPx = blurPx * k * 0.25;
+  const sigmaX = Math.hypot(halfWidth * 0.6, softPx);
+  const sigmaY = Math.max(0.7, Math.hypot(halfWidth * 0.06, softPx * 0.5));
+  const centreY = (box.top + box.height) * k - sigmaY * 0.3;
+  const x0 = Math.max(0, Math.floor(centreX - 3 * sigmaX));
+  const x1 = Math.min(lw, Math.ceil(centreX + 3 * sigmaX));
+  for (let y = Math.max(0, Math.floor(centreY - 3 * sigmaY)); y < Math.min(lh, Math.ceil(centreY + 3 * sigmaY)); y++) {
+    const rowTerm = Math.exp(-0.5 * ((y + 0.5 - centreY) / sigmaY) ** 2);
+    for (let x = x0; x < x1; x++) {
+      const contact = rowTerm * Math.exp(-0.5 * ((x + 0.5 - centreX) / sigmaX) ** 2);
+      const i = y * lw + x;
+      density[i] = 1 - (1 - contact) * (1 - density[i]!);
     }
   }
-  const contact = await blurMap(map, lw, lh, Math.max(0.3, blurPx * 0.3));
 
-  let combined = contact;
-  if (options.drop) {
-    const drop = new Float32Array(lw * lh);
-    const { mask } = target;
-    const offsetY = Math.round(box.height * k * 0.02 + blurPx * 0.5);
-    for (let y = 0; y < mask.heightPx; y++) {
-      const ty = y + mask.topPx + offsetY;
-      if (ty < 0 || ty >= lh) continue;
-      for (let x = 0; x < mask.widthPx; x++) {
-        const tx = x + mask.leftPx;
-        if (tx >= 0 && tx < lw) drop[ty * lw + tx] = mask.data[y * mask.widthPx + x]! / 255;
-      }
+  // Upsample only the region that darkens anything: off it, multiplying by white changes nothing.
+  let rx0 = lw;
+  let ry0 = lh;
+  let rx1 = -1;
+  let ry1 = -1;
+  for (let y = 0, i = 0; y < lh; y++) {
+    for (let x = 0; x < lw; x++, i++) {
+      if (density[i]! < minDensity) continue;
+      if (x < rx0) rx0 = x;
+      if (x > rx1) rx1 = x;
+      if (y < ry0) ry0 = y;
+      if (y > ry1) ry1 = y;
     }
-    const blurred = await blurMap(drop, lw, lh, Math.max(0.3, blurPx));
-    combined = new Float32Array(lw * lh);
-    for (let i = 0; i < combined.length; i++) combined[i] = 1 - (1 - contact[i]!) * (1 - dropShare * blurred[i]!);
   }
+  if (rx1 < 0) return null;
+  // One small pixel of margin each side, so the bilinear ramp at the region's edge starts from white.
+  rx0 = Math.max(0, rx0 - 1);
+  ry0 = Math.max(0, ry0 - 1);
+  rx1 = Math.min(lw - 1, rx1 + 1);
+  ry1 = Math.min(lh - 1, ry1 + 1);
+  const regionW = rx1 - rx0 + 1;
+  const regionH = ry1 - ry0 + 1;
+  const gain = Buffer.allocUnsafe(regionW * regionH);
+  for (let y = 0; y < regionH; y++) {
+    for (let x = 0; x < regionW; x++) {
+      gain[y * regionW + x] = Math.round(255 * (1 - options.opacity * Math.min(1, density[(y + ry0) * lw + x + rx0]!)));
+    }
+  }
+  const leftPx = Math.round(rx0 / k);
+  const topPx = Math.round(ry0 / k);
+  const widthPx = Math.max(1, Math.min(w - leftPx, Math.round((rx1 + 1) / k) - leftPx));
+  const heightPx = Math.max(1, Math.min(h - topPx, Math.round((ry1 + 1) / k) - topPx));
+  const data = await sharp(gain, { raw: { width: regionW, height: regionH, channels: 1 } })
+    .resize(widthPx, heightPx, { fit: 'fill', kernel: 'linear' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer();
+  return { data, widthPx, heightPx, leftPx, topPx };
+}
 
-  // Upsample as 8 bits: a step of 1/255 in the map is a fraction of a level once multiplied by the opacity.
-  const bytes = Buffer.allocUnsafe(lw * lh);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, combined[i]!) * 255);
-  const full = await sharp(bytes, { raw: { width: lw, height: lh, channels: 1 } })
-    .resize(w, h, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
-  const strength = options.opacity / 255;
-  const { scene } = target;
-  for (let i = 0; i < w * h; i++) {
-    const a = full[i]!;
-    if (a === 0) continue;
-    const gain = 1 - a * strength;
-    const o = i * 3;
-    scene[o] = Math.round(scene[o]! * gain);
-    scene[o + 1] = Math.round(scene[o + 1]! * gain);
-    scene[o + 2] = Math.round(scene[o + 2]! * gain);
+/** The product's shape, nudged down and blurred, as density 0–1 on the small canvas (`dropShare` at most). */
+async function dropShadow(target: ShadowTarget, lw: number, lh: number, sigmaPx: number): Promise<Float32Array> {
+  const { productBoxPx: box, mask } = target;
+  const k = lw / target.widthPx;
+  const small = Buffer.alloc(lw * lh);
+  const offsetY = Math.round((box.height * 0.015) * k + sigmaPx * 0.4);
+  for (let y = 0; y < mask.heightPx; y++) {
+    const ty = y + mask.topPx + offsetY;
+    if (ty < 0 || ty >= lh) continue;
+    for (let x = 0; x < mask.widthPx; x++) {
+      const tx = x + mask.leftPx;
+      if (tx >= 0 && tx < lw) small[ty * lw + tx] = mask.data[y * mask.widthPx + x]!;
+    }
   }
+  const blurred = await sharp(small, { raw: { width: lw, height: lh, channels: 1 } })
+    .blur(Math.max(0.3, sigmaPx))
+    // sharp turns one band into sRGB on output unless told otherwise.
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  return Float32Array.from(blurred, (v) => (v / 255) * dropShare);
 }
 
 /** The horizontal extent of the mask's bottom rows (its last ~6% of height): where the product touches down. */
@@ -122,13 +169,5 @@ function footprint(mask: ShadowTarget['mask'], heightPx: number): { centreX: num
       if (mask.data[y * mask.widthPx + x]! >= 128) { if (x < x0) x0 = x; if (x > x1) x1 = x; }
     }
   }
-  const mx = mask.leftPx;
-  return { centreX: mx + (x0 + x1 + 1) / 2, width: x1 - x0 + 1 };
-}
-
-async function blurMap(map: Float32Array, w: number, h: number, sigmaPx: number): Promise<Float32Array> {
-  const bytes = Buffer.allocUnsafe(w * h);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, map[i]!) * 255);
-  const blurred = await sharp(bytes, { raw: { width: w, height: h, channels: 1 } }).blur(sigmaPx).raw().toBuffer();
-  return Float32Array.from(blurred, (v) => v / 255);
+  return { centreX: mask.leftPx + (x0 + x1 + 1) / 2, width: x1 - x0 + 1 };
 }

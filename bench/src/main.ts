@@ -1,0 +1,49 @@
+// `pnpm bench [name…]`: run every benchmark (or those whose name contains one of the arguments) and print,
+// for each, its rate against a baseline measured in the same run. Absolute figures are printed too, but on a
+// shared machine only the ratio means much.
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { farmThroughput } from './benchmarks/farm-throughput.ts';
+import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
+import { formatResult, type Benchmark } from './measure.ts';
+
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline];
+
+function selectBenchmarks(filters: readonly string[]): Benchmark[] {
+  if (filters.length === 0) return [...benchmarks];
+  const selected = benchmarks.filter((b) => filters.some((f) => b.name.includes(f)));
+  if (selected.length === 0) {
+    throw new Error(`no benchmark matches ${filters.map((f) => JSON.stringify(f)).join(', ')} (known: ${benchmarks.map((b) => b.name).join(', ')})`);
+  }
+  return selected;
+}
+
+function header(): string {
+  const cpus = os.cpus();
+  return [
+    `shotfarm bench, ${new Date().toISOString()}`,
+    `cores: ${os.availableParallelism()} available, ${cpus.length} total (${cpus[0]?.model.trim() ?? 'unknown CPU'})`,
+    `node ${process.version}, ${process.platform}-${process.arch}, ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  // pnpm may pass a literal `--` before the arguments.
+  const selected = selectBenchmarks(process.argv.slice(2).filter((a) => a !== '--'));
+  console.log(header());
+  const started = performance.now();
+  for (const benchmark of selected) {
+    try {
+      console.log(formatResult(await benchmark.run()));
+    } catch (e) {
+      process.exitCode = 1;
+      console.error(`${benchmark.name}: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((e: unknown) => {
+  process.exitCode = 1;
+  console.error(e instanceof Error ? e.message : String(e));
+});

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listProductPhotos, plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+
+describe('canceling a running job', () => {
+  let farm: Farm;
+  beforeAll(async () => {
+    farm = await startFarm();
+    await farm.startWorker(1);
+  });
+  afterAll(() => farm.close());
+
+  it('aborts the running task, removes the queued ones, records no output, and stays canceled', async () => {
+    const photo = plainProductPhoto();
+    const big = await sharp(await readFile(photo)).resize(5600, 5600, { fit: 'fill' }).jpeg().toBuffer();
+    const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(big, 'big.jpg') });
+    const { id } = (await farm.app.inject({ method: 'POST', url: '/api/jobs',
+      payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, params: { preset: 'amazon-2000' }, variants: 3 } })).json();
+    const tasks = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().tasks as { id: string }[];
+
+    const active = await waitFor(async () => {
+      for (const t of tasks) {
+        const job = await farm.app.queues.render.getJob(t.id);
+        if (job && (await job.getState()) === 'active') return job;
+      }
+      return undefined;
+    }, 60_000, 10);
+    const res = await farm.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('canceled');
+
+    // The worker aborts the running render; BullMQ ends it failed with our code, without retrying.
+    const ended = await waitFor(async () => {
+      const job = await farm.app.queues.render.getJob(active.id!);
+      return job && (await job.getState()) === 'failed' ? job : undefined;
+    }, 60_000, 50);
+    expect(ended.failedReason).toMatch(/^SF_RENDER_CANCELED/);
+    expect(ended.attemptsMade).toBe(1);
+    for (const t of tasks.filter((t) => t.id !== active.id)) expect(await farm.app.queues.render.getJob(t.id)).toBeUndefined();
+
+    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+    expect(job.status).toBe('canceled');
+    expect(job.tasks.every((t: { status: string }) => t.status === 'canceled')).toBe(true);
+    expect(job.outputs).toHaveLength(0);
+    expect(await farm.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` }).then((r) => r.statusCode)).toBe(200);
+  }, 120_000);
+});

@@ -1,0 +1,84 @@
+import { useId, useState } from 'react';
+import { cancelJob } from '../api/client.ts';
+import { isTerminal, type JobWatch } from '../hooks/use-job.ts';
+import { describeCode, describeError } from '../i18n/error-message.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { ErrorNotice } from './error-notice.tsx';
+import { ProgressBar } from './progress-bar.tsx';
+import { StatusBadge } from './status-badge.tsx';
+import { TaskChip } from './task-chip.tsx';
+
+export interface JobPanelProps {
+  jobId: string | null;
+  watch: JobWatch;
+}
+
+/** The watched job: status, overall progress, one chip per variant, and Cancel while it can be canceled. */
+export function JobPanel({ jobId, watch }: JobPanelProps) {
+  const { t } = useI18n();
+  const tasksLabelId = useId();
+  const [canceling, setCanceling] = useState(false);
+  const [cancelError, setCancelError] = useState<unknown>(null);
+  const { job } = watch;
+
+  if (!jobId) return <p className="empty-state" data-testid="job-empty">{t('job.empty')}</p>;
+  if (!job) {
+    return watch.loadError
+      ? <ErrorNotice error={describeError(watch.loadError, t)} testId="job-error" />
+      : <ProgressBar value={0} label={t('job.progress')} tone="neutral" testId="job-progress" />;
+  }
+
+  const status = watch.status ?? job.status;
+  const finished = isTerminal(status);
+  const onCancel = async (): Promise<void> => {
+    setCanceling(true);
+    setCancelError(null);
+    try {
+      watch.replace(await cancelJob(job.id));
+    } catch (error) {
+      setCancelError(error);
+    } finally {
+      setCanceling(false);
+    }
+  };
+  const tone = status === 'succeeded' ? 'success' : status === 'failed' ? 'danger' : status === 'canceled' ? 'neutral' : 'active';
+  const failedTasks = job.tasks.filter((task) => task.status === 'failed' && task.error);
+
+  return (
+    <div className="job-panel" data-testid="job-panel" data-job-id={job.id}>
+      <div className="job-summary">
+        <div aria-live="polite">
+          <StatusBadge status={status} testId="job-status" />
+        </div>
+        <span className="job-percent" aria-hidden="true">{t('job.progressValue', { percent: Math.round(watch.progress * 100) })}</span>
+        <span className="job-id" title={job.id}>{t('job.id')} <code>{job.id.slice(-12)}</code></span>
+        {!finished && (
+          <button type="button" className="button button-secondary button-small" onClick={onCancel} disabled={canceling} data-testid="cancel-job">
+            {canceling ? t('job.canceling') : t('job.cancel')}
+          </button>
+        )}
+      </div>
+      <ProgressBar value={watch.progress} label={t('job.progress')} tone={tone} testId="job-progress" />
+      {watch.interrupted && <p className="muted" role="status">{t('job.reconnecting')}</p>}
+      {job.error && <ErrorNotice error={describeCode(job.error.code, job.error.message, t)} testId="job-error" />}
+      {cancelError !== null && <ErrorNotice error={describeError(cancelError, t)} testId="cancel-error" />}
+
+      <h3 id={tasksLabelId} className="subheading">{t('job.tasks')}</h3>
+      <ol className="task-chips" aria-labelledby={tasksLabelId}>
+        {job.tasks.map((task) => <TaskChip key={task.id} task={task} live={watch.live[task.id]} />)}
+      </ol>
+      {failedTasks.length > 0 && (
+        <ul className="task-errors">
+          {failedTasks.map((task) => {
+            const error = describeCode(task.error!.code, task.error!.message, t);
+            return (
+              <li key={task.id} data-testid="task-error" data-code={task.error!.code}>
+                <strong>{t('job.task', { n: task.index + 1 })}</strong> {error.message} <code>{task.error!.code}</code>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import type { Task } from '@shotfarm/shared';
+import type { LiveTask } from '../hooks/use-job.ts';
+import { taskProgress, taskStatus } from '../hooks/use-job.ts';
+import { optionalKey, useI18n } from '../i18n/i18n.ts';
+
+export interface TaskChipProps {
+  task: Task;
+  live: LiveTask | undefined;
+}
+
+/** One variant: its number, status and, while it runs, its stage and percentage. */
+export function TaskChip({ task, live }: TaskChipProps) {
+  const { t } = useI18n();
+  const status = taskStatus(task, live);
+  const percent = Math.round(taskProgress(task, live) * 100);
+  const stageKey = live?.stage ? optionalKey(`stage.${live.stage}`) : null;
+  const stage = live?.stage ? (stageKey ? t(stageKey) : live.stage) : null;
+  return (
+    <li className={`task-chip task-${status}`} data-testid="task-chip" data-status={status} data-task-id={task.id}>
+      <span className="task-chip-fill" style={{ width: status === 'running' ? `${percent}%` : undefined }} aria-hidden="true" />
+      <span className="task-chip-label">{t('job.task', { n: task.index + 1 })}</span>
+      <span className="task-chip-status">
+        {status === 'running' ? `${stage ? `${stage} · ` : ''}${percent}%` : t(`job.status.${status}`)}
+      </span>
+    </li>
+  );
+}
