@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProductPhotos, plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 describe('canceling a running job', () => {
   let farm: Farm;

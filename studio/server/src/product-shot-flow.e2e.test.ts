@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '@shotfarm/shared';
-import { listProductPhotos, plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 /** Read a Server-Sent Events stream until `stop` says so or the stream ends. */
 async function readEvents(url: string, opts: { lastEventId?: number; stop: (e: JobEvent) => boolean; signal?: AbortSignal }): Promise<JobEvent[]> {

@@ -21,6 +21,8 @@ export interface Farm {
   redis: EmbeddedRedis;
   database: Database;
   dataDir: string;
+  /** Where the API listens (with `listen`); signed URLs point here. */
+  baseUrl: string;
   /** Start an in-process render worker (the crash tests spawn real processes instead). */
   startWorker(concurrency?: number): Promise<RenderWorker>;
   /** Every object key in storage and the row counts: "nothing stored" is asserted against this. */
@@ -32,7 +34,7 @@ export interface Farm {
  * A whole farm on real components: redis-server, PGlite, the folder storage, the API. Tests use
  * `app.inject`; with `listen`, the API also listens on a free loopback port that signed URLs point to.
  */
-export async function startFarm(env: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<Farm & { baseUrl: string }> {
+export async function startFarm(env: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<Farm> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-test-'));
   const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
   const port = opts.listen ? await freeLoopbackPort() : 3000;

@@ -121,6 +121,27 @@ describe('cutOut', () => {
     expect(result.bbox).toEqual({ left: 90, top: 40, width: 121, height: 121 });
   });
 
+  it('accepts a cut-out trimmed to the product, touching every edge', async () => {
+    const size = 120;
+    const rgba = Buffer.alloc(size * size * 4);
+    for (let i = 0; i < size * size; i++) {
+      const x = i % size;
+      const y = Math.floor(i / size);
+      const inside = (x + 0.5 - size / 2) ** 2 + (y + 0.5 - size / 2) ** 2 <= (size / 2) ** 2;
+      rgba.set([30, 90, 160, inside ? 255 : 0], i * 4);
+    }
+    const png = await sharp(rgba, { raw: { width: size, height: size, channels: 4 } }).png().toBuffer();
+    const result = await cutOut(png);
+    expect(result.method).toBe('alpha');
+    expect(result.bbox).toEqual({ left: 0, top: 0, width: size, height: size });
+  });
+
+  it('refuses a fully transparent image', async () => {
+    const empty = await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png().toBuffer();
+    await expectCode(cutOut(empty), 'SF_RENDER_BACKGROUND_TOO_BUSY');
+  });
+
   it('ignores an alpha channel that is opaque everywhere and falls back to the border colour', async () => {
     const photo = studioPhoto(320, 240);
     const png = await sharp(photo.data, { raw: { width: 320, height: 240, channels: 3 } }).ensureAlpha().png().toBuffer();

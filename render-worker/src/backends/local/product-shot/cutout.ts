@@ -96,7 +96,10 @@ export interface CutoutResult {
 export const defaultToleranceDeltaE = 18;
 /** Default feather σ as a fraction of the longest side: about 2 px at 2048, a soft but not blurry edge. */
 export const defaultFeatherFraction = 0.001;
-/** The analysis copy's longest side: the mask's edge lands within a pixel at marketplace sizes (≤ 2000 px). */
+/**
+ * The analysis copy's longest side. At an 800 px main image one mask pixel is about one output pixel; larger
+ * outputs get a softer mask edge, which the layer then re-judges against the background at full resolution.
+ */
 export const workingMaxSidePx = 512;
 /**
  * Above this fraction of the border band far from the background model, the photo is refused: a product may
@@ -105,8 +108,8 @@ export const workingMaxSidePx = 512;
 export const maxBorderBusyFraction = 0.35;
 /**
  * Refuse when the border's background pixels sit on average farther than this fraction of the tolerance from
- * the model. If residuals were half-normal, a mean of a third of the tolerance puts under 1% of background
- * pixels beyond it; at a half, about 10% are, and the fill leaves holes and false islands all over a texture.
+ * the model. If residuals were half-normal, a mean of a third of the tolerance puts about 2% of background
+ * pixels beyond it; at a half, about 11% are, and the fill leaves holes and false islands all over a texture.
  */
 export const maxBorderTextureRatio = 1 / 3;
 /**
@@ -146,7 +149,8 @@ export async function analyseCutout(input: Buffer, opts: CutoutOptions = {}): Pr
     const diagnostics = {
       borderBusyFraction: 0, borderTextureDeltaE: 0, frameContactFraction: frameContact(mask), productFraction: stats.productFraction,
     };
-    refuseImplausibleProduct(diagnostics, stats.boxPx, mask);
+    // A cut-out PNG is often trimmed to the product, so touching every edge is normal here: only emptiness is refused.
+    refuseEmptyProduct(diagnostics.productFraction, stats.boxPx);
     return {
       ...base, method: 'alpha', mask, backgroundRgb: [255, 255, 255], background: null, diagnostics,
       bboxPx: toSourceBox(stats.boxPx, mask, working),
@@ -706,12 +710,16 @@ function frameContact(mask: MaskImage): number {
   return total > 0 ? count / total : 0;
 }
 
-function refuseImplausibleProduct(diagnostics: CutoutDiagnostics, box: BoxPx | null, mask: MaskImage): void {
-  const { productFraction } = diagnostics;
+function refuseEmptyProduct(productFraction: number, box: BoxPx | null): asserts box is BoxPx {
   if (!box || productFraction < minProductFraction) {
     throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
       `no product found: it covers ${pct(productFraction)} of the frame (need at least ${pct(minProductFraction)})`);
   }
+}
+
+function refuseImplausibleProduct(diagnostics: CutoutDiagnostics, box: BoxPx | null, mask: MaskImage): void {
+  const { productFraction } = diagnostics;
+  refuseEmptyProduct(productFraction, box);
   if (productFraction > maxProductFraction) {
     throw new TaskError('SF_RENDER_BACKGROUND_TOO_BUSY',
       `background not separated: the product covers ${pct(productFraction)} of the frame (limit ${pct(maxProductFraction)})`);

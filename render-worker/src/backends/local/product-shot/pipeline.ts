@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { OverlayOptions } from 'sharp';
 import { z } from 'zod';
 import { TaskError } from '@shotfarm/shared';
 import type { BoxPx, CutoutDiagnostics, CutoutMethod, CutoutOptions } from './cutout.ts';
@@ -144,7 +145,7 @@ export class ProductShotPipeline {
     } catch (cause) {
       if (cause instanceof TaskError) throw cause;
       const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new TaskError('SF_RENDER_FAILED', `product shot failed: ${reason}`, { cause, retryable: true });
+      throw new TaskError('SF_RENDER_FAILED', `product shot failed: ${reason}`, { cause });
     }
   }
 }
@@ -229,7 +230,7 @@ async function runProductShot(input: Buffer, plan: ProductShotPlan, run: RunOpti
   // Pure white is the marketplace's rule, not a lighting choice: nothing to harmonise with.
   const gainRgb = await stage('harmony', () => (preset.forceWhite ? neutralGain : planHarmony(scene, plan.harmony)));
   const layer = await stage('composite', () => renderCutoutLayer(input, analysis, { scale: k, windowPx: layerWindow, gainRgb }));
-  const layers: sharp.OverlayOptions[] = [];
+  const layers: OverlayOptions[] = [];
   if (shadow) {
     layers.push({
       input: shadow.data, raw: { width: shadow.widthPx, height: shadow.heightPx, channels: 3 },

@@ -28,7 +28,8 @@ async function onScene(options: Partial<ShadowOptions>, rgb: [number, number, nu
       left: layer.leftPx, top: layer.topPx, blend: 'multiply',
     }]);
   }
-  return image.raw().toBuffer();
+  // Compositing adds an alpha band; the checks read RGB.
+  return image.removeAlpha().raw().toBuffer();
 }
 
 const value = (scene: Buffer, x: number, y: number, channel = 0): number => scene[(y * 400 + x) * 3 + channel]!;
