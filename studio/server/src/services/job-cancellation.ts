@@ -10,12 +10,11 @@ import type { TaskRecorder } from './task-recorder.ts';
  */
 export async function cancelJob(jobId: string, deps: { recorder: TaskRecorder; enqueuer: TaskEnqueuer; queues: FarmQueues }): Promise<void> {
   const taskIds = await deps.recorder.cancelJob(jobId);
+  // Remove every waiting task first, so a worker freed by an abort below finds nothing of this job to start.
   for (const taskId of taskIds) {
     const job = await deps.enqueuer.findRenderJob(taskId);
-    if (!job) continue;
-    const state = await job.getState();
-    // A waiting task may turn active between getState and remove: the remove then fails, and the publish stops it.
-    if (state !== 'active' && state !== 'completed' && state !== 'failed') await job.remove().catch(() => undefined);
-    await deps.queues.redis.publish(cancelChannel(deps.queues.prefix), taskId);
+    // A locked (active) job refuses removal; the publish below stops it instead.
+    await job?.remove().catch(() => undefined);
   }
+  for (const taskId of taskIds) await deps.queues.redis.publish(cancelChannel(deps.queues.prefix), taskId);
 }

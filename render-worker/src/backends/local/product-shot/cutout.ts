@@ -129,6 +129,8 @@ const minTransparentFraction = 0.005;
 const minIslandFraction = 0.01;
 /** The border band's width as a fraction of the working copy's longest side. */
 const borderBandFraction = 0.03;
+/** Mask values up to this (of 255) are dropped and the rest stretched: a soft edge pulled in by about a third. */
+const edgeChoke = 64;
 /** At most this many border samples are used to fit the background model (it has 6 terms per channel). */
 const maxModelSamples = 3000;
 
@@ -242,6 +244,11 @@ export async function renderCutoutLayer(
       const v = (2 * (win.top + Math.floor(i / win.width) + 0.5)) / scaledHeightPx - 1;
       const t = Math.min(1, Math.max(0, (deltaERgb(r, g, b, background.surface, u, v) - rampStart) / rampWidth));
       alpha = Math.min(alpha, Math.round(255 * t * t * (3 - 2 * t)));
+    }
+    if (mask && alpha > 0 && alpha < 255) {
+      // The outer rim of a soft edge is mostly background whatever the unmixing does: choke it away, so a
+      // light photo background leaves no halo on a darker scene.
+      alpha = alpha <= edgeChoke ? 0 : Math.round(((alpha - edgeChoke) * 255) / (255 - edgeChoke));
     }
     if (mask && alpha > 0 && alpha < 255) {
       // An edge pixel is a mix of product and background; unmixing it (F = B + (C − B) / α) keeps a light

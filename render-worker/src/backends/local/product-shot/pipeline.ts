@@ -2,14 +2,14 @@ import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';
 import { z } from 'zod';
 import { TaskError } from '@shotfarm/shared';
-import type { BoxPx, CutoutDiagnostics, CutoutMethod, CutoutOptions } from './cutout.ts';
+import type { BoxPx, CutoutAnalysis, CutoutDiagnostics, CutoutMethod, CutoutOptions } from './cutout.ts';
 import { analyseCutout, renderCutoutLayer, renderMask } from './cutout.ts';
 import type { ProductPlacement } from './fit.ts';
 import { Composition, MarketplacePresetId, marketplacePresets, placeProduct } from './fit.ts';
 import type { HarmonyOptions } from './harmony.ts';
 import { neutralGain, planHarmony } from './harmony.ts';
 import { renderScene, SceneSpec } from './scene.ts';
-import type { ShadowLayer } from './shadow.ts';
+import type { ShadowLayer, ShadowTarget } from './shadow.ts';
 import { renderShadow, ShadowOptions, shadowScale } from './shadow.ts';
 import { planVariant, ProductShotStudioParams } from './variants.ts';
 
@@ -210,21 +210,9 @@ async function runProductShot(input: Buffer, plan: ProductShotPlan, run: RunOpti
 
   const shadow = await stage('shadow', async (): Promise<ShadowLayer | null> => {
     if (plan.shadow.opacity <= 0) return null;
-    const r = shadowScale(canvasW, canvasH);
-    const maskScale = k * r;
-    const maskW = Math.max(1, Math.round(analysis.sourceWidthPx * maskScale));
-    const maskH = Math.max(1, Math.round(analysis.sourceHeightPx * maskScale));
-    const left = clamp(Math.floor(bbox.left * maskScale) - 1, 0, maskW - 1);
-    const top = clamp(Math.floor(bbox.top * maskScale) - 1, 0, maskH - 1);
-    const right = clamp(Math.ceil((bbox.left + bbox.width) * maskScale) + 1, left + 1, maskW);
-    const bottom = clamp(Math.ceil((bbox.top + bbox.height) * maskScale) + 1, top + 1, maskH);
-    const windowPx = { left, top, width: right - left, height: bottom - top };
-    const mask = await renderMask(analysis, { scale: maskScale, windowPx, featherPx: 0 });
     const productBoxPx = { left: placement.leftPx, top: placement.topPx, width: placement.widthPx, height: placement.heightPx };
-    return renderShadow({
-      widthPx: canvasW, heightPx: canvasH, productBoxPx,
-      mask: { ...mask, leftPx: Math.round(originX * r) + left, topPx: Math.round(originY * r) + top },
-    }, plan.shadow);
+    const mask = await shadowMask(analysis, k, { originX, originY, canvasW, canvasH });
+    return renderShadow({ widthPx: canvasW, heightPx: canvasH, productBoxPx, mask }, plan.shadow);
   });
 
   // Pure white is the marketplace's rule, not a lighting choice: nothing to harmonise with.
@@ -255,14 +243,35 @@ async function runProductShot(input: Buffer, plan: ProductShotPlan, run: RunOpti
   };
 }
 
+/** Where the photo, scaled, has its origin on the canvas, and the canvas's size. */
+interface CanvasOrigin {
+  originX: number;
+  originY: number;
+  canvasW: number;
+  canvasH: number;
+}
+
+/** The product's mask at the shadow's small scale, placed on the small canvas. */
+async function shadowMask(analysis: CutoutAnalysis, k: number, at: CanvasOrigin): Promise<ShadowTarget['mask']> {
+  const r = shadowScale(at.canvasW, at.canvasH);
+  const maskScale = k * r;
+  const bbox = analysis.bboxPx;
+  const maskW = Math.max(1, Math.round(analysis.sourceWidthPx * maskScale));
+  const maskH = Math.max(1, Math.round(analysis.sourceHeightPx * maskScale));
+  const left = clamp(Math.floor(bbox.left * maskScale) - 1, 0, maskW - 1);
+  const top = clamp(Math.floor(bbox.top * maskScale) - 1, 0, maskH - 1);
+  const right = clamp(Math.ceil((bbox.left + bbox.width) * maskScale) + 1, left + 1, maskW);
+  const bottom = clamp(Math.ceil((bbox.top + bbox.height) * maskScale) + 1, top + 1, maskH);
+  const windowPx = { left, top, width: right - left, height: bottom - top };
+  const mask = await renderMask(analysis, { scale: maskScale, windowPx, featherPx: 0 });
+  return { ...mask, leftPx: Math.round(at.originX * r) + left, topPx: Math.round(at.originY * r) + top };
+}
+
 /**
  * The part of the scaled photo to render: the product's box plus room for the feathered edge, clipped to the
  * photo and to the canvas (a layer may not stick out of the image it is composited onto).
  */
-function productWindow(
-  analysis: Awaited<ReturnType<typeof analyseCutout>>, k: number,
-  at: { originX: number; originY: number; canvasW: number; canvasH: number },
-): BoxPx {
+function productWindow(analysis: CutoutAnalysis, k: number, at: CanvasOrigin): BoxPx {
   const bbox = analysis.bboxPx;
   const scaledW = Math.max(1, Math.round(analysis.sourceWidthPx * k));
   const scaledH = Math.max(1, Math.round(analysis.sourceHeightPx * k));
