@@ -30,7 +30,9 @@ const fail = (msg) => {
 };
 
 const COMMANDS = {
-  start: { needsRedis: !process.env.REDIS_URL, web: true, run: (args) => ['--filter', STUDIO, 'start', ...args] },
+  // The studio runs as our direct child (no pnpm in between): it orchestrates Redis and the workers itself and
+  // must be the one that hears SIGTERM, so it can stop them in order.
+  start: { needsRedis: !process.env.REDIS_URL, web: true, node: (args) => ['--import', 'tsx', 'studio/server/src/main.ts', ...args] },
   test: { needsRedis: true, web: true, postgres: true, run: (args) => ['exec', 'vitest', 'run', ...args] },
   bench: { needsRedis: true, web: true, run: (args) => ['--filter', '@shotfarm/bench', 'bench', ...args] },
 };
@@ -232,8 +234,8 @@ function ensureWebBuild(pnpm, env, lockHash) {
  * without one (CI, a process manager, `docker stop`), it gets its own group and we pass SIGINT/SIGTERM
  * to that whole group, so pnpm's script shells and the studio behind them all hear it, once.
  */
-function runForeground(file, args, env) {
-  const ownGroup = !process.stdin.isTTY && process.platform !== 'win32';
+function runForeground(file, args, env, { signalGroup = true } = {}) {
+  const ownGroup = signalGroup && !process.stdin.isTTY && process.platform !== 'win32';
   const child = spawn(file, args, { stdio: 'inherit', cwd: ROOT, env, detached: ownGroup });
   const forward = (sig) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -283,6 +285,12 @@ function main() {
   const lockHash = ensurePackages(pnpm, env, pm.version);
   if (spec.web) ensureWebBuild(pnpm, env, lockHash);
 
+  if (spec.node) {
+    const args = spec.node(extra);
+    log(`ready in ${Date.now() - started} ms: node ${args.join(' ')}`);
+    runForeground(process.execPath, args, env, { signalGroup: false });
+    return;
+  }
   const args = spec.run(extra);
   log(`ready in ${Date.now() - started} ms: pnpm ${args.join(' ')}`);
   runForeground(pnpm.file, [...pnpm.prefix, ...args], env);

@@ -4,7 +4,7 @@ import { createBackends } from './backends/index.ts';
 import { RenderWorker } from './render-worker.ts';
 
 // A render worker process: needs only Redis and object storage, never the database.
-const config = loadConfig();
+const config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
 if (!config.redisUrl) {
   console.error('[render-worker] REDIS_URL is required: a render worker joins an existing farm');
   process.exit(1);

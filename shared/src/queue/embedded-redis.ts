@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
+import path from 'node:path';
 import { createRedis } from './connection.ts';
 
 export interface EmbeddedRedisOptions {
@@ -21,27 +22,36 @@ export class EmbeddedRedis {
   readonly url: string;
   readonly port: number;
   readonly #child: ChildProcess;
+  readonly #dataDir: string;
 
-  private constructor(child: ChildProcess, port: number) {
+  private constructor(child: ChildProcess, port: number, dataDir: string) {
     this.#child = child;
+    this.#dataDir = dataDir;
     this.port = port;
     this.url = `redis://127.0.0.1:${port}`;
   }
 
   static async start(opts: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
     await mkdir(opts.dataDir, { recursive: true });
+    await stopStale(opts.dataDir);
     const port = opts.port ?? (await freeLoopbackPort());
     const child = spawn(opts.binary ?? 'redis-server', [
       '--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dataDir,
       '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
       // BullMQ needs keys never evicted (its docs: maxmemory-policy noeviction).
       '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes', '--daemonize', 'no',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    ], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own process group: a Ctrl-C on the terminal must not stop Redis before the API and workers
+      // have drained; `stop()` ends it last. A pidfile lets the next start clear one left by a killed studio.
+      detached: true,
+    });
+    if (child.pid) await writeFile(pidFile(opts.dataDir), String(child.pid));
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     const spawnError = once(child, 'error').then(([e]) => { throw e as Error; });
     const exited = once(child, 'exit').then(([code]) => { throw new Error(`redis-server exited with ${String(code)}: ${stderr.trim()}`); });
-    const redis = new EmbeddedRedis(child, port);
+    const redis = new EmbeddedRedis(child, port, opts.dataDir);
     await Promise.race([redis.#waitUntilReady(), spawnError, exited]);
     return redis;
   }
@@ -71,7 +81,24 @@ export class EmbeddedRedis {
     const exited = once(this.#child, 'exit');
     this.#child.kill('SIGTERM'); // redis flushes the AOF on SIGTERM
     await exited;
+    await rm(pidFile(this.#dataDir), { force: true });
   }
+}
+
+const pidFile = (dataDir: string): string => path.join(dataDir, 'redis-server.pid');
+
+/** A redis-server left running on this data folder by a studio that was killed outright: two on one AOF would corrupt it. */
+async function stopStale(dataDir: string): Promise<void> {
+  const pid = Number(await readFile(pidFile(dataDir), 'utf8').catch(() => ''));
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (command.includes('redis-server')) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('redis-server'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await rm(pidFile(dataDir), { force: true });
 }
 
 /** Ask the kernel for a free port on 127.0.0.1. */

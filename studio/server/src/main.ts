@@ -7,7 +7,8 @@ import { WorkerPool } from './launcher/worker-pool.ts';
 // (the manager, owner of the database), and RENDER_WORKERS render worker processes.
 let config;
 try {
-  config = loadConfig();
+  // npm and pnpm set INIT_CWD to where the command was typed: a relative DATA_DIR is relative to that.
+  config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
 } catch (e) {
   if (e instanceof ConfigError) { console.error(`[studio] ${e.message}`); process.exit(2); }
   throw e;
@@ -30,11 +31,17 @@ try {
 workers.start();
 console.log(`[studio] ready: ${config.publicUrl}  (API docs ${config.publicUrl}/docs; ${config.renderWorkers} render worker process(es); database ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.pgliteDir}`})`);
 
+/** Past this, shutdown gives up waiting for running tasks and exits anyway. */
+const shutdownDeadlineMs = 30_000;
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
+  if (closing) {
+    console.log(`[studio] ${signal} again: exiting now`);
+    process.exit(1);
+  }
   closing = true;
-  console.log(`[studio] ${signal}: stopping workers, API and Redis`);
+  console.log(`[studio] ${signal}: stopping workers (running tasks finish), then the API, then Redis`);
+  setTimeout(() => { console.error('[studio] shutdown took too long; exiting'); process.exit(1); }, shutdownDeadlineMs).unref();
   await workers.stop();
   await app.close();
   await redis?.stop();

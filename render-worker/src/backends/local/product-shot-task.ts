@@ -20,7 +20,7 @@ export async function runProductShotTask(task: RenderTask, ctx: RenderContext): 
   });
   const output = await storeImageOutput(ctx.storage, {
     task, bytes: shot.data, mime: 'image/jpeg', width: shot.info.widthPx, height: shot.info.heightPx,
-    params: { ...task.params, variant: task.variantIndex, seed: task.seed, cutout: shot.cutout.method },
+    params: { ...task.params, variant: task.variantIndex, seed: task.seed, cutout: shot.cutout.method, ...shot.variant },
   });
   await ctx.progress({ fraction: 1, stage: 'stored' });
   return [output];

@@ -7,7 +7,7 @@ export {
   analyseCutout, cutOut, renderCutoutLayer, renderMask, defaultToleranceDeltaE, workingMaxSidePx,
   maxBorderBusyFraction, maxBorderTextureRatio, maxFrameContactFraction,
   type BoxPx, type CutoutAnalysis, type CutoutDiagnostics, type CutoutLayerOptions, type CutoutMethod,
-  type CutoutOptions, type CutoutResult, type MaskImage, type RenderMaskOptions,
+  type CutoutOptions, type CutoutResult, type MaskImage, type RenderMaskOptions, type BackgroundSurface,
 } from './cutout.ts';
 export { HexColor, SceneSpec, renderScene, hexToRgb, rgbToHex, mixHex } from './scene.ts';
 export {

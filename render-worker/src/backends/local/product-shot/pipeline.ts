@@ -11,7 +11,7 @@ import { neutralGain, planHarmony } from './harmony.ts';
 import { renderScene, SceneSpec } from './scene.ts';
 import type { ShadowLayer, ShadowTarget } from './shadow.ts';
 import { renderShadow, ShadowOptions, shadowScale } from './shadow.ts';
-import { planVariant, ProductShotStudioParams } from './variants.ts';
+import { planVariant, ProductShotStudioParams, type VariantPlan } from './variants.ts';
 
 /** Cut-out settings as the pipeline accepts them. */
 const CutoutSettings = z.strictObject({
@@ -173,15 +173,31 @@ export interface RenderProductShotOptions extends RunOptions {
  * @example
  * const shot = await renderProductShot({ product, params: { preset: 'taobao-800' }, variantIndex: 1, seed: 42 });
  */
-export async function renderProductShot(options: RenderProductShotOptions): Promise<RenderedProductShot> {
+export async function renderProductShot(options: RenderProductShotOptions): Promise<RenderedProductShot & { variant: VariantSummary }> {
   const params = parseOption(ProductShotStudioParams, options.params, 'params');
   const plan = planVariant(params, options.variantIndex, { sceneImage: options.scene, seed: options.seed });
-  return new ProductShotPipeline(options.product)
+  const shot = await new ProductShotPipeline(options.product)
     .cutout({ toleranceDeltaE: params.backgroundTolerance })
     .scene(plan.scene)
     .shadow(plan.shadow)
     .fit(params.preset, plan.composition)
     .toBuffer({ signal: options.signal, onProgress: options.onProgress });
+  const forceWhite = marketplacePresets[params.preset].forceWhite;
+  return { ...shot, variant: summariseVariant(forceWhite ? { ...plan, scene: { kind: 'solid', color: '#ffffff' } } : plan) };
+}
+
+/** What a variant chose, as plain JSON: recorded on the output so a designer can re-run exactly what they liked. */
+export interface VariantSummary {
+  scene: string;
+  sceneColors: string[];
+  placement: string;
+  scale: number;
+}
+
+function summariseVariant(plan: VariantPlan): VariantSummary {
+  const s = plan.scene;
+  const sceneColors = s.kind === 'gradient' ? [s.from, s.to] : s.kind === 'image' ? [] : [s.color];
+  return { scene: s.kind, sceneColors, placement: plan.composition.placement, scale: plan.composition.scale };
 }
 
 async function runProductShot(input: Buffer, plan: ProductShotPlan, run: RunOptions): Promise<RenderedProductShot> {
