@@ -45,6 +45,7 @@ async function shutdown(signal: string): Promise<void> {
   await workers.stop();
   await app.close();
   await redis?.stop();
+  console.log('[studio] stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -12,6 +12,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const storage = app.storage;
   if (!(storage instanceof FolderStorage)) return;
   app.get('/files/*', {
+    // A gallery page fetches hundreds of thumbnails: log only failures.
+    logLevel: 'warn',
     schema: { tags: ['files'], summary: 'An object by signed URL', hide: true,
       params: z.object({ '*': z.string() }), querystring: z.object({ exp: z.string(), sig: z.string() }) },
   }, async (req, reply) => {
