@@ -5,6 +5,8 @@ import { findPostgresBin, PostgresServer } from '../../test/postgres-server.ts';
 import { openDatabase, tables, type Database } from './index.ts';
 
 const pgBin = findPostgresBin();
+// CI installs Debian's postgresql (.ci/run): there the PostgreSQL half must run, never skip quietly.
+if (!pgBin && process.env.CI) throw new Error('PostgreSQL binaries not found, but CI must run the PostgreSQL suite');
 let postgres: PostgresServer | undefined;
 
 const engines: [string, () => Promise<Database>][] = [

@@ -1,5 +1,5 @@
 import { FolderStorage } from './folder-storage.ts';
-import { S3Storage } from './s3-storage.ts';
+import { S3Storage, type S3StorageOptions } from './s3-storage.ts';
 import type { Storage } from './storage.ts';
 import { UrlSigner } from './url-signer.ts';
 
@@ -16,17 +16,8 @@ export interface FolderStorageConfig {
 }
 
 /** An S3-compatible bucket; see `S3StorageOptions` for what each field means on MinIO, OSS and COS. */
-export interface S3StorageConfig {
-  driver: 's3';
-  bucket: string;
-  region: string;
-  endpoint?: string;
-  forcePathStyle: boolean;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  /** Lifetime of a signed URL when the caller names none; at most 604800. */
-  ttlS: number;
-}
+export type S3StorageConfig = { driver: 's3'; ttlS: number }
+  & Pick<S3StorageOptions, 'bucket' | 'region' | 'endpoint' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey'>;
 
 /** What the config loader produces for storage; `driver` alone decides the implementation. */
 export type StorageConfig = FolderStorageConfig | S3StorageConfig;
