@@ -23,6 +23,7 @@ export const configVariables = {
   QUEUE_PREFIX: { schema: z.string().regex(/^[a-z0-9-]+$/), default: defaultQueuePrefix, doc: 'Prefix of every BullMQ key.' },
   S3_BUCKET: { schema: z.string().min(3), default: undefined, doc: 'S3 bucket. Set: objects go to S3 (AWS, MinIO, Aliyun OSS, Tencent COS). Unset: a local folder, $DATA_DIR/objects.' },
   S3_ENDPOINT: { schema: z.url(), default: undefined, doc: 'S3 endpoint for non-AWS services, e.g. http://minio:9000 or https://oss-cn-hangzhou.aliyuncs.com.' },
+  S3_PUBLIC_ENDPOINT: { schema: z.url(), default: undefined, doc: 'S3 endpoint that browsers reach, when it differs from S3_ENDPOINT (signed URLs use it). Default: S3_ENDPOINT.' },
   S3_REGION: { schema: z.string().min(1), default: 'us-east-1', doc: 'S3 region.' },
   S3_FORCE_PATH_STYLE: { schema: bool, default: 'false', doc: 'Path-style addressing (MinIO needs true).' },
   S3_ACCESS_KEY_ID: { schema: z.string().min(1), default: undefined, doc: 'S3 access key. Unset: the AWS SDK default credential chain.' },
@@ -107,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
   const storage: StorageConfig = v.S3_BUCKET !== undefined
     ? {
-        driver: 's3', bucket: v.S3_BUCKET, region: v.S3_REGION, endpoint: v.S3_ENDPOINT, forcePathStyle: v.S3_FORCE_PATH_STYLE,
+        driver: 's3', bucket: v.S3_BUCKET, region: v.S3_REGION, endpoint: v.S3_ENDPOINT, publicEndpoint: v.S3_PUBLIC_ENDPOINT, forcePathStyle: v.S3_FORCE_PATH_STYLE,
         accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY, ttlS: v.SIGNED_URL_TTL_S,
       }
     : {
@@ -148,6 +149,7 @@ export function configToEnv(config: Config, redisUrl: string): Record<string, st
   if (s.driver === 's3') {
     Object.assign(env, { S3_BUCKET: s.bucket, S3_REGION: s.region, S3_FORCE_PATH_STYLE: String(s.forcePathStyle) });
     if (s.endpoint) env.S3_ENDPOINT = s.endpoint;
+    if (s.publicEndpoint) env.S3_PUBLIC_ENDPOINT = s.publicEndpoint;
     if (s.accessKeyId && s.secretAccessKey) Object.assign(env, { S3_ACCESS_KEY_ID: s.accessKeyId, S3_SECRET_ACCESS_KEY: s.secretAccessKey });
   } else {
     env.URL_SIGNING_SECRET = s.secret;

@@ -47,6 +47,16 @@ describe('createStorage', () => {
     await storage.close();
   });
 
+  it('signs browser URLs for S3_PUBLIC_ENDPOINT while talking to the internal endpoint', async () => {
+    const storage = await createStorage({
+      driver: 's3', bucket: 'b', region: 'us-east-1', endpoint: 'http://minio:9000', publicEndpoint: 'https://oss.shop.example',
+      forcePathStyle: true, accessKeyId: 'AK', secretAccessKey: 'SK', ttlS: 60,
+    });
+    const url = new URL(await storage.signedUrl('a/b.png'));
+    expect(`${url.origin}${url.pathname}`).toBe('https://oss.shop.example/b/a/b.png');
+    await storage.close();
+  });
+
   it('refuses half a pair of S3 credentials', async () => {
     await expect(
       createStorage({ driver: 's3', bucket: 'b', region: 'us-east-1', forcePathStyle: false, accessKeyId: 'AK', ttlS: 60 }),

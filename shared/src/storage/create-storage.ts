@@ -17,7 +17,7 @@ export interface FolderStorageConfig {
 
 /** An S3-compatible bucket; see `S3StorageOptions` for what each field means on MinIO, OSS and COS. */
 export type S3StorageConfig = { driver: 's3'; ttlS: number }
-  & Pick<S3StorageOptions, 'bucket' | 'region' | 'endpoint' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey'>;
+  & Pick<S3StorageOptions, 'bucket' | 'region' | 'endpoint' | 'publicEndpoint' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey'>;
 
 /** What the config loader produces for storage; `driver` alone decides the implementation. */
 export type StorageConfig = FolderStorageConfig | S3StorageConfig;
@@ -40,6 +40,7 @@ export async function createStorage(config: StorageConfig): Promise<Storage> {
         bucket: config.bucket,
         region: config.region,
         endpoint: config.endpoint,
+        publicEndpoint: config.publicEndpoint,
         forcePathStyle: config.forcePathStyle,
         accessKeyId: config.accessKeyId,
         secretAccessKey: config.secretAccessKey,

@@ -25,6 +25,12 @@ export interface S3StorageOptions {
    * `https://cos.ap-shanghai.myqcloud.com`. @defaultValue the AWS endpoint for `region`
    */
   endpoint?: string;
+  /**
+   * The endpoint browsers reach, when it differs from `endpoint` (in docker compose the API talks to
+   * `http://minio:9000`, a browser to `http://localhost:9000`). Signing is offline, so no request goes there.
+   * @defaultValue `endpoint`
+   */
+  publicEndpoint?: string;
   /** `bucket` in the path instead of the host name: MinIO and s3rver need it, OSS refuses it. */
   forcePathStyle: boolean;
   /** With `secretAccessKey`; when both are absent the SDK's default credential chain (env, profile, IAM role) decides. */
@@ -50,6 +56,8 @@ function errorName(err: unknown): string | undefined {
 export class S3Storage implements Storage {
   readonly kind = 's3' as const;
   readonly #client: S3Client;
+  /** Signs URLs for browsers; the same client unless `publicEndpoint` differs from `endpoint`. */
+  readonly #presignClient: S3Client;
   readonly #bucket: string;
   readonly #defaultTtlS: number;
   readonly #listPageSize: number;
@@ -59,9 +67,9 @@ export class S3Storage implements Storage {
     if ((opts.accessKeyId === undefined) !== (opts.secretAccessKey === undefined)) {
       throw new RangeError('S3Storage needs both accessKeyId and secretAccessKey, or neither');
     }
-    this.#client = new S3Client({
+    const clientFor = (endpoint: string | undefined) => new S3Client({
       region: opts.region,
-      endpoint: opts.endpoint,
+      endpoint,
       forcePathStyle: opts.forcePathStyle,
       credentials:
         opts.accessKeyId !== undefined && opts.secretAccessKey !== undefined
@@ -73,6 +81,8 @@ export class S3Storage implements Storage {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    this.#client = clientFor(opts.endpoint);
+    this.#presignClient = opts.publicEndpoint && opts.publicEndpoint !== opts.endpoint ? clientFor(opts.publicEndpoint) : this.#client;
     this.#bucket = opts.bucket;
     this.#defaultTtlS = opts.defaultTtlS;
     this.#listPageSize = opts.listPageSize ?? defaultListPageSize;
@@ -151,7 +161,7 @@ export class S3Storage implements Storage {
     assertValidKey(key);
     const ttlS = opts.expiresInS ?? this.#defaultTtlS;
     if (!Number.isFinite(ttlS) || ttlS < 0) throw new RangeError(`expiresInS must be a non-negative number, got ${ttlS}`);
-    return getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.#bucket, Key: key }), {
+    return getSignedUrl(this.#presignClient, new GetObjectCommand({ Bucket: this.#bucket, Key: key }), {
       expiresIn: Math.ceil(ttlS),
       signingDate: new Date(this.#nowMs()),
     });
@@ -164,5 +174,6 @@ export class S3Storage implements Storage {
 
   async close(): Promise<void> {
     this.#client.destroy();
+    if (this.#presignClient !== this.#client) this.#presignClient.destroy();
   }
 }

@@ -64,6 +64,22 @@ describe('POST /api/assets', () => {
     expect([res.json().width, res.json().height]).toEqual([20, 60]);
   });
 
+  it('converts an ICC profile to sRGB: the stored pixels are the colour the photographer saw', async () => {
+    const colour = { r: 200, g: 110, b: 60 };
+    // sharp converts sRGB → Display P3 when attaching the profile, so the file holds P3 numbers for this colour.
+    const p3 = await sharp({ create: { width: 32, height: 32, channels: 3, background: colour } }).withIccProfile('p3').jpeg({ quality: 100 }).toBuffer();
+    const asFiled = (await sharp(p3, { ignoreIcc: true }).raw().toBuffer({ resolveWithObject: true })).data; // decoded without colour management
+    const distance = (px: Buffer) => Math.max(Math.abs(px[0]! - colour.r), Math.abs(px[1]! - colour.g), Math.abs(px[2]! - colour.b));
+    expect(distance(asFiled)).toBeGreaterThan(8); // ignoring the profile would show the wrong colour
+    const res = await upload(p3, 'p3.jpg');
+    expect(res.statusCode).toBe(201);
+    const file = await farm.app.inject({ method: 'GET', url: new URL(res.json().url).pathname + new URL(res.json().url).search });
+    const stored = await sharp(file.rawPayload).raw().toBuffer();
+    expect(distance(stored)).toBeLessThanOrEqual(3);
+    const meta = await sharp(file.rawPayload).metadata();
+    expect(meta.icc === undefined || meta.space === 'srgb').toBe(true);
+  });
+
   it('refuses a forged signature and an expired URL', async () => {
     const res = await upload(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00f' } }).png().toBuffer(), 'blue.png');
     const url = new URL(res.json().url);

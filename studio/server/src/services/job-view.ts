@@ -40,6 +40,9 @@ export async function loadJobView(db: Db, storage: Storage, jobId: string): Prom
   const taskRows = await db.select().from(tables.tasks).where(eq(tables.tasks.jobId, jobId)).orderBy(asc(tables.tasks.index));
   const outputRows = await db.select().from(tables.assets)
     .where(and(eq(tables.assets.jobId, jobId), eq(tables.assets.kind, 'output'))).orderBy(asc(tables.assets.createdAt), asc(tables.assets.id));
+  // Outputs in variant order, as the designer asked for them, not in the order workers happened to finish.
+  const variantOf = new Map(taskRows.map((t) => [t.id, t.index]));
+  outputRows.sort((a, b) => (variantOf.get(a.taskId ?? '') ?? 0) - (variantOf.get(b.taskId ?? '') ?? 0));
   const outputs = await Promise.all(outputRows.map(async (a) => ({
     assetId: a.id, taskId: a.taskId ?? '', url: await storage.signedUrl(a.key),
     thumbnailUrl: a.thumbKey ? await storage.signedUrl(a.thumbKey) : null,
