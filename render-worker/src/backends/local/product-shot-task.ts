@@ -16,7 +16,8 @@ export async function runProductShotTask(task: RenderTask, ctx: RenderContext): 
 
   const shot = await renderProductShot({
     product, scene, params: parsed.data, variantIndex: task.variantIndex, seed: task.seed, signal: ctx.signal,
-    onProgress: (fraction, stage) => { void ctx.progress({ fraction: 0.05 + fraction * 0.85, stage }); },
+    // Progress is best effort: a lost update must never fail (or crash) the render itself.
+    onProgress: (fraction, stage) => { ctx.progress({ fraction: 0.05 + fraction * 0.85, stage }).catch(() => undefined); },
   });
   const output = await storeImageOutput(ctx.storage, {
     task, bytes: shot.data, mime: 'image/jpeg', width: shot.info.widthPx, height: shot.info.heightPx,

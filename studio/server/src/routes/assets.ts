@@ -21,7 +21,7 @@ export async function toAssetView(storage: Storage, a: AssetRow): Promise<AssetV
 
 // A name is only ever shown, never used as a path; one that tries to be a path is refused outright.
 // eslint-disable-next-line no-control-regex
-const badFilename = /[/\\\u0000-\u001f\u007f]|^\.\.?$|\.\./;
+const badFilename = /[/\\\u0000-\u001f\u007f]|^\.\.?$/;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/assets', {

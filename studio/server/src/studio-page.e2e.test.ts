@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webDistDir } from './plugins/web.ts';
+import { plainProductPhoto, startFarm, type Farm } from '../test/harness.ts';
+
+/** Debian's Chromium (installed by .ci/run); never a downloaded browser. */
+const chromiumPath = '/usr/bin/chromium';
+const artifacts = fileURLToPath(new URL('../../../test-artifacts/studio-page', import.meta.url));
+const canRun = existsSync(chromiumPath) && existsSync(path.join(webDistDir, 'index.html'));
+if (!canRun && process.env.CI) throw new Error(`CI must run the browser test: need ${chromiumPath} and a built studio (npm test builds it)`);
+
+// Skipped only off CI, where Chromium or the web build may be missing: `npm test` builds the bundle, .ci/run installs Chromium.
+describe.skipIf(!canRun)('the studio page in a real browser', () => {
+  let farm: Farm;
+  let browser: Browser;
+  beforeAll(async () => {
+    farm = await startFarm({}, { listen: true });
+    await farm.startWorker(2);
+    await mkdir(artifacts, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await farm?.close();
+  });
+
+  it('upload a product photo → submit 4 variants → watch it finish → see 4 outputs; switch to English and back', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(farm.baseUrl);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.screenshot({ path: path.join(artifacts, '1-empty.png') });
+
+    await page.setInputFiles('[data-testid=upload-input]', plainProductPhoto());
+    await page.waitForSelector('[data-testid=upload-meta]');
+    await page.fill('[data-testid=variants-input]', '4');
+    await page.click('[data-testid=submit-job]');
+    await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=output-image]').length === 4);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=output-image]')].every((img) => img.complete && img.naturalWidth > 0));
+    expect(await page.getAttribute('[data-testid=job-progress]', 'aria-valuenow')).toBe('100');
+    await page.screenshot({ path: path.join(artifacts, '2-done-zh.png'), fullPage: true });
+
+    const jobs = (await farm.app.inject({ method: 'GET', url: '/api/jobs?status=succeeded' })).json();
+    expect(jobs.items).toHaveLength(1);
+    expect(jobs.items[0]).toMatchObject({ variants: 4, recipe: { id: 'product-shot/studio-local' } });
+
+    await page.click('[data-testid=language-en]');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('[data-testid=submit-job]')).toMatch(/[A-Za-z]/);
+    await page.screenshot({ path: path.join(artifacts, '3-done-en.png'), fullPage: true });
+    await page.reload();
+    expect(await page.getAttribute('html', 'lang')).toBe('en'); // remembered
+    await page.click('[data-testid=language-zh-CN]');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
