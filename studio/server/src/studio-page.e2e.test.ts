@@ -44,8 +44,9 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await page.fill('[data-testid=variants-input]', '4');
     await page.click('[data-testid=submit-job]');
     await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=output-image]').length === 4);
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=output-image]')].every((img) => img.complete && img.naturalWidth > 0));
+    // Strings, not functions: they run in the page, and this file is type-checked without the DOM library.
+    await page.waitForFunction("document.querySelectorAll('[data-testid=output-image]').length === 4");
+    await page.waitForFunction("[...document.querySelectorAll('[data-testid=output-image]')].every((img) => img.complete && img.naturalWidth > 0)");
     expect(await page.getAttribute('[data-testid=job-progress]', 'aria-valuenow')).toBe('100');
     await page.screenshot({ path: path.join(artifacts, '2-done-zh.png'), fullPage: true });
 
