@@ -1,0 +1,54 @@
+/**
+ * The scorer's numeric features, by name: the one list the extractor fills, the quality composite reads,
+ * the gates check and the CTR model takes its inputs from. Every value is a finite number; booleans are 0/1.
+ * Sizes are measured on the original image; everything else on a working copy whose longest side is 512 px.
+ */
+export const featureNames = [
+  // — geometry of the file —
+  'widthPx', 'heightPx', 'aspectRatio', 'megapixels', 'bytes', 'bitsPerPixel',
+  // — sharpness and noise —
+  'sharpness',            // variance of the Laplacian (greyscale)
+  'sharpnessProduct',     // the same, on the product region only
+  'edgeDensity',          // share of pixels on a Sobel edge
+  'noiseSigma',           // noise estimate (Immerkær), 0–255 scale
+  'jpegBlockiness',       // 8×8 block-boundary discontinuity ratio (≈1 clean, higher blocky)
+  // — exposure and contrast —
+  'luminanceMean', 'luminanceP5', 'luminanceP95', 'contrastP5P95', 'contrastRms',
+  'clippedHighlights',    // share of product pixels at ≥ 250 luminance
+  'clippedShadows',       // share of product pixels at ≤ 5 luminance
+  'dynamicRange',         // p99 − p1 luminance on the product
+  // — colour —
+  'colourfulness',        // Hasler–Süsstrunk M
+  'saturationMean', 'saturationP95',
+  'hueEntropy',           // entropy of the hue histogram of saturated pixels, 0–1
+  'warmth',               // mean (R − B) / 255
+  'colourCast',           // distance of the mean a*b* of near-neutral pixels from neutral
+  // — background and border —
+  'borderWhiteRatio',     // share of border pixels with every channel ≥ 250
+  'borderPureWhiteRatio', // share of border pixels exactly (255,255,255)
+  'borderUniformity',     // 1 − normalised std of border colour, 0–1
+  'backgroundLuminance',  // mean luminance of the non-product region
+  'backgroundClutter',    // edge density of the non-product region
+  // — the product (mask from alpha, or near-white flood fill from the borders) —
+  'productFound',         // 1 when a product region was separated
+  'fillRatio',            // product pixels / frame pixels
+  'bboxFill',             // max(bbox width / frame width, bbox height / frame height)
+  'bboxAreaRatio',        // bbox area / frame area
+  'bboxWidthPx', 'bboxHeightPx', // in original pixels
+  'centroidOffset',       // distance of the product centroid from the frame centre / half-diagonal
+  'centroidX', 'centroidY', // 0–1
+  'thirdsDistance',       // distance of the centroid from the nearest rule-of-thirds point / half-diagonal
+  'subjectCount',         // connected product regions larger than 1% of the frame
+  'productTouchesEdge',   // 1 when the product mask reaches the frame edge (a cut product)
+  'productEdgeSharpness', // mean gradient magnitude along the product outline
+  'productContrast',      // luminance difference between product and background
+  // — text —
+  'textAreaRatio',        // share of the frame covered by detected text boxes
+  'textBoxCount',
+  // — product fidelity (generated images against their source product; 1 when not applicable) —
+  'fidelitySsim',         // SSIM of the source cut-out and the matching region of the output
+  'fidelityPhashSimilarity', // 1 − pHash Hamming distance / 64
+] as const;
+
+export type FeatureName = (typeof featureNames)[number];
+export type FeatureVector = Record<FeatureName, number>;
