@@ -1,20 +1,22 @@
 /**
  * The scorer's numeric features, by name: the one list the extractor fills, the quality composite reads,
  * the gates check and the CTR model takes its inputs from. Every value is a finite number; booleans are 0/1.
- * Sizes are measured on the original image; everything else on a working copy whose longest side is 512 px.
+ * Sizes are measured on the original image, and so is what only exists on the file's own pixel grid (noise, JPEG
+ * blocking, edge widths, the exact border colour, on sampled rows); everything else on a working copy whose longest
+ * side is 512 px. See extract-features.ts for how each is computed.
  */
 export const featureNames = [
   // — geometry of the file —
   'widthPx', 'heightPx', 'aspectRatio', 'megapixels', 'bytes', 'bitsPerPixel',
   // — sharpness and noise —
-  'sharpness',            // variance of the Laplacian (greyscale)
+  'sharpness',            // variance of the Laplacian (greyscale, working copy); grows with texture as well as focus
   'sharpnessProduct',     // the same, on the product region only
   'edgeDensity',          // share of pixels on a Sobel edge
-  'noiseSigma',           // noise estimate (Immerkær), 0–255 scale
-  'jpegBlockiness',       // 8×8 block-boundary discontinuity ratio (≈1 clean, higher blocky)
+  'noiseSigma',           // noise σ (Immerkær) of the original's quietest unclipped areas, 0–255 scale
+  'jpegBlockiness',       // 8×8 block-boundary step ratio on the original's grid (≈1 clean, higher blocky)
   // — exposure and contrast —
   'luminanceMean', 'luminanceP5', 'luminanceP95', 'contrastP5P95', 'contrastRms',
-  'clippedHighlights',    // share of product pixels at ≥ 250 luminance
+  'clippedHighlights',    // share of product pixels at ≥ 250 luminance (a white background is not counted)
   'clippedShadows',       // share of product pixels at ≤ 5 luminance
   'dynamicRange',         // p99 − p1 luminance on the product
   // — colour —
@@ -24,7 +26,7 @@ export const featureNames = [
   'warmth',               // mean (R − B) / 255
   'colourCast',           // distance of the mean a*b* of near-neutral pixels from neutral
   // — background and border —
-  'borderWhiteRatio',     // share of border pixels with every channel ≥ 250
+  'borderWhiteRatio',     // share of border pixels with every channel ≥ 250 (border: 1% band, original pixels)
   'borderPureWhiteRatio', // share of border pixels exactly (255,255,255)
   'borderUniformity',     // 1 − normalised std of border colour, 0–1
   'backgroundLuminance',  // mean luminance of the non-product region
@@ -40,7 +42,7 @@ export const featureNames = [
   'thirdsDistance',       // distance of the centroid from the nearest rule-of-thirds point / half-diagonal
   'subjectCount',         // connected product regions larger than 1% of the frame
   'productTouchesEdge',   // 1 when the product mask reaches the frame edge (a cut product)
-  'productEdgeSharpness', // mean gradient magnitude along the product outline
+  'productEdgeSharpness', // 1 / width (10–90 %, px at the 1000-px zoom size) of the product's crisp edges; 0–1
   'productContrast',      // luminance difference between product and background
   // — text —
   'textAreaRatio',        // share of the frame covered by detected text boxes

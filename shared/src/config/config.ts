@@ -35,6 +35,8 @@ export const configVariables = {
   RENDER_WORKERS: { schema: z.coerce.number().int().min(0).max(64), default: '1', doc: 'Render worker processes that `npm start` spawns (0: workers run elsewhere).' },
   RENDER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64), default: '2', doc: 'Tasks one render worker process runs at once.' },
   RENDER_BACKENDS: { schema: z.string().regex(/^[a-z]+(,[a-z]+)*$/), default: 'local', doc: 'Backends a render worker offers, comma-separated.' },
+  SCORER_WORKERS: { schema: z.coerce.number().int().min(0).max(64), default: '1', doc: 'Scorer worker processes that `npm start` spawns (0: they run elsewhere).' },
+  SCORER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64), default: '1', doc: 'Images one scorer worker process scores at once.' },
   TASK_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(20), default: '3', doc: 'Tries per render task before it fails.' },
   TASK_BACKOFF_MS: { schema: positiveInt, default: '2000', doc: 'First retry delay; doubles each retry (exponential back-off).' },
   STALLED_INTERVAL_MS: { schema: positiveInt, default: '15000', doc: 'How often BullMQ looks for tasks whose worker died (lock lost).' },
@@ -65,6 +67,8 @@ export interface Config {
   renderWorkers: number;
   renderConcurrency: number;
   renderBackends: string[];
+  scorerWorkers: number;
+  scorerConcurrency: number;
   taskAttempts: number;
   taskBackoffMs: number;
   stalledIntervalMs: number;
@@ -123,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     uploadMaxBytes: v.UPLOAD_MAX_BYTES, uploadMaxPixels: v.UPLOAD_MAX_PIXELS,
     renderWorkers: v.RENDER_WORKERS, renderConcurrency: v.RENDER_CONCURRENCY,
     renderBackends: v.RENDER_BACKENDS.split(','),
+    scorerWorkers: v.SCORER_WORKERS, scorerConcurrency: v.SCORER_CONCURRENCY,
     taskAttempts: v.TASK_ATTEMPTS, taskBackoffMs: v.TASK_BACKOFF_MS, stalledIntervalMs: v.STALLED_INTERVAL_MS,
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, logLevel: v.LOG_LEVEL,
   };
@@ -143,6 +148,7 @@ export function configToEnv(config: Config, redisUrl: string): Record<string, st
   const env: Record<string, string> = {
     REDIS_URL: redisUrl, QUEUE_PREFIX: config.queuePrefix, DATA_DIR: config.dataDir, PUBLIC_URL: config.publicUrl,
     RENDER_CONCURRENCY: String(config.renderConcurrency), RENDER_BACKENDS: config.renderBackends.join(','),
+    SCORER_CONCURRENCY: String(config.scorerConcurrency),
     STALLED_INTERVAL_MS: String(config.stalledIntervalMs), LOG_LEVEL: config.logLevel, SIGNED_URL_TTL_S: String(config.storage.ttlS),
   };
   const s = config.storage;

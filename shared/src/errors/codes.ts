@@ -63,6 +63,18 @@ export const ErrorCodes = {
   /** An unexpected renderer failure; the message has the cause. */
   SF_RENDER_FAILED: 'SF_RENDER_FAILED',
 
+  // — scoring —
+  /** The image cannot be decoded for scoring. */
+  SF_SCORE_IMAGE_UNREADABLE: 'SF_SCORE_IMAGE_UNREADABLE',
+  /** The image has more pixels than the scorer decodes. */
+  SF_SCORE_IMAGE_TOO_LARGE: 'SF_SCORE_IMAGE_TOO_LARGE',
+  /** No CTR model is active yet. */
+  SF_SCORE_NO_MODEL: 'SF_SCORE_NO_MODEL',
+  /** An unexpected scorer failure; the message has the cause. */
+  SF_SCORE_FAILED: 'SF_SCORE_FAILED',
+  /** The gate profile named in the request does not exist. */
+  SF_GATE_PROFILE_UNKNOWN: 'SF_GATE_PROFILE_UNKNOWN',
+
   // — start-up —
   /** A configuration variable has a bad value; the message names each one. */
   SF_CONFIG_INVALID: 'SF_CONFIG_INVALID',

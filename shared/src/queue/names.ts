@@ -7,6 +7,8 @@ export const queueNames = {
   jobs: 'jobs',
   /** Flow children: one render task per variant; render workers consume it. */
   render: 'render',
+  /** Score tasks: one per stored image (uploads and outputs); scorer workers consume it. */
+  score: 'score',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -14,3 +16,6 @@ export const defaultQueuePrefix = 'shotfarm';
 
 /** Pub/sub channel on which the manager asks workers to abort running tasks (payload: a task id). */
 export const cancelChannel = (prefix: string): string => `${prefix}:cancel`;
+
+/** Redis key holding the active model's pointer (an `ActiveModelPointer` as JSON), per model name. */
+export const activeModelKey = (prefix: string, name: string): string => `${prefix}:models:${name}:active`;

@@ -8,3 +8,4 @@ export * from './job.ts';
 export * from './cost-entry.ts';
 export * from './api-error.ts';
 export * from './job-event.ts';
+export * from './score.ts';

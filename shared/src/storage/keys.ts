@@ -98,4 +98,10 @@ export const storageKeys = {
     assertValidKey(key); // a key near the byte limit can outgrow it by the prefix
     return key;
   },
+  /** `models/<name>/v<version>.onnx`: model files, versioned, never overwritten by a new version. */
+  model: (name: string, version: number): string => {
+    checkPart('name', name, idPattern, '1 to 128 of A-Z a-z 0-9 _ -');
+    if (!Number.isInteger(version) || version < 1) throw new StorageKeyInvalidError(`models/${name}/v${version}`, 'version must be a positive integer');
+    return `models/${name}/v${version}.onnx`;
+  },
 } as const;

@@ -11,12 +11,15 @@ import { farmPlugin } from './plugins/farm.ts';
 import { queuePlugin } from './plugins/queue.ts';
 import { storagePlugin } from './plugins/storage.ts';
 import { webPlugin } from './plugins/web.ts';
+import type { ShippedModel } from './services/model-registry.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { jobRankingRoutes } from './routes/job-ranking.ts';
 import { recipeRoutes } from './routes/recipes.ts';
+import { scoreRoutes } from './routes/scores.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -26,6 +29,8 @@ export interface BuildAppOptions {
   database?: Database;
   /** @defaultValue true */
   logger?: boolean;
+  /** Models to register at start-up. @defaultValue the models the scorer package ships */
+  shippedModels?: readonly ShippedModel[];
 }
 
 /** Builds the API (the manager): registers every plugin and route, never listens. `main.ts` listens. */
@@ -45,7 +50,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(dbPlugin, opts.database ? { database: opts.database } : {});
   await app.register(storagePlugin);
   await app.register(queuePlugin, { redisUrl: opts.redisUrl });
-  await app.register(farmPlugin);
+  await app.register(farmPlugin, { shippedModels: opts.shippedModels ?? [] });
 
   await app.register(healthRoutes);
   await app.register(assetRoutes);
@@ -53,6 +58,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(recipeRoutes);
   await app.register(jobRoutes);
   await app.register(jobEventRoutes);
+  await app.register(scoreRoutes);
+  await app.register(jobRankingRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -27,7 +27,7 @@ describe('crash recovery', () => {
   it('a render worker killed with SIGKILL mid-task: another worker completes it, no output duplicated, no job lost', async () => {
     const farm: Farm = await startFarm({ STALLED_INTERVAL_MS: '1000' });
     cleanups.push(() => farm.close());
-    const pool = new WorkerPool({ count: 2, env: { ...configToEnv(farm.config, farm.redis.url), RENDER_CONCURRENCY: '1' } });
+    const pool = new WorkerPool({ entry: '@shotfarm/render-worker/main', label: 'render worker', count: 2, env: { ...configToEnv(farm.config, farm.redis.url), RENDER_CONCURRENCY: '1' } });
     pool.start();
     cleanups.push(() => pool.stop());
 
@@ -69,7 +69,7 @@ describe('crash recovery', () => {
     const base = `http://127.0.0.1:${port}`;
     const env = { ...process.env, DATA_DIR: dataDir, REDIS_URL: redis.url, PORT: String(port), LOG_LEVEL: 'warn', TASK_BACKOFF_MS: '200' };
     const startApi = async (workers: number): Promise<ChildProcess> => {
-      const child = spawn(process.execPath, ['--import', tsxLoader, mainEntry], { env: { ...env, RENDER_WORKERS: String(workers) }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', tsxLoader, mainEntry], { env: { ...env, RENDER_WORKERS: String(workers), SCORER_WORKERS: '0' }, stdio: ['ignore', 'ignore', 'inherit'] });
       cleanups.push(async () => { if (child.exitCode === null && child.signalCode === null) { child.kill('SIGTERM'); await once(child, 'exit'); } });
       await waitFor(async () => (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) || undefined, 60_000, 100);
       return child;

@@ -21,6 +21,8 @@ export const BackendRequiredError = createError<[string]>('SF_BACKEND_REQUIRED',
 export const JobNotFoundError = createError<[string]>('SF_JOB_NOT_FOUND', 'job %s does not exist', 404);
 export const JobFinishedError = createError<[string, string]>('SF_JOB_FINISHED', 'job %s has already %s', 409);
 
+export const GateProfileUnknownError = createError<[string, string]>('SF_GATE_PROFILE_UNKNOWN', 'gate profile "%s" does not exist (known: %s)', 422);
+
 /** Attach machine-readable details (for example the offending field) to an error before throwing it. */
 export function withDetails<E extends Error>(error: E, details: unknown): E {
   return Object.assign(error, { details });

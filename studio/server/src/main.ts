@@ -1,5 +1,6 @@
 import { configToEnv, ConfigError, loadConfig } from '@shotfarm/shared/config';
 import { EmbeddedRedis } from '@shotfarm/shared/queue';
+import { readShippedModels } from '@shotfarm/scorer';
 import { buildApp } from './app.ts';
 import { WorkerPool } from './launcher/worker-pool.ts';
 
@@ -18,8 +19,12 @@ const redis = config.redisUrl ? undefined : await EmbeddedRedis.start({ dataDir:
 const redisUrl = config.redisUrl ?? redis!.url;
 if (redis) console.log(`[studio] embedded redis-server on ${redis.url} (AOF in ${config.redisDataDir})`);
 
-const app = await buildApp({ config, redisUrl });
-const workers = new WorkerPool({ count: config.renderWorkers, env: configToEnv(config, redisUrl) });
+const app = await buildApp({ config, redisUrl, shippedModels: await readShippedModels() });
+const workerEnv = configToEnv(config, redisUrl);
+const pools = [
+  new WorkerPool({ entry: '@shotfarm/render-worker/main', label: 'render worker', count: config.renderWorkers, env: workerEnv }),
+  new WorkerPool({ entry: '@shotfarm/scorer/main', label: 'scorer worker', count: config.scorerWorkers, env: workerEnv }),
+];
 try {
   await app.listen({ port: config.port, host: config.host });
 } catch (e) {
@@ -28,8 +33,8 @@ try {
   await redis?.stop();
   process.exit(1);
 }
-workers.start();
-console.log(`[studio] ready: ${config.publicUrl}  (API docs ${config.publicUrl}/docs; ${config.renderWorkers} render worker process(es); database ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.pgliteDir}`})`);
+for (const pool of pools) pool.start();
+console.log(`[studio] ready: ${config.publicUrl}  (API docs ${config.publicUrl}/docs; ${config.renderWorkers} render and ${config.scorerWorkers} scorer worker process(es); database ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.pgliteDir}`})`);
 
 /** Past this, shutdown gives up waiting for running tasks and exits anyway. */
 const shutdownDeadlineMs = 30_000;
@@ -42,7 +47,7 @@ async function shutdown(signal: string): Promise<void> {
   closing = true;
   console.log(`[studio] ${signal}: stopping workers (running tasks finish), then the API, then Redis`);
   setTimeout(() => { console.error('[studio] shutdown took too long; exiting'); process.exit(1); }, shutdownDeadlineMs).unref();
-  await workers.stop();
+  await Promise.all(pools.map((p) => p.stop()));
   await app.close();
   await redis?.stop();
   console.log('[studio] stopped');

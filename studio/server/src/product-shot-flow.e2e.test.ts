@@ -90,7 +90,7 @@ describe('a product-shot job, end to end on real components', () => {
 
     // Recording again (a replayed event, the reconciler, the flow parent) changes nothing.
     const before = await farm.snapshot();
-    expect(await farm.app.farm.reconciler.reconcile()).toEqual({ jobsEnqueued: 0, tasksEnqueued: 0, tasksRecorded: 0 });
+    expect(await farm.app.farm.reconciler.reconcile()).toMatchObject({ jobsEnqueued: 0, tasksEnqueued: 0, tasksRecorded: 0 });
     expect(await farm.snapshot()).toEqual(before);
   });
 

@@ -9,6 +9,7 @@ import { openDatabase, tables, type Database } from '@shotfarm/shared/db';
 import { EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
 import { createStorage } from '@shotfarm/shared/storage';
 import type { RenderWorker } from '@shotfarm/render-worker';
+import { readShippedModels, type ScoreWorker } from '@shotfarm/scorer';
 import { buildApp } from '../src/app.ts';
 
 /** The fixtures beside the repo (../shared/fixtures), read at test time, never copied in. */
@@ -25,6 +26,8 @@ export interface Farm {
   baseUrl: string;
   /** Start an in-process render worker (the crash tests spawn real processes instead). */
   startWorker(concurrency?: number): Promise<RenderWorker>;
+  /** Start an in-process scorer worker. */
+  startScorer(): Promise<ScoreWorker>;
   /** Every object key in storage and the row counts: "nothing stored" is asserted against this. */
   snapshot(): Promise<{ objects: string[]; assets: number; jobs: number; tasks: number }>;
   close(): Promise<void>;
@@ -41,10 +44,10 @@ export async function startFarm(env: Record<string, string> = {}, opts: { listen
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl, TASK_BACKOFF_MS: '200', RECONCILE_INTERVAL_MS: '600000', LOG_LEVEL: 'silent', ...env });
   const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
-  const app = await buildApp({ config, redisUrl: redis.url, database, logger: false });
+  const app = await buildApp({ config, redisUrl: redis.url, database, logger: false, shippedModels: await readShippedModels() });
   await app.ready();
   if (opts.listen) await app.listen({ port, host: '127.0.0.1' });
-  const workers: RenderWorker[] = [];
+  const workers: (RenderWorker | ScoreWorker)[] = [];
   const storage = app.storage;
   return {
     app, config, redis, database, dataDir, baseUrl,
@@ -52,8 +55,15 @@ export async function startFarm(env: Record<string, string> = {}, opts: { listen
       const { createBackends, RenderWorker } = await import('@shotfarm/render-worker');
       const worker = new RenderWorker({
         redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage),
-        backends: createBackends(['local']), concurrency, stalledIntervalMs: 1000,
+        backends: createBackends(['local']), concurrency, stalledIntervalMs: 5000,
       });
+      await worker.start();
+      workers.push(worker);
+      return worker;
+    },
+    async startScorer() {
+      const { ScoreWorker } = await import('@shotfarm/scorer');
+      const worker = new ScoreWorker({ redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage) });
       await worker.start();
       workers.push(worker);
       return worker;

@@ -3,6 +3,10 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 export interface WorkerPoolOptions {
+  /** Which worker: a package entry point such as `@shotfarm/render-worker/main`. */
+  entry: string;
+  /** Shown in logs: `render worker`, `scorer worker`. */
+  label: string;
   /** Processes to keep running. */
   count: number;
   /** Environment of each worker: how to reach Redis and storage (never the database). */
@@ -11,15 +15,15 @@ export interface WorkerPoolOptions {
   log?: (line: string) => void;
 }
 
-const workerEntry = fileURLToPath(import.meta.resolve('@shotfarm/render-worker/main'));
 const tsxLoader = import.meta.resolve('tsx');
 /** A worker that dies is started again after this long, doubling up to `maxRestartDelayMs` while it keeps dying. */
 const restartDelayMs = 500;
 const maxRestartDelayMs = 30_000;
 
 /**
- * Render worker processes that `npm start` runs beside the API, each a separate Node process exactly as
- * on a GPU host (they share only Redis and storage with the API). A worker that exits is restarted.
+ * Worker processes that `npm start` runs beside the API (render workers, scorer workers), each a separate
+ * Node process exactly as on a GPU or CPU host: they share only Redis and storage with the API.
+ * A worker that exits is restarted.
  */
 export class WorkerPool {
   readonly #children = new Set<ChildProcess>();
@@ -36,7 +40,8 @@ export class WorkerPool {
   }
 
   #spawn(slot: number, delayMs: number): void {
-    const child = spawn(process.execPath, ['--import', tsxLoader, workerEntry], {
+    const entry = fileURLToPath(import.meta.resolve(this.opts.entry));
+    const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
       env: { ...process.env, ...this.opts.env }, stdio: ['ignore', 'inherit', 'inherit'],
     });
     const startedAt = Date.now();
@@ -45,7 +50,7 @@ export class WorkerPool {
       this.#children.delete(child);
       if (this.#stopping) return;
       const next = Date.now() - startedAt > 60_000 ? restartDelayMs : Math.min(delayMs * 2, maxRestartDelayMs);
-      console.error(`[studio] render worker ${slot} exited (${signal ?? code}); restarting in ${next} ms`);
+      console.error(`[studio] ${this.opts.label} ${slot} exited (${signal ?? code}); restarting in ${next} ms`);
       setTimeout(() => { if (!this.#stopping) this.#spawn(slot, next); }, next).unref();
     });
   }

@@ -8,7 +8,7 @@ export const docsPlugin = fp(async (app) => {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Shotfarm API', description: 'AIGC visual-content studio and render farm for e-commerce.', version: '0.1.0' },
-      tags: [{ name: 'assets' }, { name: 'jobs' }, { name: 'recipes' }, { name: 'health' }],
+      tags: [{ name: 'assets' }, { name: 'jobs' }, { name: 'scores' }, { name: 'recipes' }, { name: 'health' }],
     },
     transform: jsonSchemaTransform,
   });

@@ -4,7 +4,9 @@ import { JobEventBus } from '../services/job-event-bus.ts';
 import { JobFinalizer } from '../services/job-finalizer.ts';
 import { JobSubmission } from '../services/job-submission.ts';
 import { Reconciler } from '../services/reconciler.ts';
+import { ModelRegistry, type ShippedModel } from '../services/model-registry.ts';
 import { RenderEventListener } from '../services/render-event-listener.ts';
+import { ScoreLedger } from '../services/score-ledger.ts';
 import { TaskEnqueuer } from '../services/task-enqueuer.ts';
 import { TaskRecorder } from '../services/task-recorder.ts';
 
@@ -16,6 +18,13 @@ export interface Farm {
   enqueuer: TaskEnqueuer;
   submission: JobSubmission;
   reconciler: Reconciler;
+  scores: ScoreLedger;
+  models: ModelRegistry;
+}
+
+export interface FarmPluginOptions {
+  /** Models this release ships (the CTR model trained by the scorer package); registered at start-up. */
+  shippedModels?: readonly ShippedModel[];
 }
 
 declare module 'fastify' {
@@ -26,7 +35,7 @@ declare module 'fastify' {
  * The manager side of the farm (as in Flamenco): records what workers report, finalises jobs,
  * and reconciles the database with Redis at start-up and on a timer.
  */
-export const farmPlugin = fp(async (app) => {
+export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
   const recipes = allRecipes;
   const bus = new JobEventBus();
   const recorder = new TaskRecorder(app.db, bus);
@@ -35,20 +44,37 @@ export const farmPlugin = fp(async (app) => {
     backendOf: (id) => recipes.get(id)?.backend ?? 'local',
   });
   const submission = new JobSubmission(app.db, enqueuer, { recipes, backends: app.config.renderBackends });
-  const reconciler = new Reconciler(app.db, enqueuer, recorder, app.log);
+  const scores = new ScoreLedger(app.db, app.queues, { attempts: app.config.taskAttempts, backoffMs: app.config.taskBackoffMs });
+  const models = new ModelRegistry(app.db, app.storage, app.queues.redis, app.queues.prefix);
+  const reconciler = new Reconciler(app.db, enqueuer, recorder, scores, app.log);
   const listener = new RenderEventListener(app.queues, recorder, enqueuer, app.log);
   const finalizer = new JobFinalizer(app.queues, recorder);
-  app.decorate('farm', { recipes, bus, recorder, enqueuer, submission, reconciler });
+  app.decorate('farm', { recipes, bus, recorder, enqueuer, submission, reconciler, scores, models });
+
+  // Every output is scored as soon as its task is recorded; the reconciler catches any this misses.
+  const stopScoringOutputs = bus.subscribeAll((e) => {
+    if (e.type === 'task-done' && e.status === 'succeeded') {
+      scores.enqueueMissing(e.outputAssetIds).catch((err: unknown) => app.log.error({ err }, 'enqueueing scores failed'));
+    }
+  });
+  const recordScore = ({ jobId }: { jobId: string }) => {
+    scores.findJob(jobId).then((job) => job && scores.recordFinished(job))
+      .catch((err: unknown) => app.log.error({ err }, 'recording a score failed'));
+  };
 
   app.addHook('onReady', async () => {
+    await models.ensureShipped(opts.shippedModels ?? []);
+    app.queues.scoreEvents.on('completed', recordScore);
     listener.start();
     await finalizer.start();
     await reconciler.reconcile();
     reconciler.start(app.config.reconcileIntervalMs);
   });
   app.addHook('preClose', async () => {
+    stopScoringOutputs();
+    app.queues.scoreEvents.off('completed', recordScore);
     reconciler.stop();
     listener.stop();
     await finalizer.stop();
   });
-}, { name: 'shotfarm-farm', fastify: '5.x', dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-queue'] });
+}, { name: 'shotfarm-farm', fastify: '5.x', dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-queue', 'shotfarm-storage'] });

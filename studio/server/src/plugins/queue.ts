@@ -11,6 +11,10 @@ export interface FarmQueues {
   flow: FlowProducer;
   /** Events of the render queue: progress, active, completed, failed. */
   renderEvents: QueueEvents;
+  /** Score tasks, one per stored image. */
+  score: Queue;
+  /** Events of the score queue: completed, failed. */
+  scoreEvents: QueueEvents;
   /** A plain client for pub/sub publishing and health checks. */
   redis: Redis;
   redisUrl: string;
@@ -27,24 +31,31 @@ export const queuePlugin = fp<{ redisUrl: string }>(async (app, opts) => {
   // BullMQ never closes a connection it was handed, so the plugin keeps and closes its own.
   const connection = createRedis(opts.redisUrl);
   const eventsConnection = createRedis(opts.redisUrl);
+  const scoreEventsConnection = createRedis(opts.redisUrl);
   const queues: FarmQueues = {
     render: new Queue(queueNames.render, { connection, prefix }),
     jobs: new Queue(queueNames.jobs, { connection, prefix }),
     flow: new FlowProducer({ connection, prefix }),
     // QueueEvents blocks on XREAD, so it gets a connection of its own.
     renderEvents: new QueueEvents(queueNames.render, { connection: eventsConnection, prefix }),
+    score: new Queue(queueNames.score, { connection, prefix }),
+    scoreEvents: new QueueEvents(queueNames.score, { connection: scoreEventsConnection, prefix }),
     redis: connection,
     redisUrl: opts.redisUrl,
     prefix,
   };
   await queues.renderEvents.waitUntilReady();
+  await queues.scoreEvents.waitUntilReady();
   app.decorate('queues', queues);
   app.addHook('onClose', async () => {
     await queues.renderEvents.close();
+    await queues.scoreEvents.close();
+    await queues.score.close();
     await queues.flow.close();
     await queues.render.close();
     await queues.jobs.close();
     await connection.quit().catch(() => undefined);
     await eventsConnection.quit().catch(() => undefined);
+    await scoreEventsConnection.quit().catch(() => undefined);
   });
 }, { name: 'shotfarm-queue', fastify: '5.x', dependencies: ['shotfarm-config'] });

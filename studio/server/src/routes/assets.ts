@@ -61,6 +61,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       sha256: image.sha256, key, thumbKey, jobId: null, taskId: null, params: null,
     }).onConflictDoNothing({ target: tables.assets.key });
     const [row] = await app.db.select().from(tables.assets).where(eq(tables.assets.key, key));
+    // Uploads are scored too: a designer sees at once whether a source photo meets a marketplace's rules.
+    await app.farm.scores.enqueue({ assetId: row!.id, key });
     return reply.code(201).send(await toAssetView(app.storage, row!));
   });
 
@@ -74,4 +76,4 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 };
 
 export const assetRoutes = fp(routes, { name: 'shotfarm-asset-routes', fastify: '5.x', encapsulate: true,
-  dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-storage'] });
+  dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-storage', 'shotfarm-farm'] });

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { JobEvent } from '@shotfarm/shared';
 
+const allJobs = Symbol('all jobs');
+
 /**
  * In-process fan-out of recorded job events to open SSE streams. The database's `job_events` table is
  * the source of truth (a reconnecting client replays from it); this bus only saves them a poll.
@@ -10,6 +12,13 @@ export class JobEventBus {
 
   publish(event: JobEvent): void {
     this.#emitter.emit(event.jobId, event);
+    this.#emitter.emit(allJobs, event);
+  }
+
+  /** Every job's events (the manager's own reactions, such as scoring finished outputs). */
+  subscribeAll(listener: (event: JobEvent) => void): () => void {
+    this.#emitter.on(allJobs, listener);
+    return () => { this.#emitter.off(allJobs, listener); };
   }
 
   /** Returns the unsubscribe function. */

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { tables, type Db } from '@shotfarm/shared/db';
 import { recordFinishedRenderJob } from './render-event-listener.ts';
 import type { TaskEnqueuer } from './task-enqueuer.ts';
+import type { ScoreLedger } from './score-ledger.ts';
 import type { TaskRecorder } from './task-recorder.ts';
 
 export interface ReconcileReport {
@@ -11,6 +12,10 @@ export interface ReconcileReport {
   tasksEnqueued: number;
   /** Tasks that had finished in BullMQ but were not yet recorded. */
   tasksRecorded: number;
+  /** Images with no score and no score task, enqueued for scoring. */
+  scoresEnqueued: number;
+  /** Scores finished in BullMQ but not yet recorded. */
+  scoresRecorded: number;
 }
 
 /**
@@ -24,6 +29,7 @@ export class Reconciler {
   #running: Promise<ReconcileReport> | undefined;
 
   constructor(private readonly db: Db, private readonly enqueuer: TaskEnqueuer, private readonly recorder: TaskRecorder,
+    private readonly scores: ScoreLedger,
     private readonly log: { info: (o: object, msg: string) => void; error: (o: object, msg: string) => void }) {}
 
   start(intervalMs: number): void {
@@ -42,7 +48,7 @@ export class Reconciler {
   }
 
   async #pass(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { jobsEnqueued: 0, tasksEnqueued: 0, tasksRecorded: 0 };
+    const report: ReconcileReport = { jobsEnqueued: 0, tasksEnqueued: 0, tasksRecorded: 0, scoresEnqueued: 0, scoresRecorded: 0 };
     const openTasks = await this.db.select().from(tables.tasks).innerJoin(tables.jobs, eq(tables.tasks.jobId, tables.jobs.id))
       .where(and(inArray(tables.tasks.status, ['queued', 'running']), inArray(tables.jobs.status, ['queued', 'running'])));
     const byJob = new Map<string, { job: (typeof openTasks)[number]['jobs']; tasks: (typeof openTasks)[number]['tasks'][] }>();
@@ -68,7 +74,20 @@ export class Reconciler {
         }
       }
     }
-    if (report.jobsEnqueued + report.tasksEnqueued + report.tasksRecorded > 0) this.log.info({ ...report }, 'reconciled');
+    await this.#reconcileScores(report);
+    if (Object.values(report).some((n) => n > 0)) this.log.info({ ...report }, 'reconciled');
     return report;
+  }
+
+  /** Every stored image gets scored: record finished score jobs, enqueue missing ones (failed ones stay failed). */
+  async #reconcileScores(report: ReconcileReport): Promise<void> {
+    const missing: string[] = [];
+    for (const asset of await this.scores.unscored()) {
+      const job = await this.scores.findJob(asset.id);
+      if (!job) missing.push(asset.id);
+      else if ((await this.scores.recordFinished(job)) === 'recorded') report.scoresRecorded++;
+    }
+    await this.scores.enqueueMissing(missing);
+    report.scoresEnqueued += missing.length;
   }
 }

@@ -106,6 +106,9 @@ export const en: Messages = {
   'error.SF_RENDER_CANCELED': 'Canceled.',
   'error.SF_RENDER_NO_BACKEND': 'No render backend is available.',
   'error.SF_RENDER_FAILED': 'Rendering failed.',
+  'error.SF_SCORE_IMAGE_UNREADABLE': 'The scorer cannot read this image.',
+  'error.SF_SCORE_IMAGE_TOO_LARGE': 'The image has too many pixels to score.',
+  'error.SF_GATE_PROFILE_UNKNOWN': 'No such marketplace profile.',
   'error.network': 'Cannot reach the server. Check your connection and retry.',
   'error.unexpected': 'The server sent an answer the studio does not understand.',
 };

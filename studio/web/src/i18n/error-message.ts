@@ -30,11 +30,16 @@ function messageKeyFor(code: ErrorCode): MessageKey | null {
     case 'SF_RENDER_CANCELED':
     case 'SF_RENDER_NO_BACKEND':
     case 'SF_RENDER_FAILED':
+    case 'SF_SCORE_IMAGE_UNREADABLE':
+    case 'SF_SCORE_IMAGE_TOO_LARGE':
+    case 'SF_GATE_PROFILE_UNKNOWN':
       return `error.${code}`;
     case 'SF_ROUTE_NOT_FOUND':
     case 'SF_STORAGE_KEY_INVALID':
     case 'SF_RENDER_TASK_INVALID':
     case 'SF_CONFIG_INVALID':
+    case 'SF_SCORE_NO_MODEL':
+    case 'SF_SCORE_FAILED':
       return null; // operator-facing: the server's message says more than a translation could
     default: {
       const unknown: never = code; // the server may be newer than this bundle: fall back to its message

@@ -107,6 +107,9 @@ export const zhCN = {
   'error.SF_RENDER_CANCELED': '已取消。',
   'error.SF_RENDER_NO_BACKEND': '没有可用的渲染后端。',
   'error.SF_RENDER_FAILED': '渲染失败。',
+  'error.SF_SCORE_IMAGE_UNREADABLE': '评分器无法读取这张图片。',
+  'error.SF_SCORE_IMAGE_TOO_LARGE': '图片像素过多，无法评分。',
+  'error.SF_GATE_PROFILE_UNKNOWN': '没有这个平台规则。',
   'error.network': '无法连接服务器，请检查网络后重试。',
   'error.unexpected': '服务器返回了无法识别的响应。',
 };

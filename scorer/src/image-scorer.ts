@@ -1,0 +1,61 @@
+import sharp from 'sharp';
+import type { Redis } from 'ioredis';
+import type { ImageScore } from '@shotfarm/shared';
+import type { Storage } from '@shotfarm/shared/storage';
+import { CtrModel } from './ctr/ctr-model.ts';
+import { extractFeatures } from './features/extract-features.ts';
+import { FeatureExtractionError } from './features/feature-extraction-error.ts';
+import { minFidelityPhashSimilarity, minFidelitySsim } from './features/fidelity.ts';
+import { evaluateAllGates, type ImageFormat } from './gates/index.ts';
+import { ActiveModel } from './models/active-model.ts';
+import { qualityScore } from './quality/quality-score.ts';
+import { TextDetector } from './text/index.ts';
+
+/**
+ * Scores one image end to end: text detection → features (with text and, for generated images, product
+ * fidelity) → marketplace gates → quality composite → predicted CTR from the active ONNX model.
+ */
+export class ImageScorer {
+  private constructor(private readonly text: TextDetector, private readonly ctr: ActiveModel<CtrModel>) {}
+
+  static async create(opts: { redis: Redis; prefix: string; storage: Storage }): Promise<ImageScorer> {
+    const text = await TextDetector.create();
+    const ctr = new ActiveModel<CtrModel>({
+      name: 'ctr', redis: opts.redis, prefix: opts.prefix, storage: opts.storage,
+      // No dispose on switch: a task running beside the switch may still hold the old session, and a
+      // logistic model's session is a few kilobytes.
+      load: (onnx) => CtrModel.load(onnx),
+    });
+    return new ImageScorer(text, ctr);
+  }
+
+  async score(image: Buffer, opts: { source?: Buffer } = {}): Promise<ImageScore> {
+    const format = await imageFormat(image);
+    const text = await this.text.detect(image);
+    const { vector, phash } = await extractFeatures(image, { source: opts.source, textAreaRatio: text.textAreaRatio, textBoxCount: text.boxes.length });
+    const gate = evaluateAllGates({ format, bytes: image.length, features: vector, text });
+    const { model, version } = await this.ctr.current();
+    const [predicted] = await model.predict([vector]);
+    return {
+      gate, features: { ...vector }, phash, text, quality: qualityScore(vector),
+      ctr: { predicted: predicted!, modelVersion: version },
+      ...(opts.source ? { fidelity: {
+        ssim: vector.fidelitySsim, phashSimilarity: vector.fidelityPhashSimilarity,
+        flagged: vector.fidelitySsim < minFidelitySsim || vector.fidelityPhashSimilarity < minFidelityPhashSimilarity,
+      } } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.text.close();
+  }
+}
+
+async function imageFormat(image: Buffer): Promise<ImageFormat> {
+  try {
+    const { format } = await sharp(image).metadata();
+    return format as ImageFormat;
+  } catch (cause) {
+    throw new FeatureExtractionError('SF_SCORE_IMAGE_UNREADABLE', `cannot read the image header: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}

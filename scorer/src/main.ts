@@ -1,0 +1,24 @@
+import { loadConfig } from '@shotfarm/shared/config';
+import { createStorage } from '@shotfarm/shared/storage';
+import { ScoreWorker } from './score-worker.ts';
+
+// A scorer worker process: a CPU host needs only Redis and object storage, never the database.
+const config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
+if (!config.redisUrl) {
+  console.error('[scorer] REDIS_URL is required: a scorer worker joins an existing farm');
+  process.exit(1);
+}
+const storage = await createStorage(config.storage);
+const worker = new ScoreWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, storage, concurrency: config.scorerConcurrency });
+await worker.start();
+console.log(`[scorer ${worker.name}] ready: concurrency ${config.scorerConcurrency}`);
+
+let closing = false;
+const shutdown = (signal: string): void => {
+  if (closing) return;
+  closing = true;
+  console.log(`[scorer ${worker.name}] ${signal}: finishing running scores`);
+  void worker.close().then(() => storage.close()).then(() => process.exit(0));
+};
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,176 @@
+import type { FeatureVector } from '../features/feature-names.ts';
+
+/** The parts of the quality composite, each 0–1 (1 = no fault found). */
+export const qualityPartNames = [
+  'sharpness', 'noise', 'compression', 'exposure', 'contrast', 'colour', 'framing', 'completeness',
+] as const;
+export type QualityPartName = (typeof qualityPartNames)[number];
+
+/** A quality score and the parts it is made of. */
+export interface QualityScore {
+  /** 0–1: the weighted geometric mean of the parts. */
+  score: number;
+  /** Each part, 0–1. */
+  parts: Record<QualityPartName, number>;
+}
+
+/**
+ * Weight of each part in the composite (they sum to 1). Sharpness, exposure, noise and compression are faults any
+ * viewer sees at once and that no edit undoes, so they weigh most; framing and completeness are about the product
+ * being shown whole and centred; contrast and colour are matters of taste and weigh least.
+ */
+export const qualityWeights: Readonly<Record<QualityPartName, number>> = {
+  sharpness: 0.22,
+  noise: 0.14,
+  compression: 0.14,
+  exposure: 0.18,
+  contrast: 0.05,
+  colour: 0.05,
+  framing: 0.12,
+  completeness: 0.1,
+};
+
+/** No part is taken below this, so one failed measure cannot zero the whole score (log 0). */
+const partFloor = 0.02;
+
+/**
+ * A transparent image-quality composite, used until designers' accept/reject labels can train a learned head.
+ * Each part turns one or a few features into 0–1 with a documented curve; the score is the weighted geometric mean
+ * of the parts, so a severe fault in one part pulls the whole score down (a blurred image is a bad image however
+ * well it is exposed), and every part counts in proportion to its weight in log terms.
+ *
+ * The curves are set from what the measures mean (edge width in pixels at zoom size, noise σ in grey levels, the
+ * block-boundary step ratio, clipped share of the product), not fitted to any set of images.
+ */
+export function qualityScore(v: FeatureVector): QualityScore {
+  const parts: Record<QualityPartName, number> = {
+    sharpness: sharpnessPart(v),
+    noise: noisePart(v),
+    compression: compressionPart(v),
+    exposure: exposurePart(v),
+    contrast: contrastPart(v),
+    colour: colourPart(v),
+    framing: framingPart(v),
+    completeness: completenessPart(v),
+  };
+  let logSum = 0;
+  for (const name of qualityPartNames) {
+    const p = Number.isFinite(parts[name]) ? clamp01(parts[name]) : 0;
+    parts[name] = p;
+    logSum += qualityWeights[name] * Math.log(Math.max(partFloor, p));
+  }
+  return { score: clamp01(Math.exp(logSum)), parts };
+}
+
+// ————————————————————————————————————————————— the parts —————————————————————————————————————————————
+
+/** Edge width (10–90 %, at the 1000-px zoom size) at or below which an edge looks perfectly crisp. */
+const crispEdgeWidthPx = 1.5;
+
+/**
+ * Sharpness from the width of the image's crisp edges (`productEdgeSharpness` = 1 / width at zoom size): width is
+ * what blur changes, and unlike the Laplacian's variance it does not grow with texture or contrast. The part falls
+ * as 1.5 px / width: an edge twice as wide as crisp scores 0.5, a Gaussian blur of 2 px at that size about 0.3.
+ * An image without a single clear edge scores 0.
+ */
+function sharpnessPart(v: FeatureVector): number {
+  if (!(v.productEdgeSharpness > 0)) return 0;
+  const widthPx = 1 / v.productEdgeSharpness;
+  return Math.min(1, crispEdgeWidthPx / widthPx);
+}
+
+/** Noise σ (grey levels, at full resolution) at which the noise part is 0.5: grain plainly visible on flat areas. */
+const halfNoiseSigma = 4.5;
+
+/**
+ * Noise from the σ of the original's quietest areas. Below about 2 grey levels noise is invisible (and the estimate
+ * is mostly fine texture), so the curve is flat there and falls steeply around {@link halfNoiseSigma}:
+ * 1 / (1 + (σ / 4.5)⁴): σ 2 → 0.96, 3 → 0.84, 4.5 → 0.5, 7 → 0.15.
+ */
+function noisePart(v: FeatureVector): number {
+  return 1 / (1 + (v.noiseSigma / halfNoiseSigma) ** 4);
+}
+
+/** Blockiness excess (ratio − 1) at which the compression part is 0.5. */
+const halfBlockExcess = 1;
+
+/**
+ * Compression from JPEG blockiness (the block-boundary step ratio, 1 for a clean image). A web JPEG at quality
+ * 70–90 reads 1.0–1.5 and shows no blocking at normal size, so the curve is nearly flat there; blocking becomes
+ * visible towards 2 and ugly beyond: 1 / (1 + (excess / 1)⁴): 1.5 → 0.94, 2 → 0.5, 2.5 → 0.16, 3 → 0.06.
+ */
+function compressionPart(v: FeatureVector): number {
+  const excess = Math.max(0, v.jpegBlockiness - 1);
+  return 1 / (1 + (excess / halfBlockExcess) ** 4);
+}
+
+/** Share of the product clipped to white at which the clipping factor is 0.5. */
+const halfClippedShare = 0.1;
+/** Largest penalty for a lifted black point: a frame whose darkest 5 % is white keeps 0.7 of its exposure part. */
+const blackPointPenalty = 0.3;
+
+/**
+ * Exposure from two things an over-exposed picture always shows. Blown highlights on the product (share of product
+ * pixels clipped to white; the white background, clipped on purpose, is not counted): 1 / (1 + share / 0.1).
+ * And a lifted black point: the 5th-percentile luma in linear light, which any gain on exposure raises; a photo
+ * with deep shadows keeps 1, a high-key one (white on white) at most loses {@link blackPointPenalty}.
+ */
+function exposurePart(v: FeatureVector): number {
+  const clipping = 1 / (1 + v.clippedHighlights / halfClippedShare);
+  const blackPoint = 1 - blackPointPenalty * Math.sqrt(linearLight(v.luminanceP5));
+  return clipping * blackPoint;
+}
+
+/** RMS contrast (grey levels) below which a picture starts to look flat. */
+const flatContrastRms = 20;
+
+/** Contrast: a washed-out or foggy picture (RMS contrast of luma well under 20 levels) loses up to half. */
+function contrastPart(v: FeatureVector): number {
+  return 0.5 + 0.5 * Math.min(1, v.contrastRms / flatContrastRms);
+}
+
+/** Colour cast (a*b* distance of near-neutral pixels) at which the cast factor is 0.5. */
+const halfColourCast = 20;
+
+/**
+ * Colour: a cast on what should be neutral (1 / (1 + (cast / 20)²)), and a mild reward for vivid colour
+ * (Hasler–Süsstrunk colourfulness; up to 15 % lost by a dull, greyish picture, nothing by a black-and-white product
+ * on white, whose near-neutrals are neutral).
+ */
+function colourPart(v: FeatureVector): number {
+  const cast = 1 / (1 + (v.colourCast / halfColourCast) ** 2);
+  const vivid = 0.85 + 0.15 * Math.min(1, v.saturationMean / 0.25 + v.colourfulness / 40);
+  return cast * vivid;
+}
+
+/** Centroid offset (share of the half-diagonal) at which the centring factor is 0.5. */
+const halfCentroidOffset = 0.35;
+
+/**
+ * Framing: the product centred (1 / (1 + (offset / 0.35)²), an offset of 0.1 loses 8 %) and of a sensible size
+ * (spanning under a third of the frame it is too small to read: up to 40 % lost as the span falls to zero).
+ */
+function framingPart(v: FeatureVector): number {
+  const centring = 1 / (1 + (v.centroidOffset / halfCentroidOffset) ** 2);
+  const span = v.bboxFill;
+  const size = span >= 1 / 3 ? 1 : 0.6 + 0.4 * (span * 3);
+  return centring * size;
+}
+
+/**
+ * Completeness: a product cut by the frame (its mask reaches the edge) loses a quarter; worse still when the cut
+ * product is off-centre, where the cut is not a deliberate close-up (another quarter at most).
+ */
+function completenessPart(v: FeatureVector): number {
+  if (!v.productTouchesEdge) return 1;
+  return 0.75 * (1 - 0.25 * Math.min(1, v.centroidOffset / 0.3));
+}
+
+function linearLight(luma: number): number {
+  const c = clamp01(luma / 255);
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
+function clamp01(x: number): number {
+  return x <= 0 ? 0 : x >= 1 ? 1 : x;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { Id } from './ids.ts';
+
+const Localised = z.object({ 'zh-CN': z.string(), en: z.string() });
+
+/** One marketplace rule, with what was measured and what was required. */
+export const GateRule = z.object({
+  id: z.string(),
+  pass: z.boolean(),
+  value: z.union([z.number(), z.string()]),
+  threshold: z.string(),
+  unit: z.string().optional(),
+  message: Localised,
+});
+export type GateRule = z.infer<typeof GateRule>;
+
+/** A marketplace profile's verdict on one image. */
+export const GateResult = z.object({ pass: z.boolean(), rules: z.array(GateRule) });
+export type GateResult = z.infer<typeof GateResult>;
+
+export const TextBox = z.object({ leftPx: z.number(), topPx: z.number(), widthPx: z.number(), heightPx: z.number(), score: z.number() });
+export type TextBox = z.infer<typeof TextBox>;
+
+/** Everything the scorer says about one image, as stored and as the API answers it. */
+export const ImageScore = z.object({
+  gate: z.record(z.string(), GateResult),
+  features: z.record(z.string(), z.number()),
+  phash: z.string().regex(/^[0-9a-f]{16}$/),
+  text: z.object({ textAreaRatio: z.number(), boxes: z.array(TextBox) }),
+  quality: z.object({ score: z.number().min(0).max(1), parts: z.record(z.string(), z.number()) }),
+  ctr: z.object({ predicted: z.number().min(0).max(1), modelVersion: z.string() }),
+  /** Product fidelity of a generated image against its source product; absent for uploads. */
+  fidelity: z.object({ ssim: z.number(), phashSimilarity: z.number(), flagged: z.boolean() }).optional(),
+});
+export type ImageScore = z.infer<typeof ImageScore>;
+
+export const ScorePending = z.object({ status: z.literal('pending') });
+
+export const ReviewVerdict = z.enum(['approve', 'reject']);
+export type ReviewVerdict = z.infer<typeof ReviewVerdict>;
+/** A designer's verdict on a candidate: a label for the learned quality head later. */
+export const ReviewRequest = z.strictObject({ verdict: ReviewVerdict, reason: z.string().max(500).optional() });
+export type ReviewRequest = z.infer<typeof ReviewRequest>;
+export const Review = z.object({ id: Id, assetId: Id, verdict: ReviewVerdict, reason: z.string().nullable(), createdAt: z.iso.datetime() });
+export type Review = z.infer<typeof Review>;
+
+export const RankingQuery = z.strictObject({
+  k: z.coerce.number().int().min(1).max(64).default(4),
+  profile: z.string().default('taobao-main'),
+  /** Minimum pHash Hamming distance between picks, so the candidates are not near-duplicates. @defaultValue 8 */
+  minDistance: z.coerce.number().int().min(0).max(64).default(8),
+});
+export type RankingQuery = z.infer<typeof RankingQuery>;
