@@ -99,7 +99,7 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
     backgroundLuminance: backgroundMean,
     backgroundClutter: edges.background,
     ...comp.features,
-    productEdgeSharpness: widthPx > 0 ? 1 / Math.max(1, widthPx * zoomScale) : 0,
+    productEdgeSharpness: widthPx > 0 ? 1 / (1 + widthPx * zoomScale) : 0,
     productContrast: product.count > 0 && background.count > 0 ? Math.abs(productMean - backgroundMean) : 0,
     textAreaRatio: finiteOr(opts.textAreaRatio, 0),
     textBoxCount: finiteOr(opts.textBoxCount, 0),

@@ -18,10 +18,11 @@ export interface ProductFidelity {
 }
 
 /**
- * Below this SSIM the product is flagged. A faithful placement (rescaled, moved, relit by a gain, on another
- * background) keeps SSIM above about 0.7; redrawn detail, another shape or another print falls to 0.4 or less.
+ * Below this SSIM the product is flagged. A faithful placement (rescaled, moved, relit, on another background)
+ * keeps SSIM above about 0.8 once brightness is matched; another product, another shape or a redrawn print falls
+ * to 0.5 or less, a garment against the person wearing it to about 0.05.
  */
-export const minFidelitySsim = 0.55;
+export const minFidelitySsim = 0.65;
 /** Below this pHash similarity (more than 16 of 64 bits differ) the product is flagged; unrelated images sit near 0.5. */
 export const minFidelityPhashSimilarity = 0.75;
 

@@ -20,6 +20,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
   beforeAll(async () => {
     farm = await startFarm({}, { listen: true });
     await farm.startWorker(2);
+    await farm.startScorer();
     await mkdir(artifacts, { recursive: true });
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -41,6 +42,9 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
 
     await page.setInputFiles('[data-testid=upload-input]', plainProductPhoto());
     await page.waitForSelector('[data-testid=upload-meta]');
+    // The upload is scored: one badge per marketplace profile, each saying whether the photo passes.
+    await page.waitForSelector('[data-testid=gate-badges]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid=gate-badge]').count()).toBe(4);
     await page.fill('[data-testid=variants-input]', '4');
     await page.click('[data-testid=submit-job]');
     await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });

@@ -1,4 +1,4 @@
-import type { AssetView, JobAccepted, JobEvent, JobRequest, JobType, JobView } from '@shotfarm/shared';
+import type { AssetView, ImageScore, JobAccepted, JobEvent, JobRequest, JobType, JobView } from '@shotfarm/shared';
 
 // Types only from @shotfarm/shared: its runtime schemas would pull zod into the bundle, and the API already
 // validates every body it answers (response schemas in studio/server/src/routes).
@@ -81,6 +81,12 @@ export function uploadAsset(file: Blob, fileName: string, signal?: AbortSignal):
   const form = new FormData();
   form.append('file', file, fileName);
   return request<AssetView>('/api/assets', { method: 'POST', body: form, signal });
+}
+
+/** `GET /api/assets/:id/score`: the score, or `null` while the scorer has not reached the image (202). */
+export async function getAssetScore(assetId: string, signal?: AbortSignal): Promise<ImageScore | null> {
+  const body = await request<ImageScore | { status: 'pending' }>(`/api/assets/${encodeURIComponent(assetId)}/score`, { signal });
+  return 'status' in body ? null : body;
 }
 
 /** `GET /api/recipes`. */

@@ -4,7 +4,9 @@ import { uploadAsset } from '../api/client.ts';
 import { describeError, type ErrorDescription } from '../i18n/error-message.ts';
 import { useI18n, type Translate } from '../i18n/i18n.ts';
 import { formatBytes } from '../lib/format-bytes.ts';
+import { useAssetScore } from '../hooks/use-asset-score.ts';
 import { ErrorNotice } from './error-notice.tsx';
+import { GateBadges } from './gate-badges.tsx';
 
 /** What the picker offers; the API sniffs the bytes anyway (SF_UPLOAD_NOT_IMAGE). */
 const acceptedTypes = 'image/jpeg,image/png,image/webp';
@@ -28,6 +30,8 @@ export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
   const [localPreview, setLocalPreview] = useState<string | null>(null);
   const [problem, setProblem] = useState<UploadProblem | null>(null);
   const [dragActive, setDragActive] = useState(false);
+  // Uploads are scored too: the designer sees at once whether the photo meets each marketplace's rules.
+  const score = useAssetScore(asset?.id ?? null);
 
   const upload = useCallback(async (file: File) => {
     // Some systems give no type (a file without extension): let the API's sniffing decide those.
@@ -132,6 +136,7 @@ export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
               <span>{formatBytes(asset.bytes)} · {mimeLabels[asset.mime] ?? asset.mime}</span>
             </p>
           )}
+          {asset && !uploading && !dragActive && <GateBadges score={score} />}
           {dragActive ? (
             <p className="drop-prompt">{t('upload.dropNow')}</p>
           ) : (

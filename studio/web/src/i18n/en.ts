@@ -10,6 +10,22 @@ export const en: Messages = {
   'common.opensInNewTab': '(opens in a new tab)',
 
   'upload.title': 'Product photo',
+
+  'gate.title': 'Marketplace rules',
+
+  'gate.pending': 'Checking marketplace rules…',
+
+  'gate.pass': 'passes',
+
+  'gate.quality': 'Quality {{score}}',
+
+  'gate.profile.taobao-main': 'Taobao main',
+
+  'gate.profile.taobao-white': 'Taobao white',
+
+  'gate.profile.pdd-main': 'PDD main',
+
+  'gate.profile.amazon-main': 'Amazon main',
   'upload.prompt': 'Drop an image here, or',
   'upload.choose': 'choose a file',
   'upload.pasteHint': 'You can also paste a screenshot (Ctrl/⌘ + V)',

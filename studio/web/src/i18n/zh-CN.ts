@@ -11,6 +11,22 @@ export const zhCN = {
   'common.opensInNewTab': '（在新标签页打开）',
 
   'upload.title': '上传商品图',
+
+  'gate.title': '平台规则',
+
+  'gate.pending': '正在检查平台规则…',
+
+  'gate.pass': '通过',
+
+  'gate.quality': '质量 {{score}}',
+
+  'gate.profile.taobao-main': '淘宝主图',
+
+  'gate.profile.taobao-white': '淘宝白底图',
+
+  'gate.profile.pdd-main': '拼多多主图',
+
+  'gate.profile.amazon-main': '亚马逊主图',
   'upload.prompt': '拖拽图片到这里，或',
   'upload.choose': '选择文件',
   'upload.pasteHint': '也可以直接粘贴截图（Ctrl/⌘ + V）',
