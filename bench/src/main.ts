@@ -5,9 +5,10 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { farmThroughput } from './benchmarks/farm-throughput.ts';
 import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
+import { scorerThroughput } from './benchmarks/scorer-throughput.ts';
 import { formatResult, type Benchmark } from './measure.ts';
 
-const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline];
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput];
 
 function selectBenchmarks(filters: readonly string[]): Benchmark[] {
   if (filters.length === 0) return [...benchmarks];

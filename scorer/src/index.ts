@@ -1,7 +1,7 @@
 // The scorer grows here (features, marketplace gates, quality and CTR models); the backbone ships its first feature.
 export { sharpness, workingSizePx } from './features/sharpness.ts';
 export { topKDiverse, phashDistance, type RankCandidate } from './ranking/top-k-diverse.ts';
-export { TextDetector, textAreaRatio, type TextDetection, type TextDetectorOptions } from './text/index.ts';
+export { TextDetector, textAreaRatio, defaultDetectionModelPath, detInputSize, toDetTensorData, type TextDetection, type TextDetectorOptions } from './text/index.ts';
 export { evaluateAllGates, evaluateGate, gateProfileIds, gateProfiles, type GateInput, type GateProfile, type GateRuleCheck, type ImageFormat } from './gates/index.ts';
 export { CtrModel } from './ctr/ctr-model.ts';
 export { CtrOfflineMetrics, CtrTrainingInfo, LogisticCtrModel, modelVersionOf, type LogisticParams } from './ctr/logistic-ctr-model.ts';
@@ -26,3 +26,14 @@ export type { EvalSection, EvalSectionResult } from './eval/eval-section.ts';
 export { readShippedModels, type ShippedModelFile } from './models/shipped-models.ts';
 export { ActiveModel } from './models/active-model.ts';
 export { ScoreWorker, type ScoreWorkerOptions } from './score-worker.ts';
+export {
+  extractFeatures, FeatureExtractionError, featureNames, productFidelity, minFidelitySsim, minFidelityPhashSimilarity,
+  phash, hammingDistance, maxInputPixels, zoomSidePx,
+  type ExtractFeaturesOptions, type ExtractedFeatures, type FeatureExtractionErrorCode, type FeatureName, type FeatureVector,
+  type ProductFidelity, type BoxPx, type ProductMaskMethod,
+} from './features/index.ts';
+export { qualityPartNames, qualityScore, qualityWeights, type QualityPartName, type QualityScore } from './quality/index.ts';
+export { degradationNames, degradations, type Degradation, type DegradationContext, type DegradationName } from './eval/degradations.ts';
+export {
+  evaluateDegradations, degradationEvalSection, listImages, requiredDegradationAccuracy, type DegradationAccuracy,
+} from './eval/degradation-eval.ts';

@@ -64,6 +64,15 @@ export class ScoreWorker {
     }
   }
 
+  /** Stop taking new scores (running ones finish); `resume` starts again. */
+  async pause(): Promise<void> {
+    await this.#worker?.pause();
+  }
+
+  resume(): void {
+    this.#worker?.resume();
+  }
+
   /** Finish running scores (unless `force`), then disconnect. */
   async close(force = false): Promise<void> {
     await this.#worker?.close(force);

@@ -15,6 +15,8 @@ import { buildApp } from '@shotfarm/studio';
 import { ProductShotStudioParams } from '@shotfarm/workflows';
 import { interleave, timeBatch, type Benchmark, type BenchmarkResult } from '../measure.ts';
 import { makeProductPhoto } from '../product-photo.ts';
+import { Closers } from '../closers.ts';
+import { multipartFile } from '../multipart-file.ts';
 
 /** Options of {@link runFarmThroughput}. */
 export interface FarmThroughputOptions {
@@ -111,28 +113,6 @@ export async function runFarmThroughput(opts: FarmThroughputOptions = {}): Promi
 }
 
 export const farmThroughput: Benchmark = { name: 'farm-throughput', run: () => runFarmThroughput() };
-
-/** Closes what was opened, newest first, even when an earlier close fails; the first failure is rethrown. */
-class Closers {
-  readonly #closers: (() => Promise<unknown>)[] = [];
-
-  add(close: () => Promise<unknown>): void {
-    this.#closers.push(close);
-  }
-
-  async closeAll(): Promise<void> {
-    let failure: unknown;
-    for (const close of this.#closers.reverse()) {
-      try {
-        await close();
-      } catch (e) {
-        failure ??= e;
-      }
-    }
-    this.#closers.length = 0;
-    if (failure !== undefined) throw failure;
-  }
-}
 
 /** Submit `jobs` one-variant product-shot jobs through the API, one request after another; resolve when all succeeded. */
 async function submitAndWait(app: FastifyInstance, opts: { assetId: string; jobs: number; timeoutMs: number }): Promise<void> {
@@ -307,10 +287,3 @@ class RawFarm {
   }
 }
 
-/** A multipart body with one `file` part, built by hand as the studio's tests do. */
-function multipartFile(bytes: Buffer, filename: string, contentType: string): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----shotfarm-bench${randomInt(2 ** 47).toString(16)}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}

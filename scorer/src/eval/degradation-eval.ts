@@ -3,10 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractFeatures } from '../features/extract-features.ts';
 import { qualityScore } from '../quality/quality-score.ts';
+import type { EvalSection } from './eval-section.ts';
 import { degradationNames, degradations, type DegradationName, type DegradedEncoding } from './degradations.ts';
 
 /** The fixture photos beside the repo (../shared/fixtures/images: products, garments, persons), read where they lie. */
 export const defaultFixtureImagesDir = fileURLToPath(new URL('../../../../shared/fixtures/images/', import.meta.url));
+
+/** Issue 5's bar: the original must win at least this share of the pairs, for every degradation. */
+export const requiredDegradationAccuracy = 0.95;
 
 /** How often the quality score ranked originals above one kind of degradation. */
 export interface DegradationAccuracy {
@@ -70,3 +74,22 @@ export async function listImages(dir: string = defaultFixtureImagesDir): Promise
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
 }
+
+/** The `pnpm eval:scorer` section: pairwise accuracy per degradation on the fixture photos, against the 95 % bar. */
+export const degradationEvalSection: EvalSection = {
+  title: 'Quality score vs synthetic degradations (fixture photos)',
+  async run() {
+    const images = await listImages();
+    const result = await evaluateDegradations(images);
+    const lines = [`${images.length} images, original must score higher than its degraded copy`];
+    let pass = images.length > 0;
+    for (const name of degradationNames) {
+      const r = result[name];
+      const ok = r.accuracy >= requiredDegradationAccuracy;
+      pass &&= ok;
+      const lost = r.losses.length > 0 ? `  (lost: ${r.losses.map((p) => path.basename(p)).join(', ')})` : '';
+      lines.push(`${name.padEnd(14)} ${String(r.wins).padStart(3)}/${r.pairs}  ${(100 * r.accuracy).toFixed(1)}%  ${ok ? 'ok' : `below ${100 * requiredDegradationAccuracy}%`}${lost}`);
+    }
+    return { lines, pass };
+  },
+};

@@ -15,6 +15,7 @@ import { phash } from './phash.ts';
 import { productMask, type ProductMaskMethod } from './product-mask.ts';
 import { laplacianVariance } from './sharpness.ts';
 import { readWorkingCopy } from './working-copy.ts';
+import { zoomScale } from './zoom-size.ts';
 
 /** Options of {@link extractFeatures}. */
 export interface ExtractFeaturesOptions {
@@ -38,11 +39,7 @@ export interface ExtractedFeatures {
 
 /** Share of the box's size added around the product's box when looking for its edges: the outline lies on its rim. */
 const edgeBoxMargin = 0.02;
-/**
- * Edge widths are reported at this longest side: 1000 px is where Amazon turns on zoom (Taobao: 800), the closest a
- * shopper looks. A 4000-px photo whose edges are 3 px wide is crisp when zoomed to 1000 px.
- */
-export const zoomSidePx = 1000;
+
 
 /**
  * Measures every canonical feature of one image. The image is decoded once; noise, JPEG blocking and the border are
@@ -67,7 +64,6 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
   const edges = edgeShares(wc.luma, w, h, hasBackground ? mask.data : undefined);
   const sharpness = laplacianVariance(wc.luma, w, h);
   const widthPx = edgeWidthPx(bands, { region: productRegion(comp.bboxPx, wc.original), noiseSigma: originalNoise });
-  const zoomScale = Math.min(1, zoomSidePx / Math.max(widthOriginalPx, heightOriginalPx));
 
   const { frame, product, background } = splitLumaHistograms(wc.luma, mask.data);
   const productMean = product.count > 0 ? product.sum / product.count : 0;
@@ -99,7 +95,7 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
     backgroundLuminance: backgroundMean,
     backgroundClutter: edges.background,
     ...comp.features,
-    productEdgeSharpness: widthPx > 0 ? 1 / (1 + widthPx * zoomScale) : 0,
+    productEdgeSharpness: widthPx > 0 ? 1 / (1 + widthPx * zoomScale(widthOriginalPx, heightOriginalPx)) : 0,
     productContrast: product.count > 0 && background.count > 0 ? Math.abs(productMean - backgroundMean) : 0,
     textAreaRatio: finiteOr(opts.textAreaRatio, 0),
     textBoxCount: finiteOr(opts.textBoxCount, 0),

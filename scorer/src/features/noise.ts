@@ -11,12 +11,13 @@ const blockRows = 7;
  */
 const quietestShare = 0.1;
 /**
- * Blocks whose mean luma lies outside these levels are left out while others remain: clipping flattens noise on
- * white and black (half of it is cut off at 255), so a blown white background is not "the quietest area", it is
- * the area where noise cannot show.
+ * Blocks whose mean luma lies outside these levels sit on clipped white or black, where clipping cuts off the half
+ * of the noise that would go past 255 (or 0). Their estimates are doubled, which roughly undoes that, so a noisy
+ * image on a blown white background does not read as clean, while a clean one still reads 0.
  */
 const clippedBlockHigh = 245;
 const clippedBlockLow = 10;
+const clippedNoiseGain = 2;
 /** √(π/2) / 6: turns the mean absolute response of Immerkær's mask into σ for Gaussian noise. */
 const immerkaerScale = Math.sqrt(Math.PI / 2) / 6;
 
@@ -30,7 +31,6 @@ export function noiseSigma(bands: LumaBands): number {
   const rows = bands.rows;
   if (rows < 3 || w < 3) return 0;
   const estimates: number[] = [];
-  const clippedEstimates: number[] = [];
   for (const band of bands.bands) {
     for (let r0 = 1; r0 < rows - 1; r0 += blockRows) {
       const r1 = Math.min(rows - 1, r0 + blockRows);
@@ -39,14 +39,14 @@ export function noiseSigma(bands: LumaBands): number {
         // A sliver at the right or bottom edge has too few pixels to trust, unless it is all there is.
         if ((x1 - x0) * (r1 - r0) < (blockWidthPx * blockRows) / 3 && (x0 > 1 || r0 > 1)) continue;
         const block = immerkaer(band, w, r0, r1, x0, x1);
-        (block.mean > clippedBlockHigh || block.mean < clippedBlockLow ? clippedEstimates : estimates).push(block.sigma);
+        const clipped = block.mean > clippedBlockHigh || block.mean < clippedBlockLow;
+        estimates.push(clipped ? clippedNoiseGain * block.sigma : block.sigma);
       }
     }
   }
-  const pool = estimates.length > 0 ? estimates : clippedEstimates;
-  if (pool.length === 0) return 0;
-  pool.sort((a, b) => a - b);
-  return pool[Math.floor((pool.length - 1) * quietestShare)]!;
+  if (estimates.length === 0) return 0;
+  estimates.sort((a, b) => a - b);
+  return estimates[Math.floor((estimates.length - 1) * quietestShare)]!;
 }
 
 /** σ from the mean absolute response of Immerkær's mask over rows [r0, r1) and columns [x0, x1), and their mean luma. */

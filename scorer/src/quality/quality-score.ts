@@ -1,4 +1,5 @@
 import type { FeatureVector } from '../features/feature-names.ts';
+import { zoomScale } from '../features/zoom-size.ts';
 
 /** The parts of the quality composite, each 0–1 (1 = no fault found). */
 export const qualityPartNames = [
@@ -15,19 +16,20 @@ export interface QualityScore {
 }
 
 /**
- * Weight of each part in the composite (they sum to 1). Sharpness, exposure, noise and compression are faults any
- * viewer sees at once and that no edit undoes, so they weigh most; framing and completeness are about the product
- * being shown whole and centred; contrast and colour are matters of taste and weigh least.
+ * Weight of each part in the composite (they sum to 1). Sharpness and exposure are the faults a shopper sees first
+ * and no edit undoes, so they weigh most; noise and compression next; framing and completeness are about the
+ * product being shown whole and centred, but are read from a product mask that is only a guess on a busy scene;
+ * contrast and colour are partly matters of taste and weigh least.
  */
 export const qualityWeights: Readonly<Record<QualityPartName, number>> = {
   sharpness: 0.22,
-  noise: 0.14,
-  compression: 0.14,
-  exposure: 0.18,
+  noise: 0.13,
+  compression: 0.13,
+  exposure: 0.24,
   contrast: 0.05,
   colour: 0.05,
-  framing: 0.12,
-  completeness: 0.1,
+  framing: 0.09,
+  completeness: 0.09,
 };
 
 /** No part is taken below this, so one failed measure cannot zero the whole score (log 0). */
@@ -64,31 +66,32 @@ export function qualityScore(v: FeatureVector): QualityScore {
 
 // ————————————————————————————————————————————— the parts —————————————————————————————————————————————
 
-/** Edge width (10–90 %, at the 1000-px zoom size) at or below which an edge looks perfectly crisp. */
-const crispEdgeWidthPx = 1.5;
+/** Edge width (10–90 %, in pixels at the zoom size, see zoom-size.ts) at which the sharpness part is 0.5: visibly soft. */
+const halfSharpEdgeWidthPx = 2.5;
 
 /**
- * Sharpness from the width of the image's crisp edges (`productEdgeSharpness` = 1 / width at zoom size): width is
- * what blur changes, and unlike the Laplacian's variance it does not grow with texture or contrast. The part falls
- * as 1.5 px / width: an edge twice as wide as crisp scores 0.5, a Gaussian blur of 2 px at that size about 0.3.
- * An image without a single clear edge scores 0.
+ * Sharpness from the width of the image's crisp edges (`productEdgeSharpness` = 1 / (1 + width at zoom size)):
+ * width is what blur changes, and unlike the Laplacian's variance it does not grow with texture or contrast.
+ * 1 / (1 + (width / 2.5)²): a 1-px edge 0.86, 2.5 px 0.5, a 2-px Gaussian blur (about 5 px) 0.2. It keeps falling
+ * however crisp the edges already are, so any blur lowers it. An image without a single clear edge scores 0.
  */
 function sharpnessPart(v: FeatureVector): number {
   if (!(v.productEdgeSharpness > 0)) return 0;
-  const widthPx = 1 / v.productEdgeSharpness;
-  return Math.min(1, crispEdgeWidthPx / widthPx);
+  const widthPx = 1 / v.productEdgeSharpness - 1;
+  return 1 / (1 + (widthPx / halfSharpEdgeWidthPx) ** 2);
 }
 
-/** Noise σ (grey levels, at full resolution) at which the noise part is 0.5: grain plainly visible on flat areas. */
+/** Noise σ (grey levels, at the zoom size) at which the noise part is 0.5: grain plainly visible on flat areas. */
 const halfNoiseSigma = 4.5;
 
 /**
- * Noise from the σ of the original's quietest areas. Below about 2 grey levels noise is invisible (and the estimate
- * is mostly fine texture), so the curve is flat there and falls steeply around {@link halfNoiseSigma}:
- * 1 / (1 + (σ / 4.5)⁴): σ 2 → 0.96, 3 → 0.84, 4.5 → 0.5, 7 → 0.15.
+ * Noise from the σ of the original's quietest areas, brought to the zoom size (shrinking by k averages noise down by
+ * about k). Below about 2 grey levels noise is invisible (and the estimate mostly fine texture), so the curve is flat
+ * there and falls steeply around {@link halfNoiseSigma}: 1 / (1 + (σ / 4.5)⁴): σ 2 → 0.96, 3 → 0.84, 7 → 0.15.
  */
 function noisePart(v: FeatureVector): number {
-  return 1 / (1 + (v.noiseSigma / halfNoiseSigma) ** 4);
+  const sigma = v.noiseSigma * zoomScale(v.widthPx, v.heightPx);
+  return 1 / (1 + (sigma / halfNoiseSigma) ** 4);
 }
 
 /** Blockiness excess (ratio − 1) at which the compression part is 0.5. */
@@ -97,7 +100,7 @@ const halfBlockExcess = 1;
 /**
  * Compression from JPEG blockiness (the block-boundary step ratio, 1 for a clean image). A web JPEG at quality
  * 70–90 reads 1.0–1.5 and shows no blocking at normal size, so the curve is nearly flat there; blocking becomes
- * visible towards 2 and ugly beyond: 1 / (1 + (excess / 1)⁴): 1.5 → 0.94, 2 → 0.5, 2.5 → 0.16, 3 → 0.06.
+ * visible towards 2 and ugly beyond: 1 / (1 + excess⁴): 1.5 → 0.94, 2 → 0.5, 2.5 → 0.16, 3 → 0.06.
  */
 function compressionPart(v: FeatureVector): number {
   const excess = Math.max(0, v.jpegBlockiness - 1);
@@ -105,20 +108,25 @@ function compressionPart(v: FeatureVector): number {
 }
 
 /** Share of the product clipped to white at which the clipping factor is 0.5. */
-const halfClippedShare = 0.1;
-/** Largest penalty for a lifted black point: a frame whose darkest 5 % is white keeps 0.7 of its exposure part. */
-const blackPointPenalty = 0.3;
+const halfClippedShare = 0.2;
+/** Most the black-point factor takes off: a frame whose darkest 5 % is white. */
+const blackPointPenalty = 0.7;
+/** Most the brightness factor takes off: a frame that is white all over. */
+const brightnessPenalty = 0.3;
 
 /**
- * Exposure from two things an over-exposed picture always shows. Blown highlights on the product (share of product
- * pixels clipped to white; the white background, clipped on purpose, is not counted): 1 / (1 + share / 0.1).
- * And a lifted black point: the 5th-percentile luma in linear light, which any gain on exposure raises; a photo
- * with deep shadows keeps 1, a high-key one (white on white) at most loses {@link blackPointPenalty}.
+ * Exposure from three things an over-exposed picture shows, each judged without knowing the original. Blown
+ * highlights on the product (the white background, clipped on purpose, does not count): 1 / (1 + share / 0.2).
+ * A lifted black point: the 5th-percentile luma in linear light, which any gain on exposure raises; a photo with deep
+ * shadows keeps 1, one whose darkest tones are light grey loses up to 0.7 × √(linear p5). And overall brightness:
+ * 1 − 0.3 × mean linear luminance. The last two also mark down a white product on white, which honestly is hard to
+ * tell from an over-exposed one; the white-background gates judge such images on their own terms.
  */
 function exposurePart(v: FeatureVector): number {
   const clipping = 1 / (1 + v.clippedHighlights / halfClippedShare);
   const blackPoint = 1 - blackPointPenalty * Math.sqrt(linearLight(v.luminanceP5));
-  return clipping * blackPoint;
+  const brightness = 1 - brightnessPenalty * linearLight(v.luminanceMean);
+  return clipping * blackPoint * brightness;
 }
 
 /** RMS contrast (grey levels) below which a picture starts to look flat. */
@@ -134,8 +142,7 @@ const halfColourCast = 20;
 
 /**
  * Colour: a cast on what should be neutral (1 / (1 + (cast / 20)²)), and a mild reward for vivid colour
- * (Hasler–Süsstrunk colourfulness; up to 15 % lost by a dull, greyish picture, nothing by a black-and-white product
- * on white, whose near-neutrals are neutral).
+ * (Hasler–Süsstrunk colourfulness and saturation: up to 15 % lost by a dull, greyish picture).
  */
 function colourPart(v: FeatureVector): number {
   const cast = 1 / (1 + (v.colourCast / halfColourCast) ** 2);
@@ -145,25 +152,38 @@ function colourPart(v: FeatureVector): number {
 
 /** Centroid offset (share of the half-diagonal) at which the centring factor is 0.5. */
 const halfCentroidOffset = 0.35;
+/**
+ * Framing and completeness when no background could be separated: the product fills or overflows the frame (or it is
+ * a busy scene), which is worse for a product shot than a product touching one edge.
+ */
+const wholeFrameFraming = 0.7;
+const wholeFrameCompleteness = 0.5;
 
 /**
- * Framing: the product centred (1 / (1 + (offset / 0.35)²), an offset of 0.1 loses 8 %) and of a sensible size
+ * Framing: the product centred (1 / (1 + (offset / 0.35)²): an offset of 0.1 loses 8 %) and of a sensible size
  * (spanning under a third of the frame it is too small to read: up to 40 % lost as the span falls to zero).
  */
 function framingPart(v: FeatureVector): number {
+  if (isWholeFrame(v)) return wholeFrameFraming;
   const centring = 1 / (1 + (v.centroidOffset / halfCentroidOffset) ** 2);
   const span = v.bboxFill;
-  const size = span >= 1 / 3 ? 1 : 0.6 + 0.4 * (span * 3);
+  const size = span >= 1 / 3 ? 1 : 0.6 + 1.2 * span;
   return centring * size;
 }
 
 /**
- * Completeness: a product cut by the frame (its mask reaches the edge) loses a quarter; worse still when the cut
- * product is off-centre, where the cut is not a deliberate close-up (another quarter at most).
+ * Completeness: a product cut by the frame (its mask reaches the edge) loses a quarter, and up to a quarter more when
+ * the cut product is also off-centre, where the cut is not a deliberate close-up.
  */
 function completenessPart(v: FeatureVector): number {
+  if (isWholeFrame(v)) return wholeFrameCompleteness;
   if (!v.productTouchesEdge) return 1;
   return 0.75 * (1 - 0.25 * Math.min(1, v.centroidOffset / 0.3));
+}
+
+/** No background was separated: the "product" is the whole frame. */
+function isWholeFrame(v: FeatureVector): boolean {
+  return v.productFound === 0 && v.fillRatio > 0.5;
 }
 
 function linearLight(luma: number): number {

@@ -1,0 +1,1 @@
+export { qualityPartNames, qualityScore, qualityWeights, type QualityPartName, type QualityScore } from './quality-score.ts';
