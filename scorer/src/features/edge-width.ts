@@ -15,14 +15,18 @@ export interface EdgeWidthOptions {
   /** Luma noise σ of the original: noise must neither pass for edges nor cut edges short. @defaultValue 0 */
   noiseSigma?: number;
   /**
-   * Which width to report: the contrast-weighted quantile of the widths of all edges found. A low quantile reads the
-   * crispest edges, the part of the picture in focus, unmoved by a soft background. @defaultValue {@link defaultQuantile}
+   * Which edges to average: the crispest share of them, by contrast weight. A small share reads the part of the
+   * picture in focus, unmoved by a soft background. @defaultValue {@link defaultCrispShare}
    */
-  quantile?: number;
+  crispShare?: number;
 }
 
-/** The width reported by default: the 20th percentile. */
-export const defaultQuantile = 0.2;
+/**
+ * The share of edges averaged by default: the crispest 30 %. A mean over a share rather than a single percentile,
+ * because edge widths cluster (pixel-sharp detail, focused outlines, soft shading) and a percentile that falls
+ * between two clusters jumps from one to the other at the slightest change.
+ */
+export const defaultCrispShare = 0.3;
 /** Width histogram bins per pixel; widths beyond 30 px land in the last bin. */
 const binsPerPx = 20;
 const histogramBins = 30 * binsPerPx;
@@ -32,15 +36,8 @@ const maxWalkPx = 12;
 const baseMinContrast = 16;
 /** A profile that turns back by more than this (plus the noise allowance) has ended. */
 const baseTurnTolerance = 2;
-/**
- * Edges reaching these luma levels are set aside: clipping cuts an edge's profile off, so an over-exposed edge
- * looks steeper than it was. They are used only when an image has too few other edges to measure (a plain dark
- * product on pure white has nothing else).
- */
+/** Luma at or above which a pixel is clipped white: an edge whose steepest step reaches it cannot be read. */
 const clipHighLuma = 250;
-const clipLowLuma = 5;
-/** Unclipped edges needed, in units of the smallest edge that counts, before clipped ones are left out. */
-const minUnclippedEdges = 8;
 /** sRGB-encoded value (0–255) → linear light (0–1), with one extra entry so interpolation can read v + 1. */
 const linearOf = Float64Array.from({ length: 257 }, (_, v) => {
   const c = Math.min(255, v) / 255;
@@ -52,16 +49,15 @@ const linearOf = Float64Array.from({ length: 257 }, (_, v) => {
  * al. (2002), read along the rows of the sampled bands (vertical edges; blur is the same in every direction).
  *
  * For each local maximum of the horizontal gradient, the luma profile is followed to its extremes on both sides;
- * the edge's width is the distance between its 10 % and 90 % points, taken in linear light so that a pure change of
- * exposure (a gain on linear light) leaves unclipped edges as they were. The widths are pooled with the edge's
- * rise as weight and the {@link defaultQuantile} quantile is reported: the crisp edges of the part in focus.
+ * the edge's 10–90 % width is read on its dark half in linear light (see riseWidth), so that a change of exposure,
+ * a gain on linear light, leaves it as it was even where highlights clip. The widths are pooled with the edge's
+ * rise as weight and the mean width of the crispest {@link defaultCrispShare} is reported: the part in focus.
  *
  * It depends only on how steep edges are relative to their own height, not on how much contrast or texture the
  * picture has: about 1–2 px for a crisp edge, plus about 2.6σ for a Gaussian blur of σ px. Measured at full
  * resolution, where a blur of a pixel or two shows however large the image is. Noise widens the tolerances, so it
  * neither shortens edges by turning them back early nor adds edges of its own. Edges centred on the JPEG 8 × 8 grid
- * are skipped, so the steps between the blocks of a heavily compressed image do not pass for crisp edges, and
- * edges that reach clipped white or black are left out while there are enough others (see {@link clipHighLuma}).
+ * are skipped, so the steps between the blocks of a heavily compressed image do not pass for crisp edges.
  * 0 when the image has no clear edge.
  */
 export function edgeWidthPx(bands: LumaBands, opts: EdgeWidthOptions = {}): number {
@@ -71,7 +67,7 @@ export function edgeWidthPx(bands: LumaBands, opts: EdgeWidthOptions = {}): numb
   const minContrast = baseMinContrast + 10 * sigma;
   const params = { turn: baseTurnTolerance + 3 * sigma, minContrast, minStep: Math.max(4, minContrast / 5) };
   const region = opts.region ?? { left: 0, top: 0, right: w, bottom: Number.MAX_SAFE_INTEGER };
-  const acc = { unclipped: new Float64Array(histogramBins), clipped: new Float64Array(histogramBins) };
+  const acc = new Float64Array(histogramBins);
   for (let b = 0; b < bands.bands.length; b++) {
     const y0 = bands.startRows[b]!;
     // The first and last row of a band lack the row above or below that tells an edge's direction.
@@ -80,10 +76,7 @@ export function edgeWidthPx(bands: LumaBands, opts: EdgeWidthOptions = {}): numb
       scanRow(bands.bands[b]!, r * w, w, { from: region.left, to: region.right }, params, acc);
     }
   }
-  const quantile = opts.quantile ?? defaultQuantile;
-  if (totalOf(acc.unclipped) >= minUnclippedEdges * minContrast) return weightedQuantile(acc.unclipped, quantile);
-  for (let k = 0; k < histogramBins; k++) acc.unclipped[k]! += acc.clipped[k]!;
-  return weightedQuantile(acc.unclipped, quantile);
+  return crispMean(acc, opts.crispShare ?? defaultCrispShare);
 }
 
 interface ScanParams {
@@ -95,8 +88,7 @@ interface ScanParams {
 
 /** Finds the edges of one row (pixels [start, start + w) of `luma`) centred in [span.from, span.to). */
 function scanRow(
-  luma: Float32Array, start: number, w: number, span: { from: number; to: number }, params: ScanParams,
-  acc: { unclipped: Float64Array; clipped: Float64Array },
+  luma: Float32Array, start: number, w: number, span: { from: number; to: number }, params: ScanParams, acc: Float64Array,
 ): void {
   const { turn, minContrast, minStep } = params;
   const last = Math.min(w - 2, span.to);
@@ -135,38 +127,45 @@ function scanRow(
     }
     const rise = high - low;
     if (rise < minContrast) continue;
-    const width = riseWidth(luma, start, lowAt, highAt, sign);
-    const top = sign > 0 ? high : -low;
-    const bottom = sign > 0 ? low : -high;
-    const hist = top >= clipHighLuma || bottom <= clipLowLuma ? acc.clipped : acc.unclipped;
-    hist[Math.min(histogramBins - 1, Math.round(width * binsPerPx))]! += rise;
+    const width = riseWidth(luma, start, lowAt, highAt);
+    if (width < 0) continue;
+    acc[Math.min(histogramBins - 1, Math.round(width * binsPerPx))]! += rise;
   }
 }
 
 /**
- * Distance between the 10 % and 90 % points, in linear light, of the profile from `lowAt` to `highAt` (positions
- * along the row; `sign` is +1 when luma rises from low to high, −1 when it falls).
+ * The edge's 10–90 % width, read on its dark half in linear light: twice the distance from the point 10 % of the way
+ * up to the steepest point (the middle of a symmetric edge). The bright half is where over-exposure clips an edge and
+ * squeezes what is left of it, so reading the dark half keeps the width unchanged by a gain on exposure even when the
+ * highlights blow out. Returns −1 when clipped white reaches the steepest step (no honest reading).
  */
-function riseWidth(luma: Float32Array, start: number, lowAt: number, highAt: number, sign: number): number {
-  const base = linear(luma[start + lowAt]!);
-  const span = sign * (linear(luma[start + highAt]!) - base); // > 0: linear light keeps luma's order
-  const lo = 0.1 * span;
-  const hi = 0.9 * span;
-  let p10 = lowAt;
+function riseWidth(luma: Float32Array, start: number, lowAt: number, highAt: number): number {
+  // Walk from the dark end of the profile to the bright end, whichever way that is along the row.
+  const darkAt = luma[start + lowAt]! <= luma[start + highAt]! ? lowAt : highAt;
+  const brightAt = darkAt === lowAt ? highAt : lowAt;
+  const dir = brightAt > darkAt ? 1 : -1;
+  const length = Math.abs(brightAt - darkAt);
+  const base = linear(luma[start + darkAt]!);
+  let steepest = -1;
+  let steepestSlope = -Infinity;
+  for (let k = 0; k < length; k++) {
+    const slope = linear(luma[start + darkAt + dir * (k + 1)]!) - linear(luma[start + darkAt + dir * k]!);
+    if (slope > steepestSlope) { steepestSlope = slope; steepest = k; }
+  }
+  // The steepest step must be seen whole, with the profile still unclipped a pixel beyond it: where white clips just
+  // above it, the true middle of the edge may lie in the clipped part and the reading would come out too narrow.
+  const beyond = Math.min(length, steepest + 2);
+  if (steepest < 0 || luma[start + darkAt + dir * beyond]! >= clipHighLuma) return -1;
+  const middle = (linear(luma[start + darkAt + dir * steepest]!) + linear(luma[start + darkAt + dir * (steepest + 1)]!)) / 2 - base;
+  const tenth = 0.2 * middle; // 10 % of the whole rise is 20 % of the way to the middle
+  let at10 = 0;
   let prev = 0;
-  for (let q = lowAt; q < highAt; q++) {
-    const next = sign * (linear(luma[start + q + 1]!) - base);
-    if (prev <= lo && next > lo) { p10 = q + (lo - prev) / (next - prev); break; }
+  for (let k = 0; k <= steepest; k++) {
+    const next = linear(luma[start + darkAt + dir * (k + 1)]!) - base;
+    if (prev <= tenth && next > tenth) { at10 = k + (tenth - prev) / (next - prev); break; }
     prev = next;
   }
-  let p90 = highAt;
-  let upper = sign * (linear(luma[start + highAt]!) - base);
-  for (let q = highAt; q > lowAt; q--) {
-    const lower = sign * (linear(luma[start + q - 1]!) - base);
-    if (upper >= hi && lower < hi) { p90 = q - 1 + (hi - lower) / (upper - lower); break; }
-    upper = lower;
-  }
-  return Math.max(0, p90 - p10);
+  return Math.max(0, 2 * (steepest + 0.5 - at10));
 }
 
 /** Linear light of a (fractional) sRGB-encoded value, interpolated in the table. */
@@ -176,20 +175,18 @@ function linear(v: number): number {
   return linearOf[k]! + (x - k) * (linearOf[k + 1]! - linearOf[k]!);
 }
 
-function totalOf(hist: Float64Array): number {
+/** Weighted mean width of the narrowest `share` of the histogram's weight; 0 for an empty histogram. */
+function crispMean(hist: Float64Array, share: number): number {
   let total = 0;
   for (let k = 0; k < hist.length; k++) total += hist[k]!;
-  return total;
-}
-
-/** The width below which `quantile` of the histogram's weight lies; 0 for an empty histogram. */
-function weightedQuantile(hist: Float64Array, quantile: number): number {
-  const total = totalOf(hist);
   if (total <= 0) return 0;
-  let acc = 0;
-  for (let k = 0; k < hist.length; k++) {
-    acc += hist[k]!;
-    if (acc >= quantile * total) return Math.max(k, 0.5) / binsPerPx;
+  const want = share * total;
+  let taken = 0;
+  let sum = 0;
+  for (let k = 0; k < hist.length && taken < want; k++) {
+    const take = Math.min(hist[k]!, want - taken);
+    taken += take;
+    sum += take * (k / binsPerPx);
   }
-  return (hist.length - 1) / binsPerPx;
+  return Math.max(sum / taken, 0.5 / binsPerPx);
 }

@@ -4,13 +4,13 @@ import { jpegBlockiness } from './blockiness.ts';
 import { composition, type BoxPx } from './composition.ts';
 import { contrastFeatures } from './contrast.ts';
 import { edgeShares } from './edges.ts';
-import { edgeWidthPx, type EdgeRegion } from './edge-width.ts';
+import { edgeWidthPx } from './edge-width.ts';
 import { exposureFeatures } from './exposure.ts';
 import { featureNames, type FeatureVector } from './feature-names.ts';
 import { compareProducts, maskedImage } from './fidelity.ts';
 import { lumaBands, lumaBandsOf } from './luma-bands.ts';
 import { splitLumaHistograms } from './luma-histogram.ts';
-import { noiseSigma } from './noise.ts';
+import { noiseLevels, noiseSigma } from './noise.ts';
 import { phash } from './phash.ts';
 import { productMask, type ProductMaskMethod } from './product-mask.ts';
 import { laplacianVariance } from './sharpness.ts';
@@ -37,8 +37,6 @@ export interface ExtractedFeatures {
   mask: { widthPx: number; heightPx: number; bboxPx: BoxPx; method: ProductMaskMethod; data: Uint8Array };
 }
 
-/** Share of the box's size added around the product's box when looking for its edges: the outline lies on its rim. */
-const edgeBoxMargin = 0.02;
 
 
 /**
@@ -55,7 +53,7 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
   const { widthPx: widthOriginalPx, heightPx: heightOriginalPx } = wc.original;
 
   const bands = lumaBands(wc.original);
-  const originalNoise = noiseSigma(bands);
+  const originalNoise = noiseLevels(bands);
   const workingNoise = noiseSigma(lumaBandsOf(wc.luma, w, h));
   const mask = productMask(wc.rgb, { alpha: wc.alpha, noiseSigma: workingNoise });
   const comp = composition(mask, wc.original);
@@ -63,7 +61,9 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
 
   const edges = edgeShares(wc.luma, w, h, hasBackground ? mask.data : undefined);
   const sharpness = laplacianVariance(wc.luma, w, h);
-  const widthPx = edgeWidthPx(bands, { region: productRegion(comp.bboxPx, wc.original), noiseSigma: originalNoise });
+  // Over the whole frame: the crispest edges are the part in focus, and a product box that moves with the mask
+  // (a background blowing out, a crop) would change which edges are read.
+  const widthPx = edgeWidthPx(bands, { noiseSigma: originalNoise.unclippedSigma });
 
   const { frame, product, background } = splitLumaHistograms(wc.luma, mask.data);
   const productMean = product.count > 0 ? product.sum / product.count : 0;
@@ -86,7 +86,7 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
     sharpness,
     sharpnessProduct: hasBackground ? laplacianVariance(wc.luma, w, h, mask.data) : sharpness,
     edgeDensity: edges.frame,
-    noiseSigma: originalNoise,
+    noiseSigma: originalNoise.sigma,
     jpegBlockiness: jpegBlockiness(bands),
     ...exposureFeatures(frame, product),
     ...contrastFeatures(frame, wc.luma),
@@ -110,17 +110,6 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
     vector,
     phash: phash(wc.luma, w, h),
     mask: { widthPx: w, heightPx: h, bboxPx: comp.bboxPx, method: mask.method, data: mask.data },
-  };
-}
-
-/** The product's box grown by {@link edgeBoxMargin} on each side (the whole image when there is no product). */
-function productRegion(box: BoxPx, original: { widthPx: number; heightPx: number }): EdgeRegion {
-  if (box.width === 0 || box.height === 0) return { left: 0, top: 0, right: original.widthPx, bottom: original.heightPx };
-  const mx = Math.ceil(edgeBoxMargin * box.width);
-  const my = Math.ceil(edgeBoxMargin * box.height);
-  return {
-    left: Math.max(0, box.left - mx), top: Math.max(0, box.top - my),
-    right: Math.min(original.widthPx, box.left + box.width + mx), bottom: Math.min(original.heightPx, box.top + box.height + my),
   };
 }
 

@@ -42,7 +42,7 @@ export const featureNames = [
   'thirdsDistance',       // distance of the centroid from the nearest rule-of-thirds point / half-diagonal
   'subjectCount',         // connected product regions larger than 1% of the frame
   'productTouchesEdge',   // 1 when the product mask reaches the frame edge (a cut product)
-  'productEdgeSharpness', // 1 / (1 + width): width (10–90 %, px at the 1000-px zoom size) of the product's crisp edges; 0 no edge
+  'productEdgeSharpness', // 1 / (1 + width): width (10–90 %, px at the 1000-px zoom size) of the crispest edges; 0 none
   'productContrast',      // luminance difference between product and background
   // — text —
   'textAreaRatio',        // share of the frame covered by detected text boxes

@@ -21,16 +21,34 @@ const clippedNoiseGain = 2;
 /** √(π/2) / 6: turns the mean absolute response of Immerkær's mask into σ for Gaussian noise. */
 const immerkaerScale = Math.sqrt(Math.PI / 2) / 6;
 
+/** Noise levels of an image, two ways. */
+export interface NoiseLevels {
+  /** σ over every block, clipped ones corrected (see {@link clippedNoiseGain}): the noise a viewer sees. */
+  sigma: number;
+  /**
+   * σ over the blocks that are not clipped (all blocks when every one is): the noise where edges can be. Edge
+   * measures take their tolerances from this one, so that blowing out the background (the quietest area of many
+   * photos) does not make the noise they must tolerate vanish.
+   */
+  unclippedSigma: number;
+}
+
 /**
  * Noise σ (0–255 scale) of the original, after J. Immerkær, "Fast noise variance estimation" (CVIU 1996): the mask
  * [1 −2 1; −2 4 −2; 1 −2 1] cancels any locally linear or quadratic image content, leaving mostly noise.
  * Measured on the file's own pixels: a resize averages noise away (a 4× reduction hides σ = 12 down to about 1.5).
  */
 export function noiseSigma(bands: LumaBands): number {
+  return noiseLevels(bands).sigma;
+}
+
+/** Both {@link NoiseLevels} in one pass over the bands. */
+export function noiseLevels(bands: LumaBands): NoiseLevels {
   const w = bands.widthPx;
   const rows = bands.rows;
-  if (rows < 3 || w < 3) return 0;
-  const estimates: number[] = [];
+  if (rows < 3 || w < 3) return { sigma: 0, unclippedSigma: 0 };
+  const all: number[] = [];
+  const unclipped: number[] = [];
   for (const band of bands.bands) {
     for (let r0 = 1; r0 < rows - 1; r0 += blockRows) {
       const r1 = Math.min(rows - 1, r0 + blockRows);
@@ -40,10 +58,17 @@ export function noiseSigma(bands: LumaBands): number {
         if ((x1 - x0) * (r1 - r0) < (blockWidthPx * blockRows) / 3 && (x0 > 1 || r0 > 1)) continue;
         const block = immerkaer(band, w, r0, r1, x0, x1);
         const clipped = block.mean > clippedBlockHigh || block.mean < clippedBlockLow;
-        estimates.push(clipped ? clippedNoiseGain * block.sigma : block.sigma);
+        all.push(clipped ? clippedNoiseGain * block.sigma : block.sigma);
+        if (!clipped) unclipped.push(block.sigma);
       }
     }
   }
+  const sigma = quietest(all);
+  return { sigma, unclippedSigma: unclipped.length > 0 ? quietest(unclipped) : sigma };
+}
+
+/** The {@link quietestShare} quantile of the local estimates; 0 when there are none. */
+function quietest(estimates: number[]): number {
   if (estimates.length === 0) return 0;
   estimates.sort((a, b) => a - b);
   return estimates[Math.floor((estimates.length - 1) * quietestShare)]!;
