@@ -15,7 +15,9 @@ describe('runEvalScorer', () => {
     expect(out).toMatch(/eval:scorer FAIL\n$/);
   });
 
-  it('includes the CTR section', () => {
-    expect(evalSections.map((s) => s.title)).toContain('CTR model: within-product ranking');
+  it('includes the degradation and CTR sections', () => {
+    const titles = evalSections.map((s) => s.title);
+    expect(titles).toContain('Quality score vs synthetic degradations (fixture photos)');
+    expect(titles).toContain('CTR model: within-product ranking');
   });
 });

@@ -1,10 +1,11 @@
 // `pnpm eval:scorer`: the scorer's offline evaluation, one section per part. Exits 1 when a target is missed.
 import { pathToFileURL } from 'node:url';
 import { ctrEvalSection } from './ctr-eval.ts';
+import { degradationEvalSection } from './degradation-eval.ts';
 import type { EvalSection } from './eval-section.ts';
 
 /** Every section, in print order; a new part of the scorer adds its section here. */
-export const evalSections: readonly EvalSection[] = [ctrEvalSection];
+export const evalSections: readonly EvalSection[] = [degradationEvalSection, ctrEvalSection];
 
 /** Run the sections one after another and print each; resolves to whether every target held. */
 export async function runEvalScorer(

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaultQueuePrefix } from '../queue/names.ts';
 import type { StorageConfig } from '../storage/index.ts';
+import { ComfyServerList, formatComfyServerList, type ComfyServerSpec } from './comfyui-servers.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -41,6 +42,14 @@ export const configVariables = {
   TASK_BACKOFF_MS: { schema: positiveInt, default: '2000', doc: 'First retry delay; doubles each retry (exponential back-off).' },
   STALLED_INTERVAL_MS: { schema: positiveInt, default: '15000', doc: 'How often BullMQ looks for tasks whose worker died (lock lost).' },
   RECONCILE_INTERVAL_MS: { schema: positiveInt, default: '30000', doc: 'How often the manager re-enqueues tasks the database holds as queued but Redis does not.' },
+  COMFYUI_URLS: { schema: ComfyServerList, default: undefined, doc: 'ComfyUI servers of the `comfyui` backend, comma-separated, each `URL[;name=…][;gpu=…][;fenPerHour=…]` (hourly GPU price in fen, for the cost ledger).' },
+  COMFYUI_SLOTS_PER_SERVER: { schema: z.coerce.number().int().min(1).max(16), default: '1', doc: 'Prompts in flight on one ComfyUI server (one per GPU).' },
+  COMFYUI_WATCHDOG_S: { schema: positiveInt, default: '300', doc: 'A ComfyUI prompt with no progress for this long is failed over to another server.' },
+  COMFYUI_HEALTH_INTERVAL_MS: { schema: positiveInt, default: '10000', doc: 'How often each ComfyUI server is checked (`/system_stats`); a server that stops answering leaves rotation until it passes.' },
+  REPLICATE_API_TOKEN: { schema: z.string().min(1), default: undefined, doc: 'Replicate API token of the `replicate` backend.' },
+  REPLICATE_API_BASE_URL: { schema: z.url(), default: 'https://api.replicate.com/v1', doc: 'Replicate HTTP API base URL.' },
+  REPLICATE_WEBHOOK_SECRET: { schema: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'expected whsec_…'), default: undefined, doc: 'Signing secret of Replicate webhooks (`POST /api/webhooks/replicate`). Unset: predictions are followed by polling only.' },
+  REPLICATE_DEADLINE_S: { schema: positiveInt, default: '900', doc: 'Longest a Replicate prediction may run before it is canceled (sent as `Cancel-After`).' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'Log level.' },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined; doc: string }>;
 
@@ -73,6 +82,9 @@ export interface Config {
   taskBackoffMs: number;
   stalledIntervalMs: number;
   reconcileIntervalMs: number;
+  comfyui: { servers: ComfyServerSpec[]; slotsPerServer: number; watchdogS: number; healthIntervalMs: number };
+  /** `token` undefined: the replicate backend is not configured. */
+  replicate: { token: string | undefined; baseUrl: string; webhookSecret: string | undefined; deadlineS: number };
   logLevel: Parsed['LOG_LEVEL'];
 }
 
@@ -129,7 +141,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     renderBackends: v.RENDER_BACKENDS.split(','),
     scorerWorkers: v.SCORER_WORKERS, scorerConcurrency: v.SCORER_CONCURRENCY,
     taskAttempts: v.TASK_ATTEMPTS, taskBackoffMs: v.TASK_BACKOFF_MS, stalledIntervalMs: v.STALLED_INTERVAL_MS,
-    reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, logLevel: v.LOG_LEVEL,
+    reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
+    comfyui: {
+      servers: v.COMFYUI_URLS ?? [], slotsPerServer: v.COMFYUI_SLOTS_PER_SERVER, watchdogS: v.COMFYUI_WATCHDOG_S,
+      healthIntervalMs: v.COMFYUI_HEALTH_INTERVAL_MS,
+    },
+    replicate: {
+      token: v.REPLICATE_API_TOKEN, baseUrl: v.REPLICATE_API_BASE_URL.replace(/\/+$/, ''), webhookSecret: v.REPLICATE_WEBHOOK_SECRET,
+      deadlineS: v.REPLICATE_DEADLINE_S,
+    },
+    logLevel: v.LOG_LEVEL,
   };
 }
 
@@ -151,6 +172,14 @@ export function configToEnv(config: Config, redisUrl: string): Record<string, st
     SCORER_CONCURRENCY: String(config.scorerConcurrency),
     STALLED_INTERVAL_MS: String(config.stalledIntervalMs), LOG_LEVEL: config.logLevel, SIGNED_URL_TTL_S: String(config.storage.ttlS),
   };
+  const { comfyui, replicate } = config;
+  if (comfyui.servers.length > 0) env.COMFYUI_URLS = formatComfyServerList(comfyui.servers);
+  Object.assign(env, {
+    COMFYUI_SLOTS_PER_SERVER: String(comfyui.slotsPerServer), COMFYUI_WATCHDOG_S: String(comfyui.watchdogS),
+    COMFYUI_HEALTH_INTERVAL_MS: String(comfyui.healthIntervalMs),
+    REPLICATE_API_BASE_URL: replicate.baseUrl, REPLICATE_DEADLINE_S: String(replicate.deadlineS),
+  });
+  if (replicate.token) env.REPLICATE_API_TOKEN = replicate.token;
   const s = config.storage;
   if (s.driver === 's3') {
     Object.assign(env, { S3_BUCKET: s.bucket, S3_REGION: s.region, S3_FORCE_PATH_STYLE: String(s.forcePathStyle) });
