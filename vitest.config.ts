@@ -16,6 +16,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The studio's React components, in jsdom; each test file sets up its own i18next instance.
+          name: 'web',
+          sequence: { groupOrder: 0 },
+          include: ['studio/web/**/*.test.tsx'],
+          exclude: ['**/node_modules/**'],
+          environment: 'jsdom',
+          setupFiles: ['studio/web/test/setup.ts'],
+        },
+      },
+      {
+        test: {
           name: 'int',
           sequence: { groupOrder: 1 },
           include: ['{shared,workflows,render-worker,scorer,studio}/**/*.{int,e2e}.test.ts'],

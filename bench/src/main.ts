@@ -3,12 +3,13 @@
 // shared machine only the ratio means much.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { comfyuiPool } from './benchmarks/comfyui-pool.ts';
 import { farmThroughput } from './benchmarks/farm-throughput.ts';
 import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
 import { scorerThroughput } from './benchmarks/scorer-throughput.ts';
 import { formatResult, type Benchmark } from './measure.ts';
 
-const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput];
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool];
 
 function selectBenchmarks(filters: readonly string[]): Benchmark[] {
   if (filters.length === 0) return [...benchmarks];

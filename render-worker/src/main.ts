@@ -1,6 +1,7 @@
 import { loadConfig } from '@shotfarm/shared/config';
 import { createStorage } from '@shotfarm/shared/storage';
 import { createBackends } from './backends/index.ts';
+import { replicateOptionsFromConfig } from './backends/replicate/index.ts';
 import { RenderWorker } from './render-worker.ts';
 
 // A render worker process: needs only Redis and object storage, never the database.
@@ -12,7 +13,7 @@ if (!config.redisUrl) {
 const storage = await createStorage(config.storage);
 const worker = new RenderWorker({
   redisUrl: config.redisUrl, prefix: config.queuePrefix, storage,
-  backends: createBackends(config.renderBackends), concurrency: config.renderConcurrency,
+  backends: createBackends(config.renderBackends, { comfyui: config.comfyui, replicate: replicateOptionsFromConfig(config) }), concurrency: config.renderConcurrency,
   stalledIntervalMs: config.stalledIntervalMs,
 });
 await worker.start();

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { formatFailure, RenderTask, TaskError, type RenderResult } from '@shotfarm/shared';
+import { formatFailure, RenderTask, TaskError, type RenderResult, type RenderUsage } from '@shotfarm/shared';
 import { cancelChannel, createRedis, queueNames } from '@shotfarm/shared/queue';
 import type { Storage } from '@shotfarm/shared/storage';
 import type { RenderBackend } from './interfaces/index.ts';
@@ -70,13 +70,15 @@ export class RenderWorker {
     const backend = this.#opts.backends.get(task.backend);
     if (!backend) throw new UnrecoverableError(formatFailure('SF_RENDER_NO_BACKEND', `this worker has no "${task.backend}" backend`));
     const started = performance.now();
+    let usage: RenderUsage | undefined;
     try {
       const outputs = await backend.render(task, {
         signal: signal ?? new AbortController().signal,
         storage: this.#opts.storage,
         progress: (p) => job.updateProgress(p),
+        reportUsage: (u) => { usage = u; },
       });
-      return { outputs, backend: backend.id, renderMs: Math.round(performance.now() - started), worker: this.name };
+      return { outputs, backend: backend.id, renderMs: Math.round(performance.now() - started), worker: this.name, ...(usage && { usage }) };
     } catch (e) {
       if (signal?.aborted) throw new UnrecoverableError(formatFailure('SF_RENDER_CANCELED', 'canceled while rendering'));
       if (e instanceof TaskError) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { JobType, Params, RecipeId } from '@shotfarm/shared';
+import type { JobType, Params, RecipeId, RecipeManifest } from '@shotfarm/shared';
 
 export type BackendId = 'local' | 'comfyui' | 'replicate';
 export type Localised = { 'zh-CN': string; en: string };
@@ -34,6 +34,13 @@ export interface Recipe<P extends z.ZodObject = z.ZodObject> {
   outputs: { kind: 'image' | 'video'; countPerTask: number };
   /** GPU-seconds (or CPU-seconds for `local`) per task on the reference machine, for estimates. */
   estimateSecondsPerTask: number;
+  /**
+   * False when any model the recipe runs forbids commercial use (from the manifest's licences), so the
+   * studio can warn and a shop can refuse such recipes. Our own CPU code is always commercially usable.
+   */
+  commercialUse: boolean;
+  /** The validated JSON a GPU recipe was built from: the graph and bindings or Replicate fields a backend runs. Absent for TypeScript recipes. */
+  manifest?: RecipeManifest;
   compile(job: { params: z.output<P>; variants: number; seedBase: number }): CompiledVariant[];
 }
 

@@ -1,2 +1,7 @@
 export { defineRecipe, seedFor, type Recipe, type RecipeInput, type CompiledVariant, type BackendId, type Localised } from './define-recipe.ts';
-export { recipes, productShotStudioLocal, ProductShotStudioParams } from './recipes/index.ts';
+export { recipes, manifestRecipes, productShotStudioLocal, ProductShotStudioParams } from './recipes/index.ts';
+export {
+  shortVideoSlideshowLocal, ShortVideoSlideshowParams, slideshowFrames, slideshowTransitions, maxSlideshowImages,
+} from './recipes/index.ts';
+export { bindComfyGraph, type ComfyBindingValue } from './comfyui/bind-graph.ts';
+export { recipeFromManifest, manifestParams, loadRecipeManifests, shippedRecipesDir, RecipeManifestError, type LoadedRecipeManifest } from './manifest/index.ts';

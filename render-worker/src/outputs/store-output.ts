@@ -14,17 +14,23 @@ export interface StoreImageOptions {
   width: number;
   height: number;
   params: Params;
+  /**
+   * The still the thumbnail is made from. Required for a video (its bytes are no image); for an image
+   * the image itself. @defaultValue `bytes`
+   */
+  poster?: Buffer;
 }
 
 /**
- * Store one rendered image and its 256 px WebP thumbnail. The key is derived from the task and the
+ * Store one rendered image (or video, with its poster) and its 256 px WebP thumbnail. The key is derived from the task and the
  * content hash, so a retried task that renders the same bytes overwrites the same object: no duplicate.
  */
 export async function storeImageOutput(storage: Storage, opts: StoreImageOptions): Promise<RenderOutput> {
   const sha256 = createHash('sha256').update(opts.bytes).digest('hex');
   const key = storageKeys.output(opts.task, sha256, extensionOf[opts.mime]);
   const thumbKey = storageKeys.thumbnail(key);
-  const thumb = await makeThumbnail(opts.bytes);
+  if (opts.mime.startsWith('video/') && !opts.poster) throw new TypeError(`Expected a poster for a ${opts.mime} output but received none`);
+  const thumb = await makeThumbnail(opts.poster ?? opts.bytes);
   // Thumbnail first: an output whose key exists always has its thumbnail.
   await storage.put(thumbKey, thumb, { contentType: 'image/webp' });
   await storage.put(key, opts.bytes, { contentType: opts.mime });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssetMime } from '../schemas/asset.ts';
 import { Params } from '../schemas/params.ts';
+import { RenderUsage } from '../schemas/render-usage.ts';
 
 /** One stored output of a task. Keys are derived from task + content, so a retry reports the same keys. */
 export const RenderOutput = z.strictObject({
@@ -23,5 +24,7 @@ export const RenderResult = z.strictObject({
   /** Wall time of the render on the worker, for the cost ledger and the farm page. */
   renderMs: z.int().nonnegative(),
   worker: z.string(),
+  /** Absent for backends that rent nothing (local). */
+  usage: RenderUsage.optional(),
 });
 export type RenderResult = z.infer<typeof RenderResult>;

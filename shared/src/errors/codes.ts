@@ -63,6 +63,44 @@ export const ErrorCodes = {
   /** An unexpected renderer failure; the message has the cause. */
   SF_RENDER_FAILED: 'SF_RENDER_FAILED',
 
+  // — render tasks: the comfyui backend —
+  /** ComfyUI refused the graph (validation, node_errors); the message names the node. Not retried: every server would refuse it. */
+  SF_RENDER_COMFY_PROMPT_INVALID: 'SF_RENDER_COMFY_PROMPT_INVALID',
+  /** No ComfyUI server that has the recipe's node classes and model files is up (or none left to try). */
+  SF_RENDER_COMFY_NO_SERVER: 'SF_RENDER_COMFY_NO_SERVER',
+  /** The task failed on three different ComfyUI servers (lost, stalled, out of memory or a node error); not retried. */
+  SF_RENDER_COMFY_EXHAUSTED: 'SF_RENDER_COMFY_EXHAUSTED',
+  /** The recipe has no usable `manifest.comfyui` block, or the task lacks an input it binds. */
+  SF_RENDER_COMFY_RECIPE_INVALID: 'SF_RENDER_COMFY_RECIPE_INVALID',
+
+  // — render tasks: the replicate backend —
+  /** Replicate answered 422: the input does not fit the model's schema (the message has `detail`). Not retried. */
+  SF_RENDER_REPLICATE_INPUT_INVALID: 'SF_RENDER_REPLICATE_INPUT_INVALID',
+  /** Replicate refused the call (401 token, 402 billing, 403, 404 model or version). Not retried. */
+  SF_RENDER_REPLICATE_REFUSED: 'SF_RENDER_REPLICATE_REFUSED',
+  /** Replicate kept answering 429/5xx or could not be reached; retried by BullMQ. */
+  SF_RENDER_REPLICATE_UNAVAILABLE: 'SF_RENDER_REPLICATE_UNAVAILABLE',
+  /** The create's answer was lost and listing did not find the prediction; retried (never re-sent blindly). */
+  SF_RENDER_REPLICATE_CREATE_LOST: 'SF_RENDER_REPLICATE_CREATE_LOST',
+  /** The prediction ended `failed`; the message has Replicate's error. Not retried (it was billed). */
+  SF_RENDER_REPLICATE_PREDICTION_FAILED: 'SF_RENDER_REPLICATE_PREDICTION_FAILED',
+  /** The prediction was canceled by someone other than this task. Not retried. */
+  SF_RENDER_REPLICATE_CANCELED: 'SF_RENDER_REPLICATE_CANCELED',
+  /** The prediction ran past REPLICATE_DEADLINE_S and was canceled (billed). Not retried. */
+  SF_RENDER_REPLICATE_DEADLINE: 'SF_RENDER_REPLICATE_DEADLINE',
+  /** The deadline passed before the prediction started (`aborted`, not billed); retried. */
+  SF_RENDER_REPLICATE_ABORTED: 'SF_RENDER_REPLICATE_ABORTED',
+  /** The prediction's output is not a file URL we accept, or its bytes are not an image or MP4. */
+  SF_RENDER_REPLICATE_OUTPUT_INVALID: 'SF_RENDER_REPLICATE_OUTPUT_INVALID',
+  /** The recipe has no usable `manifest.replicate` block, or the task lacks an input it maps. */
+  SF_RENDER_REPLICATE_RECIPE_INVALID: 'SF_RENDER_REPLICATE_RECIPE_INVALID',
+
+  // — webhooks —
+  /** A webhook's signature headers are missing or no signature matches the secret. */
+  SF_WEBHOOK_SIGNATURE_INVALID: 'SF_WEBHOOK_SIGNATURE_INVALID',
+  /** A webhook's timestamp is not within ±5 minutes of now (replay guard). */
+  SF_WEBHOOK_TIMESTAMP_INVALID: 'SF_WEBHOOK_TIMESTAMP_INVALID',
+
   // — scoring —
   /** The image cannot be decoded for scoring. */
   SF_SCORE_IMAGE_UNREADABLE: 'SF_SCORE_IMAGE_UNREADABLE',
@@ -74,6 +112,20 @@ export const ErrorCodes = {
   SF_SCORE_FAILED: 'SF_SCORE_FAILED',
   /** The gate profile named in the request does not exist. */
   SF_GATE_PROFILE_UNKNOWN: 'SF_GATE_PROFILE_UNKNOWN',
+
+  // — workflow import —
+  /** The upload is not a ComfyUI workflow (bad JSON, neither API nor UI format, or an image without one); the message says what is wrong. */
+  SF_WORKFLOW_INVALID: 'SF_WORKFLOW_INVALID',
+  /** A UI-format workflow uses node classes the object_info lacks, so it cannot be converted; re-export with "Export (API)". */
+  SF_WORKFLOW_NODES_UNKNOWN: 'SF_WORKFLOW_NODES_UNKNOWN',
+
+  // — short videos (local slideshow) and parameter sweeps —
+  /** No CJK-capable font file was found for a short video's caption; the message lists the paths tried. */
+  SF_RENDER_FONT_MISSING: 'SF_RENDER_FONT_MISSING',
+  /** ffmpeg is missing or exited non-zero while encoding a short video; the message has its last stderr lines. */
+  SF_RENDER_FFMPEG_FAILED: 'SF_RENDER_FFMPEG_FAILED',
+  /** A job's `sweep` names an unknown or non-sweepable parameter, repeats an axis, has a bad value or too many tasks; `details.field` names it. */
+  SF_JOB_SWEEP_INVALID: 'SF_JOB_SWEEP_INVALID',
 
   // — start-up —
   /** A configuration variable has a bad value; the message names each one. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id } from './ids.ts';
 import { JobType } from './job-type.ts';
-import { Params } from './params.ts';
+import { ParamValue, Params } from './params.ts';
 import { RecipeId, RecipeRef } from './recipe-ref.ts';
 import { Task } from './task.ts';
 
@@ -10,6 +10,22 @@ export type JobStatus = z.infer<typeof JobStatus>;
 export const terminalJobStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
 
 export const maxVariants = 16;
+
+/** Values one sweep axis may take; a bigger grid is better run as two jobs. */
+export const maxSweepValues = 16;
+/** Tasks a job may fan out into: grid cells × variants. */
+export const maxJobTasks = 64;
+
+/**
+ * One axis of a parameter sweep: a numeric or enum recipe parameter and the values it takes. The shape is
+ * checked here; whether the parameter exists, is sweepable and accepts each value is the recipe's call
+ * (422 SF_JOB_SWEEP_INVALID), so `values` is any JSON here.
+ */
+export const SweepAxis = z.strictObject({
+  param: z.string().min(1).max(64),
+  values: z.array(ParamValue),
+});
+export type SweepAxis = z.infer<typeof SweepAxis>;
 
 /** What a client sends to start a job. Strict: an unknown field is an error, never silently dropped. */
 export const JobRequest = z.strictObject({
@@ -21,6 +37,11 @@ export const JobRequest = z.strictObject({
   variants: z.int().min(1).max(maxVariants).default(1),
   /** 1 (whenever) … 10 (urgent). @defaultValue 5 */
   priority: z.int().min(1).max(10).default(5),
+  /**
+   * One or two axes: the job renders every combination of their values (× `variants`), each task with
+   * its combination in its params, all sharing the variants' seeds so cells differ only in the swept values.
+   */
+  sweep: z.array(SweepAxis).optional(),
 });
 export type JobRequest = z.infer<typeof JobRequest>;
 
@@ -50,6 +71,8 @@ export const JobView = z.object({
   priority: z.int(),
   params: Params,
   inputs: z.record(z.string(), Id),
+  /** The sweep's axes, with values as the recipe parsed them; absent for a job without a sweep. */
+  sweep: z.array(SweepAxis).optional(),
   tasks: z.array(Task),
   outputs: z.array(JobOutput),
   error: z.object({ code: z.string(), message: z.string() }).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './ids.ts';
 import { Params } from './params.ts';
+import { RenderUsage } from './render-usage.ts';
 
 export const TaskStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
@@ -17,6 +18,9 @@ export const Task = z.object({
   seed: z.int().nonnegative(),
   attempts: z.int().nonnegative(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** The backend that rendered it and what it spent there (null until it succeeded; null usage on the CPU). */
+  backend: z.string().nullable(),
+  usage: RenderUsage.nullable(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
 });

@@ -19,7 +19,10 @@ import { jobEventRoutes } from './routes/job-events.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { jobRankingRoutes } from './routes/job-ranking.ts';
 import { recipeRoutes } from './routes/recipes.ts';
+import { recipeImportRoutes } from './routes/recipe-import.ts';
+import { replicateWebhookRoutes } from './routes/replicate-webhook.ts';
 import { scoreRoutes } from './routes/scores.ts';
+import { comfyObjectInfoSource } from './services/comfy-object-info.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -56,10 +59,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(assetRoutes);
   await app.register(fileRoutes);
   await app.register(recipeRoutes);
+  await app.register(recipeImportRoutes, { objectInfo: comfyObjectInfoSource(opts.config.comfyui.servers) });
   await app.register(jobRoutes);
   await app.register(jobEventRoutes);
   await app.register(scoreRoutes);
   await app.register(jobRankingRoutes);
+  await app.register(replicateWebhookRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -25,7 +25,8 @@ describe('crash recovery', () => {
   afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
   it('a render worker killed with SIGKILL mid-task: another worker completes it, no output duplicated, no job lost', async () => {
-    const farm: Farm = await startFarm({ STALLED_INTERVAL_MS: '1000' });
+    // Short enough to recover fast, long enough that a busy surviving worker keeps renewing its own lock.
+    const farm: Farm = await startFarm({ STALLED_INTERVAL_MS: '3000' });
     cleanups.push(() => farm.close());
     const pool = new WorkerPool({ entry: '@shotfarm/render-worker/main', label: 'render worker', count: 2, env: { ...configToEnv(farm.config, farm.redis.url), RENDER_CONCURRENCY: '1' } });
     pool.start();

@@ -18,6 +18,7 @@ export const RecipeUnknownError = createError<[string]>('SF_RECIPE_UNKNOWN', '%s
 export const JobParamsInvalidError = createError<[string]>('SF_JOB_PARAMS_INVALID', '%s', 422);
 export const JobInputInvalidError = createError<[string]>('SF_JOB_INPUT_INVALID', '%s', 422);
 export const BackendRequiredError = createError<[string]>('SF_BACKEND_REQUIRED', '%s', 422);
+export const JobSweepInvalidError = createError<[string]>('SF_JOB_SWEEP_INVALID', '%s', 422);
 export const JobNotFoundError = createError<[string]>('SF_JOB_NOT_FOUND', 'job %s does not exist', 404);
 export const JobFinishedError = createError<[string, string]>('SF_JOB_FINISHED', 'job %s has already %s', 409);
 

@@ -32,7 +32,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await farm?.close();
   });
 
-  it('upload a product photo → submit 4 variants → watch it finish → see 4 outputs; switch to English and back', async () => {
+  it('upload a product photo → submit 4 variants → watch it finish → see 4 outputs; switch to English and back; gallery → compare two → approve one; every page', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -66,6 +66,40 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en'); // remembered
     await page.click('[data-testid=language-zh-CN]');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+
+    // The gallery: the 4 outputs with their scores; select two, compare them side by side, approve one.
+    await page.click('[data-testid=nav-gallery]');
+    await page.waitForFunction("document.querySelectorAll('[data-testid=gallery-card]').length === 4");
+    await page.waitForFunction("document.querySelectorAll('[data-testid=gallery-card] [data-testid=quality-score]').length === 4", undefined, { timeout: 60_000 });
+    await page.screenshot({ path: path.join(artifacts, '4-gallery.png') });
+    // Space selects the active card; clicking a thumbnail toggles it too.
+    await page.focus('[data-testid=gallery-grid]');
+    await page.keyboard.press(' ');
+    await page.locator('[data-testid=gallery-thumb]').nth(1).click();
+    expect(await page.locator('[data-testid=gallery-card][aria-selected=true]').count()).toBe(2);
+    await page.click('[data-testid=compare-open]');
+    await page.waitForFunction("document.querySelectorAll('[data-testid=compare-image]').length === 2");
+    await page.waitForFunction("[...document.querySelectorAll('[data-testid=compare-image]')].every((img) => img.complete && img.naturalWidth > 0)");
+    await page.focus('[data-testid=compare-view]');
+    await page.keyboard.press('+');
+    expect(await page.getAttribute('[data-testid=compare-view]', 'data-scale')).toBe('1.25');
+    await page.locator('[data-testid=compare-view] [data-testid=approve]').first().click();
+    await page.waitForSelector('[data-testid=compare-view] [data-testid=approve][aria-pressed=true]');
+    await page.screenshot({ path: path.join(artifacts, '5-compare.png') });
+    await page.click('[data-testid=compare-close]');
+
+    // Every other page renders, in both languages' default (zh-CN).
+    for (const name of ['jobs', 'farm', 'assets'] as const) {
+      await page.click(`[data-testid=nav-${name}]`);
+      await page.waitForSelector('main#main');
+      if (name === 'jobs') {
+        await page.click('[data-testid=job-row][data-status=succeeded]');
+        await page.waitForSelector('[data-testid=job-status][data-status=succeeded]');
+        await page.waitForSelector('[data-testid=rerun-form]');
+      }
+      if (name === 'farm') await page.waitForSelector('[data-testid=health-check]');
+      await page.screenshot({ path: path.join(artifacts, `6-${name}.png`) });
+    }
     expect(errors).toEqual([]);
   }, 120_000);
 });

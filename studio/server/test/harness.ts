@@ -53,9 +53,12 @@ export async function startFarm(env: Record<string, string> = {}, opts: { listen
     app, config, redis, database, dataDir, baseUrl,
     async startWorker(concurrency = 2) {
       const { createBackends, RenderWorker } = await import('@shotfarm/render-worker');
+      const { replicateOptionsFromConfig } = await import('@shotfarm/render-worker/replicate');
       const worker = new RenderWorker({
         redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage),
-        backends: createBackends(['local']), concurrency, stalledIntervalMs: 5000,
+        // The backends the configuration names, as a worker process builds them (RENDER_BACKENDS, COMFYUI_URLS, …).
+        backends: createBackends(config.renderBackends, { comfyui: config.comfyui, replicate: replicateOptionsFromConfig(config, redis.url) }),
+        concurrency, stalledIntervalMs: 5000,
       });
       await worker.start();
       workers.push(worker);

@@ -1,14 +1,53 @@
-import { AppHeader } from './components/app-header.tsx';
-import { SkipLink } from './components/skip-link.tsx';
-import { I18nProvider } from './i18n/i18n.ts';
-import { NewJobPage } from './pages/new-job-page.tsx';
+import { useState } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { AppLayout } from './app/app-layout.tsx';
+import { pageRoutes } from './app/routes.tsx';
+import { I18nProvider, useI18n } from './i18n/i18n.ts';
+
+/** Retries are for a flaky network; a coded 4xx answer will not change on retry. */
+const queryRetries = 2;
+/** Matches styles.css `--accent`, so antd controls and the studio's own parts are one colour. */
+const accent = '#2350b8';
+
+function createQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: queryRetries, refetchOnWindowFocus: false, staleTime: 5_000 } } });
+}
+
+/** antd follows the studio's language (its date pickers, pagination, empty states). */
+function Themed({ children }: { children: React.ReactNode }) {
+  const { language } = useI18n();
+  return (
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: accent, borderRadius: 6, fontSize: 14 } }} componentSize="middle">
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
 
 export function App() {
+  const [queryClient] = useState(createQueryClient);
   return (
     <I18nProvider>
-      <SkipLink />
-      <AppHeader />
-      <NewJobPage />
+      <QueryClientProvider client={queryClient}>
+        <Themed>
+          <BrowserRouter>
+            <Routes>
+              <Route element={<AppLayout />}>
+                {pageRoutes.map(({ path, Page }) => <Route key={path} path={path} element={<Page />} />)}
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </Themed>
+      </QueryClientProvider>
     </I18nProvider>
   );
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <main id="main" className="workspace" tabIndex={-1}><p className="empty-state">{t('error.SF_OBJECT_NOT_FOUND')}</p></main>;
 }

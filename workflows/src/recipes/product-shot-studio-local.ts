@@ -38,6 +38,7 @@ export const productShotStudioLocal = defineRecipe({
   params: ProductShotStudioParams,
   outputs: { kind: 'image', countPerTask: 1 },
   estimateSecondsPerTask: 0.5,
+  commercialUse: true,
   compile: ({ params, variants, seedBase }) =>
     Array.from({ length: variants }, (_, i) => ({ params: { ...params }, seed: seedFor(seedBase, i) })),
 });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import type { JobStatus, JobType, Params, TaskStatus } from '../../schemas/index.ts';
+import type { JobStatus, JobType, Params, RenderUsage, SweepAxis, TaskStatus } from '../../schemas/index.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -15,6 +15,8 @@ export const jobs = pgTable('jobs', {
   inputs: jsonb('inputs').$type<Record<string, string>>().notNull(),
   variants: integer('variants').notNull(),
   priority: integer('priority').notNull(),
+  /** The parameter sweep's axes (values as parsed by the recipe); null for a job without a sweep. */
+  sweep: jsonb('sweep').$type<SweepAxis[]>(),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
   createdAt: createdAt(),
@@ -38,6 +40,8 @@ export const tasks = pgTable('tasks', {
   backend: text('backend'),
   worker: text('worker'),
   renderMs: integer('render_ms'),
+  /** What the task spent on rented compute (GPU-seconds, server, price), for the cost ledger; null on the CPU. */
+  usage: jsonb('usage').$type<RenderUsage>(),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
   createdAt: createdAt(),

@@ -84,6 +84,67 @@ describe('POST /api/jobs: validation at the edge', () => {
     expect(await farm.app.farm.reconciler.reconcile()).toMatchObject({ jobsEnqueued: 0, tasksEnqueued: 0 });
   });
 
+  it('refuses a model-swap job on a local-only farm with 422 SF_BACKEND_REQUIRED naming every backend that runs model-swap', async () => {
+    const swap = [...farm.app.farm.recipes.values()].filter((r) => r.type === 'model-swap');
+    expect(swap.length).toBeGreaterThan(0);
+    const able = [...new Set(swap.map((r) => r.backend))].sort();
+    expect(able).toEqual(expect.arrayContaining(['comfyui', 'replicate']));
+    const before = await farm.snapshot();
+    const res = await submit({ type: 'model-swap', recipe: swap[0]!.id, inputs: {}, params: {} });
+    expect(res.statusCode).toBe(422);
+    const body = res.json();
+    expect(body.code).toBe('SF_BACKEND_REQUIRED');
+    expect(body.details).toMatchObject({ field: 'recipe', backends: able, configured: ['local'] });
+    for (const b of able) expect(body.message).toContain(b);
+    expect(await farm.snapshot()).toEqual(before);
+  });
+
+  it('fans a 2 × 3 sweep out into 6 tasks, each with its swept values, and shows the axes on the job', async () => {
+    const sweep = [{ param: 'marginPct', values: [4, 20] }, { param: 'scene', values: ['solid', 'gradient', 'studio-sweep'] }];
+    const res = await submit({ ...valid(), variants: 1, params: { shadowOpacity: 0.5 }, sweep });
+    expect(res.statusCode).toBe(201);
+    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${res.json().id}` })).json();
+    expect(job.sweep).toEqual(sweep);
+    expect(job.tasks.map((t: { params: Record<string, unknown> }) => [t.params.marginPct, t.params.scene])).toEqual([
+      [4, 'solid'], [4, 'gradient'], [4, 'studio-sweep'], [20, 'solid'], [20, 'gradient'], [20, 'studio-sweep'],
+    ]);
+    for (const t of job.tasks) expect(t.params).toMatchObject({ shadowOpacity: 0.5, preset: 'taobao-800' });
+    // Cells share the variants' seeds and variant indexes, so only the swept values differ between them.
+    expect(new Set(job.tasks.map((t: { seed: number }) => t.seed)).size).toBe(1);
+    const children = await Promise.all(job.tasks.map((t: { id: string }) => farm.app.queues.render.getJob(t.id)));
+    expect(children.map((c) => c?.data.variantIndex)).toEqual([0, 0, 0, 0, 0, 0]);
+    const list = (await farm.app.inject({ method: 'GET', url: '/api/jobs?limit=1' })).json();
+    expect(list.items[0].sweep).toEqual(sweep);
+  });
+
+  it('fans a sweep × variants out cell by cell, restarting the variant index in each cell', async () => {
+    const res = await submit({ ...valid(), variants: 2, sweep: [{ param: 'marginPct', values: [4, 20] }] });
+    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${res.json().id}` })).json();
+    expect(job.tasks.map((t: { params: { marginPct: number } }) => t.params.marginPct)).toEqual([4, 4, 20, 20]);
+    const children = await Promise.all(job.tasks.map((t: { id: string }) => farm.app.queues.render.getJob(t.id)));
+    expect(children.map((c) => c?.data.variantIndex)).toEqual([0, 1, 0, 1]);
+    expect(job.tasks[0].seed).toBe(job.tasks[2].seed);
+    expect(job.tasks[0].seed).not.toBe(job.tasks[1].seed);
+  });
+
+  it.each([
+    ['an unknown parameter', [{ param: 'sharpness', values: [1] }], 1, 'sweep[0].param'],
+    ['a text parameter', [{ param: 'color', values: ['#ffffff'] }], 1, 'sweep[0].param'],
+    ['a duplicate axis', [{ param: 'scene', values: ['solid'] }, { param: 'scene', values: ['gradient'] }], 1, 'sweep[1].param'],
+    ['an empty axis', [{ param: 'marginPct', values: [] }], 1, 'sweep[0].values'],
+    ['a value out of range', [{ param: 'marginPct', values: [5, 41] }], 1, 'sweep[0].values[1]'],
+    ['more than 64 tasks', [{ param: 'marginPct', values: [1, 2, 3, 4, 5, 6, 7, 8, 9] }, { param: 'scene', values: ['solid', 'gradient'] }], 4, 'sweep'],
+  ])('refuses a sweep with %s: 422 SF_JOB_SWEEP_INVALID naming the field, nothing stored', async (_name, sweep, variants, field) => {
+    const before = await farm.snapshot();
+    const queued = await farm.app.queues.render.count();
+    const res = await submit({ ...valid(), variants, sweep });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'SF_JOB_SWEEP_INVALID', details: { field } });
+    expect(res.json().message).toContain(field);
+    expect(await farm.snapshot()).toEqual(before);
+    expect(await farm.app.queues.render.count()).toBe(queued);
+  });
+
   it('answers 404 for an unknown job', async () => {
     const res = await farm.app.inject({ method: 'GET', url: '/api/jobs/01900000-0000-7000-8000-000000000000' });
     expect(res.statusCode).toBe(404);

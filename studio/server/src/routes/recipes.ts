@@ -7,6 +7,8 @@ const Localised = z.object({ 'zh-CN': z.string(), en: z.string() });
 const RecipeSummary = z.object({
   id: z.string(), version: z.int(), type: JobType, title: Localised, description: Localised, backend: z.string(),
   available: z.boolean(),
+  /** False when a model the recipe runs forbids commercial use (its licence), so the studio can warn. */
+  commercialUse: z.boolean(),
   inputs: z.array(z.object({ name: z.string(), role: z.string(), required: z.boolean(), label: Localised })),
   /** JSON Schema of the parameters, for generated forms. */
   params: z.record(z.string(), z.unknown()),
@@ -19,7 +21,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   }, async () => ({
     items: [...app.farm.recipes.values()].map((r) => ({
       id: r.id, version: r.version, type: r.type, title: r.title, description: r.description, backend: r.backend,
-      available: app.config.renderBackends.includes(r.backend),
+      available: app.config.renderBackends.includes(r.backend), commercialUse: r.commercialUse,
       inputs: r.inputs.map((i) => ({ ...i })), params: z.toJSONSchema(r.params, { io: 'input' }) as Record<string, unknown>,
       estimateSecondsPerTask: r.estimateSecondsPerTask,
     })),

@@ -6,6 +6,7 @@ import type { Recipe } from '@shotfarm/workflows';
 import {
   BackendRequiredError, JobInputInvalidError, JobParamsInvalidError, RecipeUnknownError, withDetails,
 } from '../errors.ts';
+import { expandSweep } from './job-sweep.ts';
 import type { TaskEnqueuer } from './task-enqueuer.ts';
 
 export interface JobSubmissionOptions {
@@ -31,18 +32,25 @@ export class JobSubmission {
       throw withDetails(new RecipeUnknownError(`recipe "${recipe.id}" makes ${recipe.type}, not ${req.type}`), { field: 'type' });
     }
     if (!this.opts.backends.includes(recipe.backend)) {
-      throw withDetails(new BackendRequiredError(`recipe "${recipe.id}" needs the ${recipe.backend} backend, which this farm does not run`),
-        { field: 'recipe', backends: [recipe.backend] });
+      // Name every backend some recipe of this type runs on, so the operator learns what to configure.
+      const able = [...new Set([recipe.backend, ...[...this.opts.recipes.values()].filter((r) => r.type === recipe.type).map((r) => r.backend)])].sort();
+      throw withDetails(new BackendRequiredError(
+        `recipe "${recipe.id}" needs the ${recipe.backend} backend, which this farm does not run (it runs ${this.opts.backends.join(', ')}); ` +
+        `${recipe.type} jobs run on ${able.join(', ')}`),
+      { field: 'recipe', backends: able, configured: [...this.opts.backends] });
     }
     const params = this.#checkParams(recipe, req.params);
+    const grid = req.sweep ? expandSweep(recipe, params, req.sweep, req.variants) : undefined;
     await this.#checkInputs(recipe, req.inputs);
 
     const jobId = newId();
     const seedBase = randomInt(2 ** 31);
-    const variants = recipe.compile({ params, variants: req.variants, seedBase });
+    // Every cell compiles with the same seed base, so the cells of a sweep differ only in the swept values.
+    const variants = (grid?.cells ?? [params]).flatMap((cellParams) =>
+      recipe.compile({ params: cellParams, variants: req.variants, seedBase }));
     const job = {
       id: jobId, type: req.type, recipeId: recipe.id, recipeVersion: recipe.version, status: 'queued' as const,
-      params, inputs: req.inputs, variants: req.variants, priority: req.priority,
+      params, inputs: req.inputs, variants: req.variants, priority: req.priority, sweep: grid?.axes ?? null,
     };
     const taskRows = variants.map((v, index) => ({ id: newId(), jobId, index, status: 'queued' as const, params: v.params, seed: v.seed }));
     const inserted = await this.db.transaction(async (tx) => {

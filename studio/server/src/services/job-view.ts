@@ -13,6 +13,7 @@ export function toTask(row: TaskRow): Task {
     id: row.id, jobId: row.jobId, index: row.index, status: row.status, progress: row.progress,
     params: row.params, seed: row.seed, attempts: row.attempts,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+    backend: row.backend, usage: row.usage,
     startedAt: iso(row.startedAt), finishedAt: iso(row.finishedAt),
   };
 }
@@ -28,6 +29,7 @@ function toSummary(row: JobRow, progress: number): JobSummary {
   return {
     id: row.id, type: row.type, recipe: { id: row.recipeId, version: row.recipeVersion }, status: row.status,
     progress, variants: row.variants, priority: row.priority, params: row.params, inputs: row.inputs,
+    ...(row.sweep ? { sweep: row.sweep } : {}),
     ...(row.errorCode ? { error: { code: row.errorCode, message: row.errorMessage ?? '' } } : {}),
     createdAt: row.createdAt.toISOString(), finishedAt: iso(row.finishedAt),
   };

@@ -26,7 +26,9 @@ export class ScoreLedger {
   async enqueueMissing(assetIds: string[]): Promise<void> {
     if (assetIds.length === 0) return;
     const rows = await this.db.select({ id: tables.assets.id, key: tables.assets.key, inputs: tables.jobs.inputs })
-      .from(tables.assets).leftJoin(tables.jobs, eq(tables.assets.jobId, tables.jobs.id)).where(inArray(tables.assets.id, assetIds));
+      .from(tables.assets).leftJoin(tables.jobs, eq(tables.assets.jobId, tables.jobs.id))
+      // The scorer reads images only; a video output (short-video jobs) would just fail its score task.
+      .where(and(inArray(tables.assets.id, assetIds), sql`${tables.assets.mime} like 'image/%'`));
     const productIds = rows.map((r) => r.inputs?.product).filter((id): id is string => id !== undefined);
     const products = productIds.length === 0 ? [] : await this.db.select({ id: tables.assets.id, key: tables.assets.key }).from(tables.assets).where(inArray(tables.assets.id, productIds));
     const keyOf = new Map(products.map((p) => [p.id, p.key]));

@@ -80,7 +80,10 @@ export class TaskEnqueuer {
     }
     return tasks.map((t) => ({
       jobId: job.id, taskId: t.id, jobType: job.type, recipe: { id: job.recipeId, version: job.recipeVersion },
-      backend: this.opts.backendOf(job.recipeId), inputs, params: t.params, variantIndex: t.index, seed: t.seed,
+      backend: this.opts.backendOf(job.recipeId), inputs, params: t.params,
+      // A sweep's tasks run cell by cell, `variants` each: the variant index restarts per cell so every cell
+      // gets the same compositions and only the swept values differ.
+      variantIndex: t.index % job.variants, seed: t.seed,
     }));
   }
 }

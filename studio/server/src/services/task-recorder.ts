@@ -41,7 +41,7 @@ export class TaskRecorder {
     await this.#commit(async (tx) => {
       const [task] = await tx.update(tables.tasks)
         .set({ status: 'succeeded', progress: 1, finishedAt: new Date(), backend: result.backend, worker: result.worker,
-          renderMs: result.renderMs, errorCode: null, errorMessage: null, ...(attempts ? { attempts } : {}) })
+          renderMs: result.renderMs, usage: result.usage ?? null, errorCode: null, errorMessage: null, ...(attempts ? { attempts } : {}) })
         .where(and(eq(tables.tasks.id, taskId), inArray(tables.tasks.status, open))).returning();
       if (!task) return [];
       await tx.insert(tables.assets).values(result.outputs.map((o) => ({

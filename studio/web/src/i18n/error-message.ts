@@ -40,6 +40,27 @@ function messageKeyFor(code: ErrorCode): MessageKey | null {
     case 'SF_CONFIG_INVALID':
     case 'SF_SCORE_NO_MODEL':
     case 'SF_SCORE_FAILED':
+    case 'SF_RENDER_COMFY_PROMPT_INVALID':
+    case 'SF_RENDER_COMFY_NO_SERVER':
+    case 'SF_RENDER_COMFY_EXHAUSTED':
+    case 'SF_RENDER_COMFY_RECIPE_INVALID':
+    case 'SF_RENDER_REPLICATE_INPUT_INVALID':
+    case 'SF_RENDER_REPLICATE_REFUSED':
+    case 'SF_RENDER_REPLICATE_UNAVAILABLE':
+    case 'SF_RENDER_REPLICATE_CREATE_LOST':
+    case 'SF_RENDER_REPLICATE_PREDICTION_FAILED':
+    case 'SF_RENDER_REPLICATE_CANCELED':
+    case 'SF_RENDER_REPLICATE_DEADLINE':
+    case 'SF_RENDER_REPLICATE_ABORTED':
+    case 'SF_RENDER_REPLICATE_OUTPUT_INVALID':
+    case 'SF_RENDER_REPLICATE_RECIPE_INVALID':
+    case 'SF_WEBHOOK_SIGNATURE_INVALID':
+    case 'SF_WEBHOOK_TIMESTAMP_INVALID':
+    case 'SF_RENDER_FONT_MISSING':
+    case 'SF_RENDER_FFMPEG_FAILED':
+    case 'SF_JOB_SWEEP_INVALID':
+    case 'SF_WORKFLOW_INVALID':
+    case 'SF_WORKFLOW_NODES_UNKNOWN':
       return null; // operator-facing: the server's message says more than a translation could
     default: {
       const unknown: never = code; // the server may be newer than this bundle: fall back to its message

@@ -1,9 +1,8 @@
-import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createElement, useCallback, useEffect, useMemo, type ReactNode } from 'react';
+import i18next, { type i18n as I18nInstance } from 'i18next';
+import { I18nextProvider, initReactI18next, useTranslation } from 'react-i18next';
 import { en } from './en.ts';
 import { zhCN, type Messages } from './zh-CN.ts';
-
-// A stand-in for i18next until the full studio brings it: the same flat key → string objects, the same
-// `{{name}}` placeholders, and `t(key, values)`, so the move is a matter of handing these objects to `init`.
 
 /** Languages the studio speaks, by BCP 47 tag; the first is the default. */
 export const languages = ['zh-CN', 'en'] as const;
@@ -16,9 +15,7 @@ export const defaultLanguage: Language = 'zh-CN';
 /** Where the chosen language is remembered between visits. */
 export const languageStorageKey = 'shotfarm.language';
 
-const catalogs: Record<Language, Messages> = { 'zh-CN': zhCN, en };
-
-function isLanguage(value: unknown): value is Language {
+export function isLanguage(value: unknown): value is Language {
   return (languages as readonly unknown[]).includes(value);
 }
 
@@ -32,12 +29,31 @@ export function initialLanguage(): Language {
   }
 }
 
-/** Looks a key up in one language and fills its `{{name}}` placeholders. */
-export function translate(language: Language, key: MessageKey, values?: TranslateValues): string {
-  const template = catalogs[language][key];
-  if (!values) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+/**
+ * A fresh i18next instance with both catalogs (flat keys, so `.` is not a nesting separator). One per app
+ * (and per component test), never the global singleton, so tests cannot leak a language into each other.
+ */
+export function createI18n(language: Language = initialLanguage()): I18nInstance {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    lng: language,
+    fallbackLng: defaultLanguage,
+    supportedLngs: [...languages],
+    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { escapeValue: false }, // React escapes
+    initAsync: false,
+    returnNull: false,
+  });
+  return instance;
 }
+
+/** Looks a key up in one language and fills its `{{name}}` placeholders (for code outside React). */
+export function translate(language: Language, key: MessageKey, values?: TranslateValues): string {
+  return translator.getFixedT(language)(key, values ?? {});
+}
+const translator = createI18n(defaultLanguage);
 
 export interface I18n {
   language: Language;
@@ -45,35 +61,37 @@ export interface I18n {
   t: Translate;
 }
 
-const I18nContext = createContext<I18n | null>(null);
+/** Provides i18next to the tree; keeps `<html lang>` and the title in step with the language. */
+export function I18nProvider({ children, instance }: { children: ReactNode; instance?: I18nInstance }) {
+  const i18n = useMemo(() => instance ?? createI18n(), [instance]);
+  // createElement: this file stays .ts so the i18n folder is plain data plus one hook.
+  return createElement(I18nextProvider, { i18n }, createElement(DocumentLanguage), children);
+}
 
-/** Provides the language and `t` to the tree; keeps `<html lang>` and the title in step. */
-export function I18nProvider({ children }: { children: ReactNode }) {
-  const [language, setLanguageState] = useState<Language>(initialLanguage);
+function DocumentLanguage() {
+  const { language, t } = useI18n();
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = t('app.name');
+  }, [language, t]);
+  return null;
+}
+
+/** The language, a typed `t`, and a switch that is remembered in localStorage. */
+export function useI18n(): I18n {
+  const { t: rawT, i18n } = useTranslation();
+  const language: Language = isLanguage(i18n.language) ? i18n.language : defaultLanguage;
   const setLanguage = useCallback((next: Language) => {
-    setLanguageState(next);
+    void i18n.changeLanguage(next);
     try {
       globalThis.localStorage?.setItem(languageStorageKey, next);
     } catch {
       // not remembered this time; the switch itself still works
     }
-  }, []);
-  useEffect(() => {
-    document.documentElement.lang = language;
-    document.title = translate(language, 'app.name');
-  }, [language]);
-  const value = useMemo<I18n>(
-    () => ({ language, setLanguage, t: (key, values) => translate(language, key, values) }),
-    [language, setLanguage],
-  );
-  // createElement: this file stays .ts so the i18n folder is plain data plus one hook.
-  return createElement(I18nContext.Provider, { value }, children);
-}
-
-export function useI18n(): I18n {
-  const i18n = useContext(I18nContext);
-  if (!i18n) throw new Error('useI18n needs an <I18nProvider> above it');
-  return i18n;
+  }, [i18n]);
+  // rawT changes identity with the language, so memoising on it keeps consumers' effects honest.
+  const t = useCallback<Translate>((key, values) => rawT(key, values ?? {}), [rawT]);
+  return { language, setLanguage, t };
 }
 
 /** Looks up a key built at run time (a preset, a scene, a stage); unknown keys come back as null. */

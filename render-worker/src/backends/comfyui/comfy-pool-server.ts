@@ -1,0 +1,78 @@
+import type { ComfyServerSpec } from '@shotfarm/shared/config';
+import { ComfyClient, type ComfyClientOptions } from './comfy-client.ts';
+
+/** What a recipe needs from a server: every node class of its graph and every model file it loads. */
+export interface ComfyRequirements {
+  nodeClasses: readonly string[];
+  models: readonly { folder: string; file: string }[];
+}
+
+/** Capabilities are re-read this often even while a server stays healthy (models get installed). */
+const capabilitiesMaxAgeMs = 5 * 60_000;
+
+/**
+ * One server as the pool sees it: health, capabilities, busy slots and per-recipe failures.
+ * The pool owns the rules; this only keeps the facts.
+ */
+export class ComfyPoolServer {
+  readonly spec: ComfyServerSpec;
+  readonly client: ComfyClient;
+  readonly slots: number;
+  /** In rotation: the last health check passed and nothing since showed it gone. */
+  healthy = false;
+  busy = 0;
+  vramFreeBytes = 0;
+  #nodeClasses: Set<string> | undefined;
+  #models = new Map<string, Set<string>>();
+  #capabilitiesAt = 0;
+  readonly #recipeFailures = new Map<string, number>();
+
+  constructor(spec: ComfyServerSpec, slots: number, clientOpts: Omit<ComfyClientOptions, 'url'> = {}) {
+    this.spec = spec;
+    this.slots = slots;
+    this.client = new ComfyClient({ ...clientOpts, url: spec.url });
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** `/system_stats` (the cheap probe, §1.9), then capabilities when they are stale or the server was out. */
+  async check(): Promise<void> {
+    try {
+      const stats = await this.client.systemStats();
+      this.vramFreeBytes = stats.devices.reduce((max, d) => Math.max(max, d.vram_free), 0);
+      if (!this.healthy || performance.now() - this.#capabilitiesAt > capabilitiesMaxAgeMs || !this.#nodeClasses) {
+        await this.#readCapabilities();
+      }
+      this.healthy = true;
+    } catch {
+      this.healthy = false;
+    }
+  }
+
+  async #readCapabilities(): Promise<void> {
+    const nodeClasses = await this.client.nodeClasses();
+    const models = new Map<string, Set<string>>();
+    for (const folder of await this.client.modelFolders()) models.set(folder, new Set(await this.client.modelFiles(folder)));
+    this.#nodeClasses = nodeClasses;
+    this.#models = models;
+    this.#capabilitiesAt = performance.now();
+  }
+
+  /** What it lacks of `req`, or `undefined` before its capabilities were ever read. */
+  missing(req: ComfyRequirements): string[] | undefined {
+    if (!this.#nodeClasses) return undefined;
+    const classes = req.nodeClasses.filter((c) => !this.#nodeClasses!.has(c)).map((c) => `node class ${c}`);
+    const models = req.models.filter((m) => !this.#models.get(m.folder)?.has(m.file)).map((m) => `model ${m.folder}/${m.file}`);
+    return [...classes, ...models];
+  }
+
+  failuresOf(recipeId: string): number {
+    return this.#recipeFailures.get(recipeId) ?? 0;
+  }
+
+  recordFailure(recipeId: string): void {
+    this.#recipeFailures.set(recipeId, this.failuresOf(recipeId) + 1);
+  }
+}

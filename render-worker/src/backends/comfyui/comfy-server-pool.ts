@@ -1,0 +1,179 @@
+import { TaskError } from '@shotfarm/shared';
+import type { ComfyServerSpec } from '@shotfarm/shared/config';
+import type { ComfyClientOptions } from './comfy-client.ts';
+import { ComfyFailure } from './comfy-failure.ts';
+import { ComfyPoolServer, type ComfyRequirements } from './comfy-pool-server.ts';
+
+export interface ComfyServerPoolOptions {
+  servers: readonly ComfyServerSpec[];
+  /** Prompts in flight per server; ComfyUI runs one at a time, so more only queues there. @defaultValue 1 */
+  slotsPerServer?: number;
+  /** How often every server is probed. @defaultValue 10_000 */
+  healthIntervalMs?: number;
+  /** A task that failed on this many different servers fails for good. @defaultValue 3 */
+  maxServersPerTask?: number;
+  /** A server that failed one recipe this often gets no more tasks of it. @defaultValue 3 */
+  blocklistAfterFailures?: number;
+  /** How long a task waits for a capable server to be free or to come back. @defaultValue 60_000 */
+  waitForServerMs?: number;
+  /** Passed to each server's client. */
+  client?: Omit<ComfyClientOptions, 'url'>;
+}
+
+/** One task's request to the pool. */
+export interface ComfyPoolJob<T> {
+  recipeId: string;
+  requirements: ComfyRequirements;
+  signal: AbortSignal;
+  /** Run the task on `server`; throw a `ComfyFailure` to let the pool decide what happens next. */
+  attempt(server: ComfyPoolServer): Promise<T>;
+}
+
+export interface ComfyPoolResult<T> {
+  value: T;
+  server: ComfyPoolServer;
+  /** Servers tried, this one included. */
+  attempts: number;
+}
+
+const defaultSlotsPerServer = 1;
+const defaultHealthIntervalMs = 10_000;
+const defaultMaxServersPerTask = 3;
+const defaultBlocklistAfterFailures = 3;
+const defaultWaitForServerMs = 60_000;
+
+/**
+ * The ComfyUI servers of this worker and the rules for using them: a task goes only to a healthy
+ * server that has all its node classes and models, not blocklisted for its recipe, with a free slot.
+ * A server that vanishes leaves rotation until a health check passes again; failures that another
+ * server may not repeat (lost, stalled, OOM, node errors) move the task on, validation errors end it.
+ */
+export class ComfyServerPool {
+  readonly #servers: ComfyPoolServer[];
+  readonly #healthIntervalMs: number;
+  readonly #maxServersPerTask: number;
+  readonly #blocklistAfter: number;
+  readonly #waitForServerMs: number;
+  readonly #waiters = new Set<() => void>();
+  #timer: NodeJS.Timeout | undefined;
+  #checking: Promise<void> | undefined;
+
+  constructor(opts: ComfyServerPoolOptions) {
+    const slots = opts.slotsPerServer ?? defaultSlotsPerServer;
+    this.#servers = opts.servers.map((s) => new ComfyPoolServer(s, slots, opts.client));
+    this.#healthIntervalMs = opts.healthIntervalMs ?? defaultHealthIntervalMs;
+    this.#maxServersPerTask = opts.maxServersPerTask ?? defaultMaxServersPerTask;
+    this.#blocklistAfter = opts.blocklistAfterFailures ?? defaultBlocklistAfterFailures;
+    this.#waitForServerMs = opts.waitForServerMs ?? defaultWaitForServerMs;
+  }
+
+  get servers(): readonly ComfyPoolServer[] {
+    return this.#servers;
+  }
+
+  /** Open the websockets, probe every server once, then keep probing. */
+  async start(): Promise<void> {
+    for (const s of this.#servers) s.client.connect();
+    await this.checkHealth();
+    this.#timer = setInterval(() => void this.checkHealth(), this.#healthIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Probe every server now (the timer calls this); overlapping calls share one round. */
+  checkHealth(): Promise<void> {
+    this.#checking ??= Promise.all(this.#servers.map((s) => s.check())).then(() => {
+      this.#checking = undefined;
+      this.#wake();
+    });
+    return this.#checking;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    for (const s of this.#servers) s.client.close();
+    this.#wake();
+  }
+
+  /** Run one task, moving it between servers as the failure rules say. Throws `TaskError` only. */
+  async run<T>(job: ComfyPoolJob<T>): Promise<ComfyPoolResult<T>> {
+    const tried = new Set<ComfyPoolServer>();
+    const failures: string[] = [];
+    let preferMoreVram = false;
+    for (;;) {
+      const server = await this.#acquire(job, tried, preferMoreVram, failures);
+      tried.add(server);
+      try {
+        return { value: await job.attempt(server), server, attempts: tried.size };
+      } catch (e) {
+        if (!(e instanceof ComfyFailure)) throw e;
+        if (e.kind === 'canceled' || job.signal.aborted) throw new TaskError('SF_RENDER_CANCELED', 'canceled while rendering', { cause: e });
+        if (e.kind === 'rejected') throw new TaskError('SF_RENDER_COMFY_PROMPT_INVALID', `${server.name}: ${e.message}`, { cause: e });
+        // §5: a lost or hung server stops getting work until a health check passes again.
+        if (e.kind === 'lost' || e.kind === 'stalled') server.healthy = false;
+        if (e.kind === 'oom') { preferMoreVram = true; server.vramFreeBytes = 0; }
+        server.recordFailure(job.recipeId);
+        failures.push(`${server.name}: ${e.message}`);
+        if (tried.size >= this.#maxServersPerTask) {
+          throw new TaskError('SF_RENDER_COMFY_EXHAUSTED', `failed on ${tried.size} servers: ${failures.join(' | ')}`, { cause: e });
+        }
+      } finally {
+        server.busy--;
+        this.#wake();
+      }
+    }
+  }
+
+  /** Wait for the best eligible server and take one of its slots. */
+  async #acquire<T>(job: ComfyPoolJob<T>, tried: ReadonlySet<ComfyPoolServer>, preferMoreVram: boolean, failures: readonly string[]): Promise<ComfyPoolServer> {
+    const deadline = performance.now() + this.#waitForServerMs;
+    for (;;) {
+      if (job.signal.aborted) throw new TaskError('SF_RENDER_CANCELED', 'canceled while waiting for a ComfyUI server');
+      const capable = this.#servers.filter((s) => !tried.has(s)
+        && s.failuresOf(job.recipeId) < this.#blocklistAfter
+        && (s.missing(job.requirements)?.length ?? 0) === 0);
+      if (capable.length === 0) throw this.#noServer(job, tried, failures);
+      const free = capable.filter((s) => s.healthy && s.busy < s.slots);
+      if (free.length > 0) {
+        const best = free.reduce((a, b) => (better(b, a, preferMoreVram) ? b : a));
+        best.busy++;
+        return best;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw this.#noServer(job, tried, failures, 'none of them was free and healthy in time');
+      await this.#waitForChange(left, job.signal);
+    }
+  }
+
+  #waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => { clearTimeout(timer); this.#waiters.delete(done); signal.removeEventListener('abort', done); resolve(); };
+      const timer = setTimeout(done, timeoutMs);
+      this.#waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  #wake(): void {
+    for (const w of [...this.#waiters]) w();
+  }
+
+  /** Retryable: a later attempt may find a server back, installed or un-busy. The message says why each one was out. */
+  #noServer<T>(job: ComfyPoolJob<T>, tried: ReadonlySet<ComfyPoolServer>, failures: readonly string[], extra?: string): TaskError {
+    const why = this.#servers.map((s) => {
+      if (tried.has(s)) return `${s.name}: already tried`;
+      if (s.failuresOf(job.recipeId) >= this.#blocklistAfter) return `${s.name}: blocklisted for ${job.recipeId}`;
+      const missing = s.missing(job.requirements);
+      if (missing === undefined) return `${s.name}: never answered`;
+      if (missing.length > 0) return `${s.name}: lacks ${missing.join(', ')}`;
+      return `${s.name}: ${s.healthy ? 'busy' : 'down'}`;
+    });
+    const text = [`no ComfyUI server can run ${job.recipeId}`, extra, why.join('; '), ...failures].filter(Boolean).join(' — ');
+    return new TaskError('SF_RENDER_COMFY_NO_SERVER', text, { retryable: true });
+  }
+}
+
+/** Least busy first (spreads load); after an OOM, most free VRAM first. */
+function better(a: ComfyPoolServer, b: ComfyPoolServer, preferMoreVram: boolean): boolean {
+  if (preferMoreVram && a.vramFreeBytes !== b.vramFreeBytes) return a.vramFreeBytes > b.vramFreeBytes;
+  return a.busy / a.slots < b.busy / b.slots;
+}

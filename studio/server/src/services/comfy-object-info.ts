@@ -1,0 +1,32 @@
+import type { ComfyServerSpec } from '@shotfarm/shared/config';
+import { ComfyClient } from '@shotfarm/render-worker';
+import type { ObjectInfo } from '@shotfarm/workflows/import';
+
+/** `/object_info` is slow on big installs (comfyui.md §1.10): read it once a while, not per import. */
+const defaultCacheMs = 5 * 60_000;
+
+export interface ComfyObjectInfoOptions {
+  /** How long one reading is reused. @defaultValue 5 minutes */
+  cacheMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The node definitions of the farm's ComfyUI servers, for converting UI-format workflows on import: the union
+ * over every server that answers (a graph may use a class only some servers have; import only needs to know
+ * its inputs). Undefined when no server is configured or none answers: import then says how to export API format.
+ */
+export function comfyObjectInfoSource(servers: readonly ComfyServerSpec[], opts: ComfyObjectInfoOptions = {}): () => Promise<ObjectInfo | undefined> {
+  const clients = servers.map((s) => new ComfyClient({ url: s.url, ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }) }));
+  const cacheMs = opts.cacheMs ?? defaultCacheMs;
+  let cached: { at: number; info: ObjectInfo } | undefined;
+  return async () => {
+    if (clients.length === 0) return undefined;
+    if (cached && Date.now() - cached.at < cacheMs) return cached.info;
+    const answers = await Promise.allSettled(clients.map((c) => c.objectInfo()));
+    const read = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    if (read.length === 0) return undefined;
+    cached = { at: Date.now(), info: Object.assign({}, ...read.reverse()) as ObjectInfo };
+    return cached.info;
+  };
+}

@@ -1,0 +1,49 @@
+import { Badge, Card, Tag } from 'antd';
+import type { RecipeSummary } from '../../api/client.ts';
+import { useI18n } from '../../i18n/i18n.ts';
+
+/** A recipe whose model licence forbids commercial use is shown, but badged: its images are for internal review only. */
+export function isCommercial(recipe: RecipeSummary): boolean {
+  return recipe.commercialUse;
+}
+
+export interface RecipeCardsProps {
+  recipes: readonly RecipeSummary[];
+  selected: string | null;
+  onSelect: (id: string) => void;
+}
+
+/** The recipes of one job type as cards: backend, estimate per image, licence and availability. */
+export function RecipeCards({ recipes, selected, onSelect }: RecipeCardsProps) {
+  const { t, language } = useI18n();
+  if (recipes.length === 0) return <p className="empty-state">{t('create.noRecipes')}</p>;
+  return (
+    <div className="recipe-cards" role="radiogroup" aria-label={t('create.recipe')}>
+      {recipes.map((r) => {
+        const card = (
+          <Card
+            size="small"
+            hoverable
+            role="radio"
+            aria-checked={r.id === selected}
+            tabIndex={0}
+            className={r.id === selected ? 'recipe-card is-selected' : 'recipe-card'}
+            onClick={() => onSelect(r.id)}
+            onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(r.id); } }}
+            data-testid="recipe-card"
+            data-recipe={r.id}
+            title={r.title[language]}
+          >
+            <p className="recipe-description" title={r.description[language]}>{r.description[language]}</p>
+            <div className="recipe-tags">
+              <Tag>{t('create.backend', { backend: r.backend })}</Tag>
+              <Tag color="blue">{t('create.estimate', { seconds: Math.max(1, Math.round(r.estimateSecondsPerTask)) })}</Tag>
+              {!isCommercial(r) && <Tag color="orange" data-testid="non-commercial">{t('create.nonCommercial')}</Tag>}
+            </div>
+          </Card>
+        );
+        return r.available ? <div key={r.id}>{card}</div> : <Badge.Ribbon key={r.id} text={t('create.unavailable')} color="gray">{card}</Badge.Ribbon>;
+      })}
+    </div>
+  );
+}

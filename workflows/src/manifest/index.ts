@@ -1,0 +1,4 @@
+export { recipeFromManifest } from './recipe-from-manifest.ts';
+export { manifestParams } from './manifest-params.ts';
+export { loadRecipeManifests, shippedRecipesDir, type LoadedRecipeManifest } from './load-recipe-manifests.ts';
+export { RecipeManifestError } from './recipe-manifest-error.ts';
