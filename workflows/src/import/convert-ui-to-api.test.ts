@@ -68,6 +68,36 @@ describe('convertUiToApi', () => {
     expect(graph['12']).toBeUndefined();
   });
 
+  it('converts the IC-Light relight file with essentials, Easy-Use and IC-Light-Native definitions', () => {
+    const { graph } = convertUiToApi(readFixtureJson('product-shot/iclight-fg-relight.ui.json'), objectInfo);
+    expect(graph['14']!.inputs).toEqual({ width: 512, height: 768, interpolation: 'nearest', keep_proportion: false, condition: 'always', multiple_of: 0, image: ['11', 0] });
+    expect(graph['12']!.inputs).toEqual({ rem_mode: 'RMBG-1.4', image_output: 'Save', save_prefix: 'ComfyUI', images: ['14', 0] });
+    // The file predates UNETLoader's weight_dtype; that combo declares no default, so its first option goes.
+    expect(graph['23']!.inputs).toEqual({ unet_name: 'iclight_sd15_fc_unet_ldm.safetensors', weight_dtype: 'default' });
+    expect(graph['35']!.inputs).toEqual({ model: ['4', 0], ic_model: ['23', 0], c_concat: ['24', 0] });
+  });
+
+  it('converts the kijai IC-Light example through KJNodes masks and a Reroute', () => {
+    const { graph, warnings } = convertUiToApi(readFixtureJson('product-shot/iclight-kijai-example02.ui.json'), objectInfo);
+    // An old file's trailing values shift onto the current `crop` widget, which KJNodes accepts as 0 for that reason.
+    expect(graph['46']!.inputs).toEqual({ width: 512, height: 512, upscale_method: 'lanczos', keep_proportion: false, divisible_by: 2, crop: 0, image: ['9', 0] });
+    expect(warnings).toEqual(['node 46 (ImageResizeKJ): 2 widget value(s) beyond those object_info declares were ignored']);
+    expect(graph['43']!.inputs).toEqual({ min: 0, max: 0.65, mask: ['42', 0] });
+    expect(graph['44']!.inputs).toEqual({ multiplier: 0.18215, positive: ['4', 0], negative: ['5', 0], vae: ['2', 2], foreground: ['45', 0] });
+  });
+
+  it('converts the Lightricks LTXV file, sending the VideoHelperSuite format widgets by name', () => {
+    const { graph, warnings } = convertUiToApi(readFixtureJson('video/ltxv-i2v-lightricks.ui.json'), objectInfo);
+    expect(warnings).toEqual([]);
+    expect(graph['88']!.inputs).toEqual({
+      frame_rate: 25, loop_count: 0, filename_prefix: 'ltxv', format: 'video/h264-mp4', pingpong: false, save_output: true,
+      pix_fmt: 'yuv420p', crf: 19, save_metadata: true, images: ['8', 0],
+    });
+    expect(graph['93']!.inputs).toMatchObject({ crf: 29, blur_radius: 0, interpolation: 'lanczos', crop: 'disabled', strength: 0.9, image: ['78', 0] });
+    expect(graph['94']!.inputs).toMatchObject({ skip_steps_sigma_threshold: 0.998, cfg_star_rescale: true, preset: ['95', 0] });
+    expect(graph['85']!.inputs).toEqual({ prompt: 'a person looking like Shrek talking', max_resulting_tokens: 256, prompt_enhancer: ['86', 0], image_prompt: ['78', 0] });
+  });
+
   it('names every class object_info lacks', () => {
     const ui = readFixtureJson('model-swap/catvton-sd15.ui.json');
     const error = (() => {

@@ -46,6 +46,20 @@ export function guessUploadWidgetStyle(workflow: UiWorkflow): UploadWidgetStyle 
   return legacySize ? 'choose file to upload' : 'upload';
 }
 
+/**
+ * Widgets a combo adds for its chosen option, declared as `{formats: {option: [[name, …], …]}}` (VideoHelperSuite's
+ * `format`: `pix_fmt`, `crf` … for `video/h264-mp4`). The editor sends them; such nodes save values by name.
+ */
+function formatWidgetNames(widgets: WidgetInput[], values: Record<string, unknown>): string[] {
+  return widgets.flatMap((w) => {
+    const formats = w.options.formats;
+    const chosen = values[w.name];
+    if (typeof formats !== 'object' || formats === null || typeof chosen !== 'string') return [];
+    const extra: unknown = (formats as Record<string, unknown>)[chosen];
+    return Array.isArray(extra) ? extra.flatMap((spec) => (Array.isArray(spec) && typeof spec[0] === 'string' ? [spec[0]] : [])) : [];
+  });
+}
+
 const wrapLiteral = (v: ComfyInputValue): ComfyInputValue => (Array.isArray(v) ? { __value__: v } : v);
 const isNormalMode = (mode: number | undefined): boolean => mode !== modeMuted && mode !== modeBypassed;
 const typesMatch = (a: unknown, b: unknown): boolean => a === b || a === '*' || b === '*';
@@ -155,6 +169,7 @@ class Converter {
     if (values === undefined) return out;
     if (!Array.isArray(values)) {
       for (const w of widgets) if (Object.hasOwn(values, w.name)) out[w.name] = wrapLiteral(values[w.name] ?? null);
+      for (const name of formatWidgetNames(widgets, values)) if (Object.hasOwn(values, name)) out[name] = wrapLiteral(values[name] ?? null);
       return out;
     }
     let at = 0;
@@ -178,14 +193,15 @@ class Converter {
 
   /**
    * A file older than the server's node definition lacks newer widgets. An optional one stays absent (as the
-   * file's own editor sent it; the server uses its default); a required one gets the declared default.
+   * file's own editor sent it; the server uses its default); a required one gets the declared default, or for a
+   * combo that declares none (UNETLoader's `weight_dtype`) its first option, as the editor's combo widget does.
    */
   private missingValue(node: UiNode, w: WidgetInput, out: Record<string, ComfyInputValue>): void {
     if (w.optional) {
       this.warnings.push(`node ${String(node.id)} (${node.type}): optional widget "${w.name}" has no saved value; left to the server's default`);
       return;
     }
-    const fallback = w.options.default;
+    const fallback = w.options.default ?? w.choices?.[0];
     if (fallback === undefined) {
       this.warnings.push(`node ${String(node.id)} (${node.type}): widget "${w.name}" has no saved value and no default`);
       return;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RecipeManifest, type ComfyApiGraph } from '@shotfarm/shared';
@@ -5,7 +7,8 @@ import { bindComfyGraph } from '../comfyui/bind-graph.ts';
 import { missingClasses } from './convert-ui-to-api.ts';
 import { extractWorkflowFromImage } from './extract-workflow-from-image.ts';
 import { importWorkflow } from './import-workflow.ts';
-import { fixtureFiles, readFixture, readFixtureJson, testObjectInfo } from './test-fixtures.ts';
+import { ObjectInfo } from './object-info.ts';
+import { fixtureFiles, readFixture, readFixtureJson, repoRoot, testObjectInfo } from './test-fixtures.ts';
 import { UiWorkflow } from './ui-workflow.ts';
 import { WorkflowImportError, WorkflowNodesUnknownError } from './workflow-import-error.ts';
 
@@ -99,12 +102,16 @@ describe('importWorkflow: API files', () => {
   });
 });
 
+/** UI-only fixtures whose custom nodes the pack files under test/object-info define. */
+const customNodeFixtures = ['product-shot/iclight-fg-relight.ui.json', 'product-shot/iclight-kijai-example02.ui.json', 'video/ltxv-i2v-lightricks.ui.json'];
+
 describe('importWorkflow: UI files', () => {
   const uiFiles = fixtureFiles('.ui.json');
   const convertible = uiFiles.filter((f) => missingClasses(UiWorkflow.parse(readFixtureJson(f)), objectInfo).length === 0);
 
-  it('converts every UI fixture with an API twin', () => {
+  it('converts every UI fixture with an API twin, and the custom-node ones the test packs define', () => {
     expect(convertible.length).toBeGreaterThanOrEqual(7);
+    expect(convertible).toEqual(expect.arrayContaining(customNodeFixtures));
   });
 
   it.each(convertible)('%s imports and binds with the test object_info', (file) => {
@@ -114,10 +121,13 @@ describe('importWorkflow: UI files', () => {
     expect(() => bindComfyGraph(manifest.comfyui!.graph, manifest.comfyui!.bindings, valuesFor(manifest))).not.toThrow();
   });
 
-  it.each(uiFiles.filter((f) => !convertible.includes(f)))('%s answers NODES_UNKNOWN naming its custom classes', (file) => {
-    const error = importError(() => importWorkflow({ json: readFixtureJson(file), objectInfo }));
+  it.each(customNodeFixtures)('%s answers NODES_UNKNOWN naming its custom classes on a server without the packs', (file) => {
+    const core = ObjectInfo.parse(JSON.parse(readFileSync(path.join(repoRoot, 'workflows/test/object-info/core.json'), 'utf8')));
+    const error = importError(() => importWorkflow({ json: readFixtureJson(file), objectInfo: core }));
     expect(error).toBeInstanceOf(WorkflowNodesUnknownError);
-    expect((error as WorkflowNodesUnknownError).missingClasses.length).toBeGreaterThan(0);
+    const missing = (error as WorkflowNodesUnknownError).missingClasses;
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.every((c) => !core[c] && objectInfo[c])).toBe(true);
   });
 
   it('without object_info a UI file is refused with the API-export hint', () => {
