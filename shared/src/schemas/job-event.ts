@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from './ids.ts';
 import { JobStatus } from './job.ts';
 import { TaskStatus } from './task.ts';
+import { RenderPreview } from '../contracts/render-progress.ts';
 
 /** What the job's Server-Sent Events stream carries; `seq` is the SSE id, increasing per job. */
 export const JobEvent = z.discriminatedUnion('type', [
@@ -10,3 +11,10 @@ export const JobEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job-done'), seq: z.int(), jobId: Id, status: JobStatus }),
 ]);
 export type JobEvent = z.infer<typeof JobEvent>;
+
+/**
+ * A live preview frame of a running task (ComfyUI sampler previews). Sent on the same stream but never stored and
+ * without an SSE id: a client that reconnects has no use for old previews, and they must not move `Last-Event-ID`.
+ */
+export const TaskPreviewEvent = z.object({ type: z.literal('task-preview'), jobId: Id, taskId: Id, preview: RenderPreview });
+export type TaskPreviewEvent = z.infer<typeof TaskPreviewEvent>;

@@ -35,8 +35,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const pending: JobEvent[] = [];
     let replaying = true;
     const unsubscribe = app.farm.bus.subscribe(job.id, (e) => { if (replaying) pending.push(e); else send(e); });
+    const unsubscribePreviews = app.farm.bus.subscribePreviews(job.id, (e) => { reply.raw.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`); });
     const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), heartbeatMs);
-    req.raw.once('close', () => { unsubscribe(); clearInterval(heartbeat); });
+    req.raw.once('close', () => { unsubscribe(); unsubscribePreviews(); clearInterval(heartbeat); });
     reply.raw.write('retry: 2000\n\n');
     for (const e of await jobEventsAfter(app.db, job.id, lastSent)) send(e);
     replaying = false;

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { JobEvent } from '@shotfarm/shared';
+import type { JobEvent, TaskPreviewEvent } from '@shotfarm/shared';
 
 const allJobs = Symbol('all jobs');
+const previewChannel = (jobId: string): string => `preview:${jobId}`;
 
 /**
  * In-process fan-out of recorded job events to open SSE streams. The database's `job_events` table is
@@ -19,6 +20,16 @@ export class JobEventBus {
   subscribeAll(listener: (event: JobEvent) => void): () => void {
     this.#emitter.on(allJobs, listener);
     return () => { this.#emitter.off(allJobs, listener); };
+  }
+
+  /** Live previews go only to open streams: they are not recorded, so this is their one path. */
+  publishPreview(event: TaskPreviewEvent): void {
+    this.#emitter.emit(previewChannel(event.jobId), event);
+  }
+
+  subscribePreviews(jobId: string, listener: (event: TaskPreviewEvent) => void): () => void {
+    this.#emitter.on(previewChannel(jobId), listener);
+    return () => { this.#emitter.off(previewChannel(jobId), listener); };
   }
 
   /** Returns the unsubscribe function. */

@@ -24,10 +24,12 @@ export class TaskRecorder {
   }
 
   async recordProgress(taskId: string, p: RenderProgress): Promise<void> {
+    let jobId: string | undefined;
     await this.#commit(async (tx) => {
       const [task] = await tx.update(tables.tasks).set({ progress: p.fraction, status: 'running' })
         .where(and(eq(tables.tasks.id, taskId), inArray(tables.tasks.status, open))).returning();
       if (!task) return [];
+      jobId = task.jobId;
       const pct = Math.round(p.fraction * 100);
       return [
         ...await appendJobEvents(tx, [{ type: 'task-progress', jobId: task.jobId, taskId, progress: p.fraction, stage: p.stage,
@@ -35,6 +37,7 @@ export class TaskRecorder {
         ...await this.#refreshJob(tx, task.jobId),
       ];
     });
+    if (jobId && p.preview) this.bus.publishPreview({ type: 'task-preview', jobId, taskId, preview: p.preview });
   }
 
   async recordSuccess(taskId: string, result: RenderResult, attempts?: number): Promise<void> {

@@ -18,6 +18,9 @@ export function TaskChip({ task, live }: TaskChipProps) {
   return (
     <li className={`task-chip task-${status}`} data-testid="task-chip" data-status={status} data-task-id={task.id}>
       <span className="task-chip-fill" style={{ width: status === 'running' ? `${percent}%` : undefined }} aria-hidden="true" />
+      {status === 'running' && live?.preview && (
+        <img className="task-chip-preview" src={live.preview} alt={t('job.preview', { n: task.index + 1 })} data-testid="task-preview" />
+      )}
       <span className="task-chip-label">{t('job.task', { n: task.index + 1 })}</span>
       <span className="task-chip-status">
         {status === 'running' ? `${stage ? `${stage} · ` : ''}${percent}%` : t(`job.status.${status}`)}

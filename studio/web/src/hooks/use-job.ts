@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { JobEvent, JobStatus, JobView, TaskStatus } from '@shotfarm/shared';
+import type { JobEvent, JobStatus, JobView, TaskPreviewEvent, TaskStatus } from '@shotfarm/shared';
 import { ApiRequestError, getJob, openJobEvents } from '../api/client.ts';
 
 /** How often to poll `GET /api/jobs/:id` when the event stream is gone for good (404, proxy without SSE). */
@@ -11,6 +11,8 @@ const terminalJobStatuses: ReadonlySet<JobView['status']> = new Set(['succeeded'
 export interface LiveTask {
   progress: number;
   stage: string | null;
+  /** The newest sampler preview (a data: URL) while the task renders on a GPU backend that sends them. */
+  preview?: string;
 }
 
 export interface JobWatch {
@@ -85,11 +87,17 @@ export function useJob(jobId: string | null): JobWatch {
     };
     refetchRef.current = refetch;
 
-    const onEvent = (e: JobEvent): void => {
+    const onEvent = (e: JobEvent | TaskPreviewEvent): void => {
       if (e.jobId !== jobId) return;
       switch (e.type) {
         case 'task-progress':
-          setLive((prev) => ({ ...prev, [e.taskId]: { progress: Math.max(prev[e.taskId]?.progress ?? 0, e.progress), stage: e.stage } }));
+          setLive((prev) => ({ ...prev, [e.taskId]: { ...prev[e.taskId], progress: Math.max(prev[e.taskId]?.progress ?? 0, e.progress), stage: e.stage } }));
+          return;
+        case 'task-preview':
+          setLive((prev) => ({ ...prev, [e.taskId]: {
+            progress: prev[e.taskId]?.progress ?? 0, stage: prev[e.taskId]?.stage ?? null,
+            preview: `data:${e.preview.mime};base64,${e.preview.base64}`,
+          } }));
           return;
         case 'task-done':
           if (e.status === 'succeeded') {

@@ -67,6 +67,7 @@ export const en: Messages = {
   'job.progressValue': '{{percent}}%',
   'job.tasks': 'Per image',
   'job.task': 'Image {{n}}',
+  'job.preview': 'Live preview of image {{n}}',
   'job.cancel': 'Cancel job',
   'job.canceling': 'Canceling…',
   'job.reconnecting': 'Live updates were interrupted; refreshing periodically…',

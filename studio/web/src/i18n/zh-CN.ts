@@ -68,6 +68,7 @@ export const zhCN = {
   'job.progressValue': '{{percent}}%',
   'job.tasks': '各张进度',
   'job.task': '第 {{n}} 张',
+  'job.preview': '第 {{n}} 张的实时预览',
   'job.cancel': '取消任务',
   'job.canceling': '正在取消…',
   'job.reconnecting': '实时连接已断开，正在定时刷新状态…',
