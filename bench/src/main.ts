@@ -7,9 +7,10 @@ import { comfyuiPool } from './benchmarks/comfyui-pool.ts';
 import { farmThroughput } from './benchmarks/farm-throughput.ts';
 import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
 import { scorerThroughput } from './benchmarks/scorer-throughput.ts';
+import { studioWeb } from './benchmarks/studio-web.ts';
 import { formatResult, type Benchmark } from './measure.ts';
 
-const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool];
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb];
 
 function selectBenchmarks(filters: readonly string[]): Benchmark[] {
   if (filters.length === 0) return [...benchmarks];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './ids.ts';
 import { Params } from './params.ts';
+import { RecipeRef } from './recipe-ref.ts';
 
 /** `upload`: a photo a person gave us; `output`: something a render task made. */
 export const AssetKind = z.enum(['upload', 'output']);
@@ -47,3 +48,22 @@ export const AssetView = z.object({
   createdAt: z.iso.datetime(),
 });
 export type AssetView = z.infer<typeof AssetView>;
+
+/** `GET /api/assets` filters. Strict: a misspelt filter is an error, not a silently unfiltered list. */
+export const AssetListQuery = z.strictObject({
+  kind: AssetKind.optional(),
+  /** Only the outputs of this job. */
+  jobId: Id.optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AssetListQuery = z.infer<typeof AssetListQuery>;
+
+/** An asset as the library lists it: with the recipe that made it, for the gallery's hover; null for uploads. */
+export const AssetListItem = AssetView.extend({ recipe: RecipeRef.nullable() });
+export type AssetListItem = z.infer<typeof AssetListItem>;
+
+/** One page of assets, newest first; `nextCursor` is null on the last page. */
+export const AssetList = z.object({ items: z.array(AssetListItem), nextCursor: Id.nullable() });
+export type AssetList = z.infer<typeof AssetList>;

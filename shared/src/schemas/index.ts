@@ -12,3 +12,4 @@ export * from './score.ts';
 export * from './comfy-graph.ts';
 export * from './recipe-manifest.ts';
 export * from './render-usage.ts';
+export * from './farm-status.ts';

@@ -12,7 +12,9 @@ import { queuePlugin } from './plugins/queue.ts';
 import { storagePlugin } from './plugins/storage.ts';
 import { webPlugin } from './plugins/web.ts';
 import type { ShippedModel } from './services/model-registry.ts';
+import { assetLibraryRoutes } from './routes/asset-library.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { farmRoutes } from './routes/farm.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
@@ -57,6 +59,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   await app.register(healthRoutes);
   await app.register(assetRoutes);
+  await app.register(assetLibraryRoutes);
   await app.register(fileRoutes);
   await app.register(recipeRoutes);
   await app.register(recipeImportRoutes, { objectInfo: comfyObjectInfoSource(opts.config.comfyui.servers) });
@@ -64,6 +67,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(jobEventRoutes);
   await app.register(scoreRoutes);
   await app.register(jobRankingRoutes);
+  await app.register(farmRoutes);
   await app.register(replicateWebhookRoutes);
   await app.register(webPlugin);
   return app;

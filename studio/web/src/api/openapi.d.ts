@@ -110,7 +110,72 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Uploads and outputs with signed URLs, newest first, cursor-paged */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "upload" | "output";
+                    jobId?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "upload" | "output";
+                                /** @enum {string} */
+                                mime: "image/jpeg" | "image/png" | "image/webp" | "video/mp4" | "image/gif";
+                                width: number;
+                                height: number;
+                                bytes: number;
+                                url: string;
+                                thumbnailUrl: string | null;
+                                /** Format: uuid */
+                                jobId: string | null;
+                                params: {
+                                    [key: string]: components["schemas"]["schema0"];
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                recipe: {
+                                    id: string;
+                                    version: number;
+                                } | null;
+                            }[];
+                            /** Format: uuid */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Upload an image (multipart field "file") */
         post: {
@@ -1170,6 +1235,102 @@ export interface paths {
                                 url: string;
                                 thumbnailUrl: string | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/farm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue depths, the last hour of throughput, backends and render-server health */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queues: {
+                                render: {
+                                    waiting: number;
+                                    active: number;
+                                    delayed: number;
+                                    failed: number;
+                                    completed: number;
+                                };
+                                score: {
+                                    waiting: number;
+                                    active: number;
+                                    delayed: number;
+                                    failed: number;
+                                    completed: number;
+                                };
+                            };
+                            throughput: {
+                                bucketMinutes: number;
+                                buckets: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    succeeded: number;
+                                    failed: number;
+                                    canceled: number;
+                                }[];
+                            };
+                            backends: string[];
+                            comfyui: {
+                                name: string;
+                                url: string;
+                                /** @enum {string} */
+                                state: "up" | "down";
+                                configuredGpu: string | null;
+                                device: {
+                                    name: string;
+                                    vramTotalBytes: number;
+                                    vramFreeBytes: number;
+                                } | null;
+                                queueRemaining: number | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            }[];
+                            replicate: {
+                                configured: boolean;
+                            };
                         };
                     };
                 };

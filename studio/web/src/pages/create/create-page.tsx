@@ -15,6 +15,7 @@ import { useJob } from '../../hooks/use-job.ts';
 import { describeError } from '../../i18n/error-message.ts';
 import { optionalKey, useI18n } from '../../i18n/i18n.ts';
 import { RecipeCards } from './recipe-cards.tsx';
+import { LibraryPicker } from './library-picker.tsx';
 
 /** Mirrors `maxVariants` in shared/src/schemas/job.ts (imported as a value, it would bring zod into the bundle). */
 const maxVariants = 16;
@@ -90,6 +91,7 @@ export default function CreatePage() {
         {inputSlots.map((slot) => (
           <StepSection key={slot.name} step={2} title={inputSlots.length > 1 ? slot.label[language] : t('upload.title')} testId="step-upload">
             <UploadPanel asset={inputs[slot.name] ?? null} onUploaded={(a) => setInputs((prev) => ({ ...prev, [slot.name]: a }))} />
+            <LibraryPicker onPick={(a) => setInputs((prev) => ({ ...prev, [slot.name]: a }))} />
           </StepSection>
         ))}
         <StepSection step={3} title={t('form.title')} testId="step-settings">

@@ -1,22 +1,45 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Tag } from 'antd';
-import { getReadiness } from '../../api/client.ts';
+import { Card, Space, Tag } from 'antd';
+import { getFarmStatus, getReadiness } from '../../api/client.ts';
+import { ErrorNotice } from '../../components/error-notice.tsx';
+import { describeError } from '../../i18n/error-message.ts';
 import { optionalKey, useI18n } from '../../i18n/i18n.ts';
+import { FarmQueues } from './farm-queues.tsx';
+import { FarmServers } from './farm-servers.tsx';
+import { ThroughputChart } from './throughput-chart.tsx';
 
 /** How often the health card refreshes. */
 const refreshMs = 10_000;
+/** Queues move fast; the API caches server health for 5 s, so polling faster would only repeat it. */
+const farmRefreshMs = 5_000;
 
-/**
- * 算力 / Farm, first version: service health from `/readyz`. Queue depths, throughput and render-server state
- * need an API endpoint that does not exist yet; the page says so rather than guessing.
- */
+/** 算力 / Farm: render servers, Replicate, queue depths and the last hour's throughput, from `GET /api/farm`. */
 export default function FarmPage() {
   const { t } = useI18n();
   const ready = useQuery({ queryKey: ['readyz'], queryFn: ({ signal }) => getReadiness(signal), refetchInterval: refreshMs });
+  const farm = useQuery({ queryKey: ['farm'], queryFn: ({ signal }) => getFarmStatus(signal), refetchInterval: farmRefreshMs });
+  const status = farm.data;
   return (
     <main id="main" className="workspace workspace-single" tabIndex={-1}>
       <h1 className="page-title">{t('farm.title')}</h1>
-      <Alert type="info" showIcon message={t('farm.noQueueEndpoint')} />
+      {farm.isError && <ErrorNotice error={describeError(farm.error, t)} />}
+      {status && (
+        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          <Card title={t('farm.servers')} size="small">
+            <FarmServers servers={status.comfyui} />
+            <p className="farm-backends">
+              <span>{t('farm.replicate')}</span>{' '}
+              <Tag color={status.replicate.configured ? 'green' : 'default'} data-testid="farm-replicate">
+                {t(status.replicate.configured ? 'farm.replicate.configured' : 'farm.replicate.unset')}
+              </Tag>
+              <span>{t('farm.backends')}</span>{' '}
+              {status.backends.map((b) => <Tag key={b} data-testid="farm-backend">{b}</Tag>)}
+            </p>
+          </Card>
+          <Card title={t('farm.queues')} size="small"><FarmQueues queues={status.queues} /></Card>
+          <Card title={t('farm.throughput')} size="small"><ThroughputChart buckets={status.throughput.buckets} /></Card>
+        </Space>
+      )}
       <Card title={t('farm.health')} size="small" style={{ marginTop: 16 }} data-testid="farm-health">
         <ul className="health-list">
           {Object.entries(ready.data?.checks ?? {}).map(([name, check]) => {

@@ -71,7 +71,7 @@ export const GalleryCard = memo(function GalleryCard({ item, index, selected, ac
   return (
     <div className={`gallery-card${selected ? ' is-selected' : ''}${active ? ' is-active' : ''}`} data-testid="gallery-card"
       data-asset={item.assetId} role="gridcell" aria-selected={selected} id={`gallery-cell-${index}`}>
-      <button type="button" className="gallery-thumb" tabIndex={-1} onClick={() => onToggle(item.assetId)} title={`${item.recipeId}\n${params}`}>
+      <button type="button" className="gallery-thumb" tabIndex={-1} onClick={() => onToggle(item.assetId)} title={[item.recipe, params].filter(Boolean).join('\n')}>
         <img src={item.thumbnailUrl ?? item.url} alt={t('outputs.alt', { n: index + 1 })} loading="lazy" decoding="async" data-testid="gallery-thumb" />
       </button>
       <div className="gallery-meta">

@@ -1,22 +1,32 @@
-import type { JobOutput } from '@shotfarm/shared';
-import { getJob, listJobs } from '../../api/client.ts';
+import type { AssetList } from '@shotfarm/shared';
+import { listAssets } from '../../api/client.ts';
 
-/** One generated image as the gallery shows it: the output and the job it came from. */
-export interface GalleryItem extends JobOutput {
-  jobId: string;
-  recipeId: string;
+/** One generated image as the gallery shows it. `assetId` names it as reviews and scores do. */
+export interface GalleryItem {
+  assetId: string;
+  jobId: string | null;
+  /** `<id> v<version>` of the recipe that made it; empty when unknown. */
+  recipe: string;
+  url: string;
+  thumbnailUrl: string | null;
+  width: number;
+  height: number;
+  mime: string;
+  params: Record<string, unknown>;
   createdAt: string;
 }
 
-/** Newest jobs the gallery reads outputs from (one page of `GET /api/jobs`). */
-const jobsPerLoad = 100;
+/** Outputs per request: a few screens of thumbnails, small enough that the first paint is quick. */
+export const galleryPageSize = 200;
 
-/**
- * Every output of the newest succeeded jobs, newest first. The API has no output listing, so this reads
- * the job list and then each job; an `/api/outputs` endpoint would make it one request.
- */
-export async function loadGalleryItems(signal?: AbortSignal): Promise<GalleryItem[]> {
-  const page = await listJobs({ status: 'succeeded', limit: jobsPerLoad }, signal);
-  const jobs = await Promise.all(page.items.map((j) => getJob(j.id, signal)));
-  return jobs.flatMap((job) => job.outputs.map((o) => ({ ...o, jobId: job.id, recipeId: job.recipe.id, createdAt: job.createdAt })));
+/** One page of outputs, newest first (`GET /api/assets?kind=output`), as gallery items. */
+export async function loadGalleryPage(cursor: string | undefined, signal?: AbortSignal): Promise<{ items: GalleryItem[]; nextCursor: AssetList['nextCursor'] }> {
+  const page = await listAssets({ kind: 'output', limit: galleryPageSize, ...(cursor ? { cursor } : {}) }, signal);
+  return {
+    items: page.items.map((a) => ({
+      assetId: a.id, jobId: a.jobId, recipe: a.recipe ? `${a.recipe.id} v${a.recipe.version}` : '', url: a.url, thumbnailUrl: a.thumbnailUrl, width: a.width, height: a.height,
+      mime: a.mime, params: a.params ?? {}, createdAt: a.createdAt,
+    })),
+    nextCursor: page.nextCursor,
+  };
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Modal } from 'antd';
 import { CompareView } from '../../components/compare-view/compare-view.tsx';
@@ -7,13 +7,15 @@ import { ErrorNotice } from '../../components/error-notice.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import { GalleryCard, ReviewActions, ScoreLine } from './gallery-card.tsx';
-import { loadGalleryItems, type GalleryItem } from './gallery-items.ts';
+import { loadGalleryPage, type GalleryItem } from './gallery-items.ts';
 
 /** A cell: thumbnail plus the score line under it. */
 const cellWidth = 220;
 const rowHeight = 330;
 const minCompare = 2;
 const maxCompare = 4;
+/** Rows before the end at which the next page is fetched. */
+const loadAheadRows = 3;
 
 /** Columns that fit the grid's width, measured, so the virtualiser knows how many rows there are. */
 function useColumns(ref: React.RefObject<HTMLElement | null>): number {
@@ -34,8 +36,12 @@ function useColumns(ref: React.RefObject<HTMLElement | null>): number {
  */
 export default function GalleryPage() {
   const { t } = useI18n();
-  const items = useQuery({ queryKey: ['gallery'], queryFn: ({ signal }) => loadGalleryItems(signal) });
-  const list = useMemo(() => items.data ?? [], [items.data]);
+  const items = useInfiniteQuery({
+    queryKey: ['gallery'], initialPageParam: undefined as string | undefined,
+    queryFn: ({ signal, pageParam }) => loadGalleryPage(pageParam, signal),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const list = useMemo(() => items.data?.pages.flatMap((p) => p.items) ?? [], [items.data]);
   const [selected, setSelected] = useState<string[]>([]);
   const [active, setActive] = useState(0);
   const [comparing, setComparing] = useState(false);
@@ -49,6 +55,12 @@ export default function GalleryPage() {
   }, []);
   const canCompare = selected.length >= minCompare && selected.length <= maxCompare;
   useEffect(() => { virtualizer.scrollToIndex(Math.floor(active / columns)); }, [active, columns, virtualizer]);
+  // Infinite scroll: the next page loads when the last rendered row comes within a few rows of the end.
+  const lastRow = virtualizer.getVirtualItems().at(-1)?.index ?? 0;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = items;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastRow >= rows - loadAheadRows) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastRow, rows]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -list.length, End: list.length };

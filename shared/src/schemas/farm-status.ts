@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** A BullMQ queue's job counts by state. */
+export const QueueDepth = z.object({
+  waiting: z.int().nonnegative(),
+  active: z.int().nonnegative(),
+  delayed: z.int().nonnegative(),
+  failed: z.int().nonnegative(),
+  completed: z.int().nonnegative(),
+});
+export type QueueDepth = z.infer<typeof QueueDepth>;
+
+/** Tasks that finished in one time bucket, by how they finished. */
+export const ThroughputBucket = z.object({
+  /** Start of the bucket; it lasts `bucketMinutes`. */
+  start: z.iso.datetime(),
+  succeeded: z.int().nonnegative(),
+  failed: z.int().nonnegative(),
+  canceled: z.int().nonnegative(),
+});
+export type ThroughputBucket = z.infer<typeof ThroughputBucket>;
+
+/** One configured ComfyUI server as its `/system_stats` last answered (or did not). */
+export const ComfyServerHealth = z.object({
+  name: z.string(),
+  url: z.string(),
+  /** `down`: it did not answer in time or answered nonsense; `error` says how. */
+  state: z.enum(['up', 'down']),
+  /** The GPU the configuration names (`;gpu=…`), for when the server is down. */
+  configuredGpu: z.string().nullable(),
+  /** The first device the server reports; null when down or it reports none. */
+  device: z.object({ name: z.string(), vramTotalBytes: z.number().nonnegative(), vramFreeBytes: z.number().nonnegative() }).nullable(),
+  /** Prompts running or waiting on the server; 0 is idle. Null when down. */
+  queueRemaining: z.int().nonnegative().nullable(),
+  error: z.string().nullable(),
+  checkedAt: z.iso.datetime(),
+});
+export type ComfyServerHealth = z.infer<typeof ComfyServerHealth>;
+
+/** What `GET /api/farm` answers: everything the farm page shows. */
+export const FarmStatus = z.object({
+  queues: z.object({ render: QueueDepth, score: QueueDepth }),
+  throughput: z.object({ bucketMinutes: z.int().positive(), buckets: z.array(ThroughputBucket) }),
+  /** `RENDER_BACKENDS`, as configured. */
+  backends: z.array(z.string()),
+  comfyui: z.array(ComfyServerHealth),
+  replicate: z.object({ configured: z.boolean() }),
+});
+export type FarmStatus = z.infer<typeof FarmStatus>;

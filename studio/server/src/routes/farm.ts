@@ -1,0 +1,34 @@
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Queue } from 'bullmq';
+import { ApiError, FarmStatus, type QueueDepth } from '@shotfarm/shared';
+import { ComfyHealthProbe } from '../services/comfy-health.ts';
+import { taskThroughput, throughputBucketMinutes } from '../services/farm-throughput.ts';
+
+async function depth(queue: Queue): Promise<QueueDepth> {
+  const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+  return { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 };
+}
+
+/** 算力 / Farm: queues, throughput and render servers in one answer, for a page that polls it. */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const comfy = new ComfyHealthProbe(app.config.comfyui.servers);
+  app.get('/api/farm', {
+    schema: { tags: ['farm'], summary: 'Queue depths, the last hour of throughput, backends and render-server health',
+      response: { 200: FarmStatus, '4xx': ApiError } },
+  }, async () => {
+    const [render, score, buckets, servers] = await Promise.all([
+      depth(app.queues.render), depth(app.queues.score), taskThroughput(app.db), comfy.read(),
+    ]);
+    return {
+      queues: { render, score },
+      throughput: { bucketMinutes: throughputBucketMinutes, buckets },
+      backends: [...app.config.renderBackends],
+      comfyui: servers,
+      replicate: { configured: app.config.replicate.token !== undefined },
+    };
+  });
+};
+
+export const farmRoutes = fp(routes, { name: 'shotfarm-farm-routes', fastify: '5.x', encapsulate: true,
+  dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-queue'] });

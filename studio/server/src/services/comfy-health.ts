@@ -1,0 +1,52 @@
+import { ComfyClient } from '@shotfarm/render-worker';
+import type { ComfyServerHealth } from '@shotfarm/shared';
+import type { ComfyServerSpec } from '@shotfarm/shared/config';
+
+/** A server that takes longer is shown as down: the farm page must not hang on one dead GPU box. */
+const defaultTimeoutMs = 2_000;
+/** Several open farm pages polling share one reading. */
+const defaultCacheMs = 5_000;
+
+export interface ComfyHealthOptions {
+  timeoutMs?: number;
+  cacheMs?: number;
+}
+
+/**
+ * The health of the configured ComfyUI servers for the farm page, read from each server's `/system_stats`
+ * and `/queue`. It only looks: the render workers keep their own health checks and blocklist.
+ */
+export class ComfyHealthProbe {
+  readonly #servers: { spec: ComfyServerSpec; client: ComfyClient }[];
+  readonly #cacheMs: number;
+  #cached: { at: number; reading: Promise<ComfyServerHealth[]> } | undefined;
+
+  constructor(servers: readonly ComfyServerSpec[], opts: ComfyHealthOptions = {}) {
+    const requestTimeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
+    this.#servers = servers.map((spec) => ({ spec, client: new ComfyClient({ url: spec.url, requestTimeoutMs }) }));
+    this.#cacheMs = opts.cacheMs ?? defaultCacheMs;
+  }
+
+  /** Every server's health, at most `cacheMs` old; concurrent callers share one round of requests. */
+  read(now: number = Date.now()): Promise<ComfyServerHealth[]> {
+    if (this.#cached && now - this.#cached.at < this.#cacheMs) return this.#cached.reading;
+    const reading = Promise.all(this.#servers.map((s) => probe(s.spec, s.client)));
+    this.#cached = { at: now, reading };
+    return reading;
+  }
+}
+
+async function probe(spec: ComfyServerSpec, client: ComfyClient): Promise<ComfyServerHealth> {
+  const base = { name: spec.name, url: spec.url, configuredGpu: spec.gpu ?? null };
+  try {
+    const [stats, queue] = await Promise.all([client.systemStats(), client.queue()]);
+    const d = stats.devices[0];
+    return {
+      ...base, state: 'up', error: null, checkedAt: new Date().toISOString(),
+      device: d ? { name: d.name, vramTotalBytes: d.vram_total, vramFreeBytes: d.vram_free } : null,
+      queueRemaining: queue.queue_running.length + queue.queue_pending.length,
+    };
+  } catch (e) {
+    return { ...base, state: 'down', device: null, queueRemaining: null, error: (e as Error).message, checkedAt: new Date().toISOString() };
+  }
+}
