@@ -32,8 +32,9 @@ describe('canceling a running job', () => {
 
     // The worker aborts the running render; BullMQ ends it failed with our code, without retrying.
     const ended = await waitFor(async () => {
-      const job = await farm.app.queues.render.getJob(active.id!);
-      return job && (await job.getState()) === 'failed' ? job : undefined;
+      // State first, then the job: a job read before its move to failed would lack the reason.
+      if ((await farm.app.queues.render.getJobState(active.id!)) !== 'failed') return undefined;
+      return farm.app.queues.render.getJob(active.id!);
     }, 60_000, 50);
     expect(ended.failedReason).toMatch(/^SF_RENDER_CANCELED/);
     expect(ended.attemptsMade).toBe(1);

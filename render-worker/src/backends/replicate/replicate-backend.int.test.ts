@@ -254,9 +254,10 @@ describe('ReplicateBackend against the protocol double', () => {
     let redis: EmbeddedRedis;
     let receiver: Server;
     let receiverUrl: string;
+    let publisher: ReturnType<typeof createRedis>;
     beforeAll(async () => {
       redis = await EmbeddedRedis.start({ dataDir: path.join(dir, 'redis') });
-      const publisher = createRedis(redis.url);
+      publisher = createRedis(redis.url);
       // Stands in for the studio route (tested on its own): verify, then publish on the prediction's channel.
       receiver = createServer((req, res) => {
         const chunks: Buffer[] = [];
@@ -273,10 +274,11 @@ describe('ReplicateBackend against the protocol double', () => {
       receiver.listen(0, '127.0.0.1');
       await once(receiver, 'listening');
       receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/api/webhooks/replicate`;
-      receiver.on('close', () => void publisher.quit());
     });
     afterAll(async () => {
       receiver.close();
+      // Quit before Redis stops: a QUIT still in flight when the server goes would reject unhandled.
+      await publisher.quit().catch(() => undefined);
       await redis.stop();
     });
 
