@@ -4,33 +4,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipes } from '@shotfarm/workflows';
 import { ComfyUIDouble } from '../../../render-worker/test/comfyui-double/index.ts';
-import { fixturesDir, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { fixturesDir, multipartFile, readSse, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 const recipeId = 'model-swap/qwen-edit-tryon';
-
-/** Every event of a job's SSE stream until `job-done`, with its SSE id (if any) and parsed data. */
-async function readStream(url: string): Promise<{ type: string; id: string | undefined; data: unknown }[]> {
-  const res = await fetch(url);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: { type: string; id: string | undefined; data: unknown }[] = [];
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return events;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const lines = buffer.slice(0, end).split('\n');
-      buffer = buffer.slice(end + 2);
-      const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-      const type = field('event');
-      if (!type) continue;
-      events.push({ type, id: field('id'), data: JSON.parse(field('data') ?? 'null') });
-      if (type === 'job-done') { await reader.cancel(); return events; }
-    }
-  }
-}
 
 describe('a model-swap job on a ComfyUI server (the protocol double), through the whole farm', () => {
   let farm: Farm;
@@ -64,7 +40,7 @@ describe('a model-swap job on a ComfyUI server (the protocol double), through th
     });
     expect(submit.statusCode).toBe(201);
     const { id } = submit.json() as { id: string };
-    const streamed = readStream(`${farm.baseUrl}/api/jobs/${id}/events`);
+    const streamed = readSse(`${farm.baseUrl}/api/jobs/${id}/events`, { stop: (m) => m.event === 'job-done' });
 
     type JobView = { status: string; tasks: { seed: number; backend: string | null; usage: { provider: string; gpuSeconds: number; server?: string; fenPerHour?: number } | null }[]; outputs: { url: string; params: Record<string, unknown> }[] };
     const job = await waitFor(async () => {
@@ -76,14 +52,14 @@ describe('a model-swap job on a ComfyUI server (the protocol double), through th
 
     // Live previews came over the job's event stream, without SSE ids, as decodable images.
     const events = await streamed;
-    const previews = events.filter((e) => e.type === 'task-preview');
+    const previews = events.filter((e) => e.event === 'task-preview');
     expect(previews.length).toBeGreaterThan(0);
     for (const p of previews) {
       expect(p.id).toBeUndefined();
       const { preview } = p.data as { preview: { mime: string; base64: string } };
       expect(['jpeg', 'png']).toContain((await sharp(Buffer.from(preview.base64, 'base64')).metadata()).format);
     }
-    expect(events.filter((e) => e.type === 'task-progress').every((e) => e.id !== undefined)).toBe(true);
+    expect(events.filter((e) => e.event === 'task-progress').every((e) => e.id !== undefined)).toBe(true);
     for (const out of job.outputs) {
       const bytes = Buffer.from(await (await fetch(out.url)).arrayBuffer());
       expect((await sharp(bytes).metadata()).format).toBe('png');

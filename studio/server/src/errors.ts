@@ -18,6 +18,13 @@ export const RecipeUnknownError = createError<[string]>('SF_RECIPE_UNKNOWN', '%s
 export const JobParamsInvalidError = createError<[string]>('SF_JOB_PARAMS_INVALID', '%s', 422);
 export const JobInputInvalidError = createError<[string]>('SF_JOB_INPUT_INVALID', '%s', 422);
 export const BackendRequiredError = createError<[string]>('SF_BACKEND_REQUIRED', '%s', 422);
+
+export const WorkflowInvalidError = createError<[string]>('SF_WORKFLOW_INVALID', '%s', 422);
+export const WorkflowNodesUnknownError = createError<[string]>('SF_WORKFLOW_NODES_UNKNOWN', '%s', 422);
+
+export const WebhookSignatureInvalidError = createError('SF_WEBHOOK_SIGNATURE_INVALID', 'the webhook signature headers are missing or no signature matches', 401);
+export const WebhookTimestampInvalidError = createError('SF_WEBHOOK_TIMESTAMP_INVALID', 'the webhook timestamp is not within 5 minutes of now', 401);
+export const WebhookBodyInvalidError = createError<[string]>('SF_REQUEST_INVALID', 'the webhook body is not a prediction: %s', 400);
 export const JobSweepInvalidError = createError<[string]>('SF_JOB_SWEEP_INVALID', '%s', 422);
 export const JobNotFoundError = createError<[string]>('SF_JOB_NOT_FOUND', 'job %s does not exist', 404);
 export const JobFinishedError = createError<[string, string]>('SF_JOB_FINISHED', 'job %s has already %s', 409);

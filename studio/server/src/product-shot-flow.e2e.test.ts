@@ -2,31 +2,12 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '@shotfarm/shared';
-import { plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { plainProductPhoto, multipartFile, readSse, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
-/** Read a Server-Sent Events stream until `stop` says so or the stream ends. */
-async function readEvents(url: string, opts: { lastEventId?: number; stop: (e: JobEvent) => boolean; signal?: AbortSignal }): Promise<JobEvent[]> {
-  const res = await fetch(url, { headers: opts.lastEventId ? { 'last-event-id': String(opts.lastEventId) } : {}, signal: opts.signal });
-  expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const events: JobEvent[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return events;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = block.split('\n').find((l) => l.startsWith('data: '));
-      if (!data) continue;
-      const event = JSON.parse(data.slice(6)) as JobEvent;
-      events.push(event);
-      if (opts.stop(event)) { await reader.cancel(); return events; }
-    }
-  }
+/** The job events of a stream, until `stop` holds (the stream's own messages, typed). */
+async function readEvents(url: string, opts: { lastEventId?: number; stop: (e: JobEvent) => boolean }): Promise<JobEvent[]> {
+  const messages = await readSse(url, { lastEventId: opts.lastEventId, stop: (m) => opts.stop(m.data as JobEvent) });
+  return messages.map((m) => m.data as JobEvent);
 }
 
 describe('a product-shot job, end to end on real components', () => {

@@ -111,3 +111,40 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** One message of a Server-Sent Events stream: its event name, SSE id (absent for live-only events) and data. */
+export interface SseMessage {
+  event: string;
+  id: string | undefined;
+  data: unknown;
+}
+
+/**
+ * Read a job's event stream (`GET /api/jobs/:id/events`) until `stop` says so or the stream ends, resuming after
+ * `lastEventId` when given, as a reconnecting browser does.
+ */
+export async function readSse(url: string, opts: { lastEventId?: number; stop: (m: SseMessage) => boolean }): Promise<SseMessage[]> {
+  const res = await fetch(url, { headers: opts.lastEventId ? { 'last-event-id': String(opts.lastEventId) } : {} });
+  if (!res.headers.get('content-type')?.includes('text/event-stream')) throw new Error(`${url} is not an event stream (${res.status})`);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const messages: SseMessage[] = [];
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return messages;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const lines = buffer.slice(0, end).split('\n');
+      buffer = buffer.slice(end + 2);
+      const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+      const event = field('event');
+      const data = field('data');
+      if (!event || data === undefined) continue; // retry hints and heartbeats
+      const message = { event, id: field('id'), data: JSON.parse(data) as unknown };
+      messages.push(message);
+      if (opts.stop(message)) { await reader.cancel(); return messages; }
+    }
+  }
+}

@@ -3,13 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ComfyApiGraph } from '@shotfarm/shared';
 import { convertUiToApi } from './convert-ui-to-api.ts';
-import { fixtureFiles, readFixtureJson, testObjectInfo, workflowFixturesDir } from './test-fixtures.ts';
+import { fixtureFiles, graphShape, readFixtureJson, testObjectInfo, workflowFixturesDir } from './test-fixtures.ts';
 import { WorkflowNodesUnknownError } from './workflow-import-error.ts';
 
 /** class_type and inputs only: `_meta` titles and extras such as `is_changed` are not part of the comparison. */
-const comparable = (graph: Record<string, { class_type: string; inputs: unknown }>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(graph).map(([id, n]) => [id, { class_type: n.class_type, inputs: n.inputs }]));
-
 /** `[node id, widget]` for each required widget the converter filled from its default, read from the warnings. */
 const defaultFilled = (warnings: string[]): [string, string][] =>
   warnings.flatMap((w) => {
@@ -35,7 +32,7 @@ describe('convertUiToApi', () => {
       expect(twin[id]?.inputs[name]).toBeUndefined();
       delete graph[id]?.inputs[name];
     }
-    expect(comparable(graph)).toEqual(comparable(twin));
+    expect(graphShape(graph)).toEqual(graphShape(twin));
   });
 
   it('pushes a PrimitiveNode value into every widget it feeds, over the stale saved value', () => {

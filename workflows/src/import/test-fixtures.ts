@@ -26,3 +26,8 @@ export function testObjectInfo(): ObjectInfo {
   }
   return ObjectInfo.parse(merged);
 }
+
+/** What two API graphs are compared on: each node's class and inputs (`_meta` titles are the editor's business). */
+export const graphShape = (graph: unknown): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(graph as Record<string, { class_type: string; inputs: unknown }>)
+    .map(([id, n]) => [id, { class_type: n.class_type, inputs: n.inputs }]));

@@ -1,19 +1,15 @@
-import createError from '@fastify/error';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError, Id, newId, RecipeManifest } from '@shotfarm/shared';
 import { importWorkflow, WorkflowImportError, type ObjectInfo } from '@shotfarm/workflows/import';
-import { UploadMissingFileError, UploadTooLargeError } from '../errors.ts';
+import { UploadMissingFileError, UploadTooLargeError, WorkflowInvalidError, WorkflowNodesUnknownError } from '../errors.ts';
 
 /**
  * `POST /api/recipes/import`: a designer drops a ComfyUI workflow (API JSON, UI JSON, or a PNG/WebP ComfyUI
  * saved) and gets a draft recipe manifest back. Drafts live in object storage (`recipes/drafts/<id>.json`),
  * not in the database: nothing runs them, and the designer edits the JSON before it becomes a shipped recipe.
  */
-
-export const WorkflowInvalidError = createError<[string]>('SF_WORKFLOW_INVALID', '%s', 422);
-export const WorkflowNodesUnknownError = createError<[string]>('SF_WORKFLOW_NODES_UNKNOWN', '%s', 422);
 
 /** Where a draft's JSON is stored. */
 export const recipeDraftKey = (id: string): string => `recipes/drafts/${id}.json`;

@@ -1,13 +1,8 @@
-import createError from '@fastify/error';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ReplicatePrediction, replicatePredictionChannel, replicateWebhookSeenKey, verifyReplicateWebhook } from '@shotfarm/render-worker/replicate';
-
-// Failures of this route, made once (candidates for errors.ts; kept here while the route is new).
-export const WebhookSignatureInvalidError = createError('SF_WEBHOOK_SIGNATURE_INVALID', 'the webhook signature headers are missing or no signature matches', 401);
-export const WebhookTimestampInvalidError = createError('SF_WEBHOOK_TIMESTAMP_INVALID', 'the webhook timestamp is not within 5 minutes of now', 401);
-export const WebhookBodyInvalidError = createError<[string]>('SF_REQUEST_INVALID', 'the webhook body is not a prediction: %s', 400);
+import { WebhookBodyInvalidError, WebhookSignatureInvalidError, WebhookTimestampInvalidError } from '../errors.ts';
 
 /** A prediction with its logs is small; anything far larger is not Replicate. */
 const maxWebhookBytes = 1024 * 1024;

@@ -1,15 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { convertUiToApi } from '@shotfarm/workflows/import';
 import { ComfyUIDouble } from '../../../../render-worker/test/comfyui-double/index.ts';
-import { fixturesDir } from '../../test/harness.ts';
+import { graphShape, readFixtureJson } from '../../../../workflows/src/import/test-fixtures.ts';
 import { comfyObjectInfoSource } from './comfy-object-info.ts';
 
-const fixtureJson = async (rel: string): Promise<unknown> => JSON.parse(await readFile(path.join(fixturesDir, 'workflows', rel), 'utf8'));
 const spec = (url: string) => ({ url, name: url, gpu: undefined, fenPerHour: 0 });
-const comparable = (graph: Record<string, { class_type: string; inputs: unknown }>) =>
-  Object.fromEntries(Object.entries(graph).map(([id, n]) => [id, { class_type: n.class_type, inputs: n.inputs }]));
 
 describe('comfyObjectInfoSource (node definitions for workflow import)', () => {
   const doubles: ComfyUIDouble[] = [];
@@ -28,8 +23,8 @@ describe('comfyObjectInfoSource (node definitions for workflow import)', () => {
 
     const info = await comfyObjectInfoSource([spec(a.url), spec(deadUrl), spec(b.url)], { requestTimeoutMs: 2000 })();
     expect(Object.keys(info ?? {}).sort()).toEqual(['CLIPTextEncode', 'CheckpointLoaderSimple', 'KSampler', 'LoadImage', 'SaveImage', 'VAEDecode', 'VAEEncode']);
-    const { graph } = convertUiToApi(await fixtureJson('img2img/sd15-img2img.ui.json'), info);
-    expect(comparable(graph)).toEqual(comparable(await fixtureJson('img2img/sd15-img2img.api.json') as Record<string, { class_type: string; inputs: unknown }>));
+    const { graph } = convertUiToApi(readFixtureJson('img2img/sd15-img2img.ui.json'), info);
+    expect(graphShape(graph)).toEqual(graphShape(readFixtureJson('img2img/sd15-img2img.api.json')));
   });
 
   it('reads once per cache period', async () => {

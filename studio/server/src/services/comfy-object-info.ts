@@ -19,14 +19,21 @@ export interface ComfyObjectInfoOptions {
 export function comfyObjectInfoSource(servers: readonly ComfyServerSpec[], opts: ComfyObjectInfoOptions = {}): () => Promise<ObjectInfo | undefined> {
   const clients = servers.map((s) => new ComfyClient({ url: s.url, ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }) }));
   const cacheMs = opts.cacheMs ?? defaultCacheMs;
-  let cached: { at: number; info: ObjectInfo } | undefined;
-  return async () => {
-    if (clients.length === 0) return undefined;
-    if (cached && Date.now() - cached.at < cacheMs) return cached.info;
+  let cached: { at: number; reading: Promise<ObjectInfo | undefined> } | undefined;
+  const read = async (): Promise<ObjectInfo | undefined> => {
     const answers = await Promise.allSettled(clients.map((c) => c.objectInfo()));
-    const read = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
-    if (read.length === 0) return undefined;
-    cached = { at: Date.now(), info: Object.assign({}, ...read.reverse()) as ObjectInfo };
-    return cached.info;
+    const infos = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    if (infos.length === 0) {
+      cached = undefined; // nobody answered: ask again next time rather than remember the silence
+      return undefined;
+    }
+    // The first server listed wins where two define a class differently.
+    return Object.assign({}, ...infos.reverse()) as ObjectInfo;
+  };
+  // Concurrent imports share one round of requests.
+  return () => {
+    if (clients.length === 0) return Promise.resolve(undefined);
+    if (!cached || Date.now() - cached.at >= cacheMs) cached = { at: Date.now(), reading: read() };
+    return cached.reading;
   };
 }
