@@ -1,8 +1,10 @@
 import { loadConfig } from '@shotfarm/shared/config';
+import { createRedis } from '@shotfarm/shared/queue';
 import { createStorage } from '@shotfarm/shared/storage';
 import { createBackends } from './backends/index.ts';
+import { ComfyBlocklistBoard } from './backends/comfyui/index.ts';
 import { replicateOptionsFromConfig } from './backends/replicate/index.ts';
-import { RenderWorker } from './render-worker.ts';
+import { defaultWorkerName, RenderWorker } from './render-worker.ts';
 
 // A render worker process: needs only Redis and object storage, never the database.
 const config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
@@ -11,12 +13,23 @@ if (!config.redisUrl) {
   process.exit(1);
 }
 const storage = await createStorage(config.storage);
+const name = defaultWorkerName();
+// Only the ComfyUI pool of this process knows which server it stopped sending which recipe to; the board tells the farm page.
+const boardRedis = config.renderBackends.includes('comfyui') ? createRedis(config.redisUrl) : undefined;
+const blocklist = boardRedis && new ComfyBlocklistBoard({
+  redis: boardRedis, prefix: config.queuePrefix, worker: name, refreshIntervalMs: config.comfyui.healthIntervalMs,
+});
 const worker = new RenderWorker({
-  redisUrl: config.redisUrl, prefix: config.queuePrefix, storage,
-  backends: createBackends(config.renderBackends, { comfyui: config.comfyui, replicate: replicateOptionsFromConfig(config) }), concurrency: config.renderConcurrency,
+  redisUrl: config.redisUrl, prefix: config.queuePrefix, storage, name,
+  backends: createBackends(config.renderBackends, {
+    comfyui: { ...config.comfyui, ...(blocklist && { onBlocklistChange: blocklist.record }) },
+    replicate: replicateOptionsFromConfig(config),
+  }),
+  concurrency: config.renderConcurrency,
   stalledIntervalMs: config.stalledIntervalMs,
 });
 await worker.start();
+blocklist?.start();
 console.log(`[render-worker ${worker.name}] ready: backends ${config.renderBackends.join(', ')}, concurrency ${config.renderConcurrency}`);
 
 let closing = false;
@@ -24,7 +37,11 @@ const shutdown = (signal: string): void => {
   if (closing) return;
   closing = true;
   console.log(`[render-worker ${worker.name}] ${signal}: finishing running tasks`);
-  void worker.close().then(() => storage.close()).then(() => process.exit(0));
+  void worker.close()
+    .then(() => blocklist?.close())
+    .then(() => boardRedis?.quit().catch(() => undefined))
+    .then(() => storage.close())
+    .then(() => process.exit(0));
 };
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

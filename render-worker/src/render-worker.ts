@@ -21,6 +21,9 @@ export interface RenderWorkerOptions {
   name?: string;
 }
 
+/** `<hostname>:<pid>`: what a worker is called unless configured, on task rows and the farm page. */
+export const defaultWorkerName = (): string => `${hostname()}:${process.pid}`;
+
 /**
  * Consumes the `render` queue. Knows nothing of the database: a task arrives as a `RenderTask`,
  * inputs are read from storage, outputs written to storage, and the result goes back as the BullMQ
@@ -35,7 +38,7 @@ export class RenderWorker {
 
   constructor(opts: RenderWorkerOptions) {
     this.#opts = opts;
-    this.name = opts.name ?? `${hostname()}:${process.pid}`;
+    this.name = opts.name ?? defaultWorkerName();
   }
 
   /** Start taking tasks. Resolves once the worker is connected. */

@@ -49,6 +49,7 @@ export const configVariables = {
   REPLICATE_API_TOKEN: { schema: z.string().min(1), default: undefined, doc: 'Replicate API token of the `replicate` backend.' },
   REPLICATE_API_BASE_URL: { schema: z.url(), default: 'https://api.replicate.com/v1', doc: 'Replicate HTTP API base URL.' },
   REPLICATE_WEBHOOK_SECRET: { schema: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'expected whsec_…'), default: undefined, doc: 'Signing secret of Replicate webhooks (`POST /api/webhooks/replicate`). Unset: predictions are followed by polling only.' },
+  REPLICATE_FEN_PER_HOUR: { schema: z.coerce.number().int().min(0), default: undefined, doc: 'Price of an hour of Replicate hardware the recipes run on, integer fen, for the ¥ estimates the studio shows. Unset: Replicate recipes show no ¥ estimate.' },
   REPLICATE_DEADLINE_S: { schema: positiveInt, default: '900', doc: 'Longest a Replicate prediction may run before it is canceled (sent as `Cancel-After`).' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'Log level.' },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined; doc: string }>;
@@ -84,7 +85,7 @@ export interface Config {
   reconcileIntervalMs: number;
   comfyui: { servers: ComfyServerSpec[]; slotsPerServer: number; watchdogS: number; healthIntervalMs: number };
   /** `token` undefined: the replicate backend is not configured. */
-  replicate: { token: string | undefined; baseUrl: string; webhookSecret: string | undefined; deadlineS: number };
+  replicate: { token: string | undefined; baseUrl: string; webhookSecret: string | undefined; deadlineS: number; fenPerHour: number | undefined };
   logLevel: Parsed['LOG_LEVEL'];
 }
 
@@ -148,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     replicate: {
       token: v.REPLICATE_API_TOKEN, baseUrl: v.REPLICATE_API_BASE_URL.replace(/\/+$/, ''), webhookSecret: v.REPLICATE_WEBHOOK_SECRET,
-      deadlineS: v.REPLICATE_DEADLINE_S,
+      deadlineS: v.REPLICATE_DEADLINE_S, fenPerHour: v.REPLICATE_FEN_PER_HOUR,
     },
     logLevel: v.LOG_LEVEL,
   };
@@ -180,6 +181,7 @@ export function configToEnv(config: Config, redisUrl: string): Record<string, st
     REPLICATE_API_BASE_URL: replicate.baseUrl, REPLICATE_DEADLINE_S: String(replicate.deadlineS),
   });
   if (replicate.token) env.REPLICATE_API_TOKEN = replicate.token;
+  if (replicate.fenPerHour !== undefined) env.REPLICATE_FEN_PER_HOUR = String(replicate.fenPerHour);
   const s = config.storage;
   if (s.driver === 's3') {
     Object.assign(env, { S3_BUCKET: s.bucket, S3_REGION: s.region, S3_FORCE_PATH_STYLE: String(s.forcePathStyle) });

@@ -48,6 +48,12 @@ export const ErrorCodes = {
   SF_JOB_NOT_FOUND: 'SF_JOB_NOT_FOUND',
   /** The job has already finished and cannot be canceled. */
   SF_JOB_FINISHED: 'SF_JOB_FINISHED',
+  /** The job is still queued or running: its failed tasks can be retried once it has finished. */
+  SF_JOB_NOT_FINISHED: 'SF_JOB_NOT_FINISHED',
+  /** A retry was asked of a job none of whose tasks failed. */
+  SF_JOB_NOTHING_TO_RETRY: 'SF_JOB_NOTHING_TO_RETRY',
+  /** A list cursor that does not belong to the asked sort order (send back the `nextCursor` of the same query). */
+  SF_CURSOR_INVALID: 'SF_CURSOR_INVALID',
 
   // — render tasks (recorded on the task, never an HTTP answer) —
   /** The product photo's background is too busy to separate the product from it. */

@@ -19,3 +19,9 @@ export const cancelChannel = (prefix: string): string => `${prefix}:cancel`;
 
 /** Redis key holding the active model's pointer (an `ActiveModelPointer` as JSON), per model name. */
 export const activeModelKey = (prefix: string, name: string): string => `${prefix}:models:${name}:active`;
+
+/**
+ * Redis hash of the ComfyUI blocklist: which render worker stopped sending which recipe to which server.
+ * One field per (worker, server, recipe), each a `ComfyBlocklistRecord` as JSON; workers write, the farm page reads.
+ */
+export const comfyBlocklistKey = (prefix: string): string => `${prefix}:comfyui:blocklist`;

@@ -20,6 +20,36 @@ export const ThroughputBucket = z.object({
 });
 export type ThroughputBucket = z.infer<typeof ThroughputBucket>;
 
+/**
+ * A render worker's word that its pool stopped sending a recipe to a ComfyUI server after repeated failures.
+ * One field of the Redis hash at `comfyBlocklistKey(prefix)`; the worker rewrites it every refresh, so an
+ * entry whose `expiresAt` has passed belongs to a worker that died and is ignored.
+ */
+export const ComfyBlocklistRecord = z.object({
+  /** The render worker's name (`<hostname>:<pid>` unless configured); each worker keeps its own blocklist. */
+  worker: z.string().min(1),
+  /** The server's name in `COMFYUI_URLS`. */
+  server: z.string().min(1),
+  /** The server's URL, so the farm page can match it even where two hosts name it differently. */
+  url: z.string(),
+  recipeId: z.string().min(1),
+  /** Failures of this recipe on this server that the worker has counted. */
+  failures: z.int().positive(),
+  /** When the worker blocklisted it. */
+  since: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
+export type ComfyBlocklistRecord = z.infer<typeof ComfyBlocklistRecord>;
+
+/** One recipe a render worker no longer sends to a server, as the farm page shows it. */
+export const ComfyBlocklisting = z.object({
+  recipeId: z.string(),
+  worker: z.string(),
+  failures: z.int().positive(),
+  since: z.iso.datetime(),
+});
+export type ComfyBlocklisting = z.infer<typeof ComfyBlocklisting>;
+
 /** One configured ComfyUI server as its `/system_stats` last answered (or did not). */
 export const ComfyServerHealth = z.object({
   name: z.string(),
@@ -34,6 +64,8 @@ export const ComfyServerHealth = z.object({
   queueRemaining: z.int().nonnegative().nullable(),
   error: z.string().nullable(),
   checkedAt: z.iso.datetime(),
+  /** Recipes some live render worker no longer sends here (one entry per worker and recipe); empty when none. */
+  blocklistedFor: z.array(ComfyBlocklisting),
 });
 export type ComfyServerHealth = z.infer<typeof ComfyServerHealth>;
 

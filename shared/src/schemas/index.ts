@@ -9,6 +9,7 @@ export * from './cost-entry.ts';
 export * from './api-error.ts';
 export * from './job-event.ts';
 export * from './score.ts';
+export * from './score-summary.ts';
 export * from './comfy-graph.ts';
 export * from './recipe-manifest.ts';
 export * from './render-usage.ts';

@@ -9,6 +9,8 @@ export const JobEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task-progress'), seq: z.int(), jobId: Id, taskId: Id, progress: z.number(), stage: z.string() }),
   z.object({ type: z.literal('task-done'), seq: z.int(), jobId: Id, taskId: Id, status: TaskStatus, outputAssetIds: z.array(Id) }),
   z.object({ type: z.literal('job-done'), seq: z.int(), jobId: Id, status: JobStatus }),
+  /** A person retried the job's failed tasks: they are queued again and a later `job-done` ends the new run. */
+  z.object({ type: z.literal('job-retried'), seq: z.int(), jobId: Id, taskIds: z.array(Id), retries: z.int().positive() }),
 ]);
 export type JobEvent = z.infer<typeof JobEvent>;
 

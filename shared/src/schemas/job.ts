@@ -69,6 +69,8 @@ export const JobView = z.object({
   progress: z.number().min(0).max(1),
   variants: z.int(),
   priority: z.int(),
+  /** Times a person retried its failed tasks. */
+  retries: z.int().nonnegative(),
   params: Params,
   inputs: z.record(z.string(), Id),
   /** The sweep's axes, with values as the recipe parsed them; absent for a job without a sweep. */

@@ -36,6 +36,21 @@ export type ImageScore = z.infer<typeof ImageScore>;
 
 export const ScorePending = z.object({ status: z.literal('pending') });
 
+/** A profile's verdict without its measurements: pass, or the first rule that failed. */
+export const GateSummary = z.object({
+  pass: z.boolean(),
+  failedRule: z.object({ id: z.string(), message: Localised }).nullable(),
+});
+export type GateSummary = z.infer<typeof GateSummary>;
+
+/** What a list of images shows of each score: small enough to send for hundreds of images at once. */
+export const ScoreSummary = z.object({
+  quality: z.number().min(0).max(1),
+  ctr: z.number().min(0).max(1),
+  gates: z.record(z.string(), GateSummary),
+});
+export type ScoreSummary = z.infer<typeof ScoreSummary>;
+
 export const ReviewVerdict = z.enum(['approve', 'reject']);
 export type ReviewVerdict = z.infer<typeof ReviewVerdict>;
 /** A designer's verdict on a candidate: a label for the learned quality head later. */

@@ -17,6 +17,8 @@ export const Task = z.object({
   params: Params,
   seed: z.int().nonnegative(),
   attempts: z.int().nonnegative(),
+  /** Times a person retried it after it failed for good; `attempts` counts the current run. */
+  retries: z.int().nonnegative(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** The backend that rendered it and what it spent there (null until it succeeded; null usage on the CPU). */
   backend: z.string().nullable(),

@@ -12,6 +12,7 @@ export const UploadBadFilenameError = createError<[string]>('SF_UPLOAD_BAD_FILEN
 
 export const AssetNotFoundError = createError<[string]>('SF_ASSET_NOT_FOUND', 'asset %s does not exist', 404);
 export const UrlSignatureInvalidError = createError('SF_URL_SIGNATURE_INVALID', 'the link is invalid or has expired', 403);
+export const AssetCursorInvalidError = createError('SF_CURSOR_INVALID', 'the cursor does not belong to this sort order: send back the nextCursor of a page with the same sort', 400);
 export const ObjectNotFoundError = createError('SF_OBJECT_NOT_FOUND', 'the object does not exist', 404);
 
 export const RecipeUnknownError = createError<[string]>('SF_RECIPE_UNKNOWN', '%s', 422);
@@ -28,6 +29,8 @@ export const WebhookBodyInvalidError = createError<[string]>('SF_REQUEST_INVALID
 export const JobSweepInvalidError = createError<[string]>('SF_JOB_SWEEP_INVALID', '%s', 422);
 export const JobNotFoundError = createError<[string]>('SF_JOB_NOT_FOUND', 'job %s does not exist', 404);
 export const JobFinishedError = createError<[string, string]>('SF_JOB_FINISHED', 'job %s has already %s', 409);
+export const JobNotFinishedError = createError<[string, string]>('SF_JOB_NOT_FINISHED', 'job %s is still %s: retry its failed tasks once it has finished', 409);
+export const JobNothingToRetryError = createError<[string]>('SF_JOB_NOTHING_TO_RETRY', 'job %s has no failed tasks to retry', 409);
 
 export const GateProfileUnknownError = createError<[string, string]>('SF_GATE_PROFILE_UNKNOWN', 'gate profile "%s" does not exist (known: %s)', 422);
 

@@ -72,7 +72,10 @@ export class ComfyPoolServer {
     return this.#recipeFailures.get(recipeId) ?? 0;
   }
 
-  recordFailure(recipeId: string): void {
-    this.#recipeFailures.set(recipeId, this.failuresOf(recipeId) + 1);
+  /** Counts one more failure of `recipeId` here and returns the new count. */
+  recordFailure(recipeId: string): number {
+    const failures = this.failuresOf(recipeId) + 1;
+    this.#recipeFailures.set(recipeId, failures);
+    return failures;
   }
 }

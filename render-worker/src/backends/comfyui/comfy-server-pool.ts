@@ -18,6 +18,23 @@ export interface ComfyServerPoolOptions {
   waitForServerMs?: number;
   /** Passed to each server's client. */
   client?: Omit<ComfyClientOptions, 'url'>;
+  /**
+   * Told, synchronously, whenever a server's blocklisting for a recipe changes: when it is blocklisted and
+   * when a task already running there fails it once more. So the farm can show what only this process knows.
+   */
+  onBlocklistChange?: (change: ComfyBlocklistChange) => void;
+}
+
+/** A server's standing for one recipe, as `onBlocklistChange` reports it. */
+export interface ComfyBlocklistChange {
+  /** The server's name in `COMFYUI_URLS`. */
+  server: string;
+  url: string;
+  recipeId: string;
+  /** Failures of the recipe on the server so far. */
+  failures: number;
+  /** Always true today: the pool never lifts a blocklisting (only a new process starts clean); false is for when it does. */
+  blocklisted: boolean;
 }
 
 /** One task's request to the pool. */
@@ -54,6 +71,7 @@ export class ComfyServerPool {
   readonly #maxServersPerTask: number;
   readonly #blocklistAfter: number;
   readonly #waitForServerMs: number;
+  readonly #onBlocklistChange: ((change: ComfyBlocklistChange) => void) | undefined;
   readonly #waiters = new Set<() => void>();
   #timer: NodeJS.Timeout | undefined;
   #checking: Promise<void> | undefined;
@@ -65,6 +83,7 @@ export class ComfyServerPool {
     this.#maxServersPerTask = opts.maxServersPerTask ?? defaultMaxServersPerTask;
     this.#blocklistAfter = opts.blocklistAfterFailures ?? defaultBlocklistAfterFailures;
     this.#waitForServerMs = opts.waitForServerMs ?? defaultWaitForServerMs;
+    this.#onBlocklistChange = opts.onBlocklistChange;
   }
 
   get servers(): readonly ComfyPoolServer[] {
@@ -111,7 +130,7 @@ export class ComfyServerPool {
         // §5: a lost or hung server stops getting work until a health check passes again.
         if (e.kind === 'lost' || e.kind === 'stalled') server.healthy = false;
         if (e.kind === 'oom') { preferMoreVram = true; server.vramFreeBytes = 0; }
-        server.recordFailure(job.recipeId);
+        this.#recordFailure(server, job.recipeId);
         failures.push(`${server.name}: ${e.message}`);
         if (tried.size >= this.#maxServersPerTask) {
           throw new TaskError('SF_RENDER_COMFY_EXHAUSTED', `failed on ${tried.size} servers: ${failures.join(' | ')}`, { cause: e });
@@ -120,6 +139,16 @@ export class ComfyServerPool {
         server.busy--;
         this.#wake();
       }
+    }
+  }
+
+  #recordFailure(server: ComfyPoolServer, recipeId: string): void {
+    const failures = server.recordFailure(recipeId);
+    if (failures < this.#blocklistAfter || !this.#onBlocklistChange) return;
+    try {
+      this.#onBlocklistChange({ server: server.name, url: server.spec.url, recipeId, failures, blocklisted: true });
+    } catch {
+      // Only an observer: its failure must never change how this task fails over.
     }
   }
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TaskError } from '@shotfarm/shared';
 import { ComfyUIDouble, memoryStorage, testContext, testRecipe, testTask, type ComfyDoubleOptions } from '../../../test/comfyui-double/index.ts';
 import { ComfyUIBackend, type ComfyUIBackendOptions } from './comfyui-backend.ts';
+import type { ComfyBlocklistChange } from './comfy-server-pool.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const garmentPath = path.resolve(repoRoot, '../shared/fixtures/images/garments/cc0-dress-35f157d0.jpg');
@@ -169,6 +170,33 @@ describe('ComfyUIBackend against the protocol double', () => {
     expect(attempts).toEqual([2, 2, 2, 1]);
     expect(a!.received).toHaveLength(3);
     expect(b!.received).toHaveLength(4);
+  });
+
+  it('tells onBlocklistChange when a server is blocklisted for a recipe, and not for failures below the limit', async () => {
+    const [a, b] = await doubles({ renderMs: 40 }, { renderMs: 40 });
+    a!.failAlways('error');
+    const changes: ComfyBlocklistChange[] = [];
+    const backend = await backendFor([a!, b!], { onBlocklistChange: (c) => changes.push(c) });
+    const storage = await storageWithGarment();
+    for (let i = 0; i < 2; i++) await backend.render(testTask({ seed: 20 + i }), testContext(storage).ctx);
+    expect(changes).toEqual([]);
+    await backend.render(testTask({ seed: 22 }), testContext(storage).ctx);
+    expect(changes).toEqual([{ server: 'a', url: a!.url, recipeId: 'model-swap/double-test', failures: 3, blocklisted: true }]);
+    // Blocklisted: no further attempt there, so nothing more to tell.
+    await backend.render(testTask({ seed: 23 }), testContext(storage).ctx);
+    expect(changes).toHaveLength(1);
+    expect(a!.received).toHaveLength(3);
+  });
+
+  it('a listener that throws changes nothing about how a task fails over', async () => {
+    const [a, b] = await doubles({ renderMs: 40 }, { renderMs: 40 });
+    a!.failAlways('error');
+    const backend = await backendFor([a!, b!], { onBlocklistChange: () => { throw new Error('observer broke'); } });
+    const storage = await storageWithGarment();
+    const servers: unknown[] = [];
+    for (let i = 0; i < 4; i++) servers.push((await backend.render(testTask({ seed: 30 + i }), testContext(storage).ctx))[0]!.params.comfyServer);
+    expect(servers).toEqual(['b', 'b', 'b', 'b']);
+    expect(a!.received).toHaveLength(3);
   });
 
   it('readmits a dead server once a health check passes', async () => {

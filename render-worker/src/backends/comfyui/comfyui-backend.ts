@@ -11,7 +11,7 @@ import type { ComfyClient } from './comfy-client.ts';
 import { ComfyFailure } from './comfy-failure.ts';
 import type { ComfyPoolServer } from './comfy-pool-server.ts';
 import { filesOf, type HistoryEntry } from './comfy-protocol.ts';
-import { ComfyServerPool } from './comfy-server-pool.ts';
+import { ComfyServerPool, type ComfyBlocklistChange } from './comfy-server-pool.ts';
 import { PromptProgress } from './prompt-progress.ts';
 import { watchPrompt } from './prompt-watch.ts';
 import { comfyViewOf, requirementsOf, type ComfyRecipeSource, type ComfyRecipeView } from './recipe-comfy-view.ts';
@@ -33,6 +33,8 @@ export interface ComfyUIBackendOptions {
   waitForServerMs?: number;
   /** Where recipes are looked up by id. @defaultValue every recipe of `@shotfarm/workflows` */
   recipes?: ReadonlyMap<string, ComfyRecipeSource>;
+  /** See `ComfyServerPoolOptions.onBlocklistChange`; the worker process points it at a `ComfyBlocklistBoard`. */
+  onBlocklistChange?: (change: ComfyBlocklistChange) => void;
 }
 
 /** Bytes downloaded from a server, not yet stored. */
@@ -76,6 +78,7 @@ export class ComfyUIBackend implements RenderBackend {
       ...(opts.healthIntervalMs !== undefined && { healthIntervalMs: opts.healthIntervalMs }),
       ...(opts.waitForServerMs !== undefined && { waitForServerMs: opts.waitForServerMs }),
       ...(opts.requestTimeoutMs !== undefined && { client: { requestTimeoutMs: opts.requestTimeoutMs } }),
+      ...(opts.onBlocklistChange && { onBlocklistChange: opts.onBlocklistChange }),
     });
     this.#ready = this.pool.start();
   }

@@ -19,6 +19,8 @@ export const jobs = pgTable('jobs', {
   sweep: jsonb('sweep').$type<SweepAxis[]>(),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
+  /** Times a person retried the job's failed tasks; events of each run carry it so none is mistaken for an earlier one's. */
+  retries: integer('retries').notNull().default(0),
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
 }, (t) => [
@@ -44,6 +46,8 @@ export const tasks = pgTable('tasks', {
   usage: jsonb('usage').$type<RenderUsage>(),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
+  /** Times this task was retried after failing for good (`attempts` restarts each time). */
+  retries: integer('retries').notNull().default(0),
   createdAt: createdAt(),
   startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),

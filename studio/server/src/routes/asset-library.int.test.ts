@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, type AssetView } from '@shotfarm/shared';
+import { newId, type AssetListItem, type AssetView, type ImageScore } from '@shotfarm/shared';
 import { tables } from '@shotfarm/shared/db';
 import { multipartFile, startFarm, type Farm } from '../../test/harness.ts';
 
@@ -45,7 +45,7 @@ describe('GET /api/assets', () => {
     expect(body.items.map((a: AssetView) => a.id)).toEqual([...outputIds].reverse().concat(uploads.map((u) => u.id).reverse()));
     expect(body.nextCursor).toBeNull();
     const one = (await farm.app.inject({ method: 'GET', url: `/api/assets/${uploads[0]!.id}` })).json();
-    expect(body.items.find((a: AssetView) => a.id === one.id)).toEqual({ ...one, recipe: null });
+    expect(body.items.find((a: AssetView) => a.id === one.id)).toEqual({ ...one, recipe: null, score: null, review: null });
     // Outputs name the recipe that made them.
     expect(body.items[0].recipe).toEqual({ id: 'product-shot/test', version: 1 });
     expect(one.thumbnailUrl).toEqual(expect.any(String));
@@ -84,10 +84,101 @@ describe('GET /api/assets', () => {
   });
 
   it('refuses a bad cursor, kind, limit or unknown filter with a code', async () => {
-    for (const qs of ['?cursor=not-an-id', '?kind=video', '?limit=0', '?limit=9999', '?colour=red']) {
+    for (const qs of ['?cursor=not-an-id', '?kind=video', '?limit=0', '?limit=9999', '?colour=red', '?sort=prettiest', '?gate=maybe', '?review=yes', '?profile=../x']) {
       const res = await list(qs);
       expect(res.statusCode, qs).toBe(400);
       expect(res.json().code, qs).toBe('SF_REQUEST_INVALID');
     }
+  });
+
+  describe('with scores and reviews', () => {
+    /** A score row as the scorer writes it; `passes` lists the gate profiles it passed. */
+    const score = (quality: number, ctr: number, passes: string[]): ImageScore => ({
+      gate: Object.fromEntries(['taobao-main', 'amazon-main'].map((p) => [p, {
+        pass: passes.includes(p),
+        rules: [{ id: 'background', pass: passes.includes(p), value: 0.5, threshold: '≥ 0.9', message: { 'zh-CN': '背景不够白', en: 'background not white' } }],
+      }])),
+      features: { sharpness: 1 }, phash: '0'.repeat(16), text: { textAreaRatio: 0, boxes: [] },
+      quality: { score: quality, parts: {} }, ctr: { predicted: ctr, modelVersion: 'ctr-test' },
+    });
+    const insertScore = async (assetId: string, s: ImageScore, modelVersion: string, createdAt: Date) => {
+      const gatesPassed = Object.entries(s.gate).filter(([, g]) => g.pass).map(([p]) => p);
+      await farm.database.db.insert(tables.scores).values({ id: newId(), assetId, modelVersion, quality: s.quality.score, ctr: s.ctr.predicted, phash: s.phash, gatesPassed, result: s, scoreMs: 1, createdAt });
+    };
+    const ids = (items: AssetListItem[]) => items.map((a) => a.id);
+
+    beforeAll(async () => {
+      // uploads[0]: scored twice — the newer score (0.9) counts, not the older 0.1; passes only taobao-main.
+      await insertScore(uploads[0]!.id, score(0.1, 0.01, []), 'm1', new Date(Date.now() - 60_000));
+      await insertScore(uploads[0]!.id, score(0.9, 0.02, ['taobao-main']), 'm2', new Date());
+      // uploads[1]: lower quality, higher CTR, passes both. uploads[2] and the outputs stay unscored.
+      await insertScore(uploads[1]!.id, score(0.5, 0.08, ['taobao-main', 'amazon-main']), 'm2', new Date());
+      // Same quality as uploads[1]: the id breaks the tie, so paging by score stays exact.
+      await insertScore(outputIds[0]!, score(0.5, 0.03, []), 'm2', new Date());
+      for (const [assetId, verdict] of [[uploads[1]!.id, 'reject'], [uploads[1]!.id, 'approve'], [outputIds[0]!, 'reject']] as const) {
+        await farm.app.inject({ method: 'POST', url: `/api/assets/${assetId}/review`, payload: { verdict } });
+      }
+    });
+
+    it('carries each asset\'s latest score and latest review', async () => {
+      const body = (await list('')).json();
+      const byId = new Map<string, AssetListItem>(body.items.map((a: AssetListItem) => [a.id, a]));
+      expect(byId.get(uploads[0]!.id)!.score).toEqual({
+        quality: 0.9, ctr: 0.02,
+        gates: {
+          'taobao-main': { pass: true, failedRule: null },
+          'amazon-main': { pass: false, failedRule: { id: 'background', message: { 'zh-CN': '背景不够白', en: 'background not white' } } },
+        },
+      });
+      expect(byId.get(uploads[1]!.id)!.review).toBe('approve');
+      expect(byId.get(outputIds[0]!)!.review).toBe('reject');
+      expect(byId.get(uploads[2]!.id)!.score).toBeNull();
+      expect(byId.get(uploads[2]!.id)!.review).toBeNull();
+    });
+
+    it('sorts best first by quality or predicted CTR, unscored last', async () => {
+      const byQuality = ids((await list('?sort=quality')).json().items);
+      const tie = [uploads[1]!.id, outputIds[0]!].sort().reverse();
+      expect(byQuality.slice(0, 3)).toEqual([uploads[0]!.id, ...tie]);
+      expect(new Set(byQuality.slice(3))).toEqual(new Set([uploads[2]!.id, outputIds[1]!]));
+      const byCtr = ids((await list('?sort=ctr')).json().items);
+      expect(byCtr.slice(0, 3)).toEqual([uploads[1]!.id, outputIds[0]!, uploads[0]!.id]);
+    });
+
+    it('pages a score order with its cursor, without gaps or repeats', async () => {
+      for (const sort of ['quality', 'ctr']) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res = await list(`?sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(res.statusCode).toBe(200);
+          const body = res.json();
+          seen.push(...ids(body.items));
+          cursor = body.nextCursor;
+        } while (cursor);
+        expect(seen, sort).toEqual(ids((await list(`?sort=${sort}`)).json().items));
+      }
+    });
+
+    it('refuses a cursor of another sort order', async () => {
+      const newestCursor = (await list('?limit=1')).json().nextCursor;
+      const qualityCursor = (await list('?sort=quality&limit=1')).json().nextCursor;
+      expect(qualityCursor).toMatch(/^0\.9_/);
+      for (const qs of [`?sort=quality&cursor=${newestCursor}`, `?cursor=${qualityCursor}`]) {
+        const res = await list(qs);
+        expect(res.statusCode, qs).toBe(400);
+        expect(res.json().code, qs).toBe('SF_CURSOR_INVALID');
+      }
+    });
+
+    it('filters by gate verdict per profile and by review', async () => {
+      expect(new Set(ids((await list('?gate=pass')).json().items))).toEqual(new Set([uploads[0]!.id, uploads[1]!.id]));
+      expect(ids((await list('?gate=pass&profile=amazon-main')).json().items)).toEqual([uploads[1]!.id]);
+      expect(new Set(ids((await list('?gate=fail&profile=amazon-main')).json().items))).toEqual(new Set([uploads[0]!.id, outputIds[0]!]));
+      expect(new Set(ids((await list('?gate=pending')).json().items))).toEqual(new Set([uploads[2]!.id, outputIds[1]!]));
+      expect(ids((await list('?review=approve')).json().items)).toEqual([uploads[1]!.id]);
+      expect(ids((await list('?review=reject&kind=output')).json().items)).toEqual([outputIds[0]!]);
+      expect((await list('?review=none')).json().items).toHaveLength(3);
+    });
   });
 });

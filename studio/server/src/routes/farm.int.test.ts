@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FarmStatus, newId } from '@shotfarm/shared';
+import { FarmStatus, newId, type ComfyBlocklistRecord } from '@shotfarm/shared';
+import { comfyBlocklistKey } from '@shotfarm/shared/queue';
 import { tables } from '@shotfarm/shared/db';
 import { ComfyUIDouble } from '../../../../render-worker/test/comfyui-double/index.ts';
 import { multipartFile, plainProductPhoto, startFarm, type Farm } from '../../test/harness.ts';
@@ -33,6 +34,37 @@ describe('GET /api/farm', () => {
       device: { name: expect.stringContaining('NVIDIA'), vramTotalBytes: 24 * 2 ** 30, vramFreeBytes: 20 * 2 ** 30 } });
     expect(down).toMatchObject({ name: 'gpu-dead', state: 'down', configuredGpu: 'A100', device: null, queueRemaining: null });
     expect(down!.error).toEqual(expect.any(String));
+    expect(body.comfyui.map((s) => s.blocklistedFor)).toEqual([[], []]);
+  });
+
+  it('lists what live render workers blocklisted on each server, ignoring lapsed and malformed entries', async () => {
+    const key = comfyBlocklistKey(farm.app.queues.prefix);
+    const minute = 60_000;
+    const record = (r: Omit<ComfyBlocklistRecord, 'url' | 'since' | 'expiresAt'> & { url?: string; expiresInMs: number }): string => JSON.stringify({
+      worker: r.worker, server: r.server, url: r.url ?? comfy.url, recipeId: r.recipeId, failures: r.failures,
+      since: '2026-03-01T10:00:00.000Z', expiresAt: new Date(Date.now() + r.expiresInMs).toISOString(),
+    } satisfies ComfyBlocklistRecord);
+    await farm.app.queues.redis.hset(key, {
+      f1: record({ worker: 'host-1:101', server: 'gpu-a', recipeId: 'product-shot/relight', failures: 3, expiresInMs: minute }),
+      // Another worker reaches the same server by another URL: matched by its name.
+      f2: record({ worker: 'host-2:202', server: 'gpu-a', url: 'http://gpu-a.lan:8188', recipeId: 'model-swap/catvton', failures: 4, expiresInMs: minute }),
+      // A worker that died a while ago: its entry lapsed.
+      f3: record({ worker: 'host-9:909', server: 'gpu-a', recipeId: 'short-video/svd', failures: 3, expiresInMs: -minute }),
+      f4: '{not json',
+      f5: JSON.stringify({ worker: 'host-1:101', server: 'gpu-a', recipeId: 'x', failures: -1 }),
+      // A server this studio does not have configured.
+      f6: record({ worker: 'host-1:101', server: 'gpu-elsewhere', url: 'http://10.9.9.9:8188', recipeId: 'product-shot/relight', failures: 3, expiresInMs: minute }),
+    });
+    try {
+      const [up, down] = (await get()).comfyui;
+      expect(up!.blocklistedFor).toEqual([
+        { recipeId: 'model-swap/catvton', worker: 'host-2:202', failures: 4, since: '2026-03-01T10:00:00.000Z' },
+        { recipeId: 'product-shot/relight', worker: 'host-1:101', failures: 3, since: '2026-03-01T10:00:00.000Z' },
+      ]);
+      expect(down!.blocklistedFor).toEqual([]);
+    } finally {
+      await farm.app.queues.redis.del(key);
+    }
   });
 
   it('counts the render and score queues from BullMQ', async () => {

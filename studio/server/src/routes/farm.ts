@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Queue } from 'bullmq';
 import { ApiError, FarmStatus, type QueueDepth } from '@shotfarm/shared';
+import { blocklistingsOf, readComfyBlocklist } from '../services/comfy-blocklist.ts';
 import { ComfyHealthProbe } from '../services/comfy-health.ts';
 import { taskThroughput, throughputBucketMinutes } from '../services/farm-throughput.ts';
 
@@ -14,17 +15,18 @@ async function depth(queue: Queue): Promise<QueueDepth> {
 const routes: FastifyPluginAsyncZod = async (app) => {
   const comfy = new ComfyHealthProbe(app.config.comfyui.servers);
   app.get('/api/farm', {
-    schema: { tags: ['farm'], summary: 'Queue depths, the last hour of throughput, backends and render-server health',
+    schema: { tags: ['farm'], summary: "Queue depths, the last hour of throughput, backends, render-server health and the render workers' ComfyUI blocklist",
       response: { 200: FarmStatus, '4xx': ApiError } },
   }, async () => {
-    const [render, score, buckets, servers] = await Promise.all([
+    const [render, score, buckets, servers, blocklist] = await Promise.all([
       depth(app.queues.render), depth(app.queues.score), taskThroughput(app.db), comfy.read(),
+      readComfyBlocklist(app.queues.redis, app.queues.prefix),
     ]);
     return {
       queues: { render, score },
       throughput: { bucketMinutes: throughputBucketMinutes, buckets },
       backends: [...app.config.renderBackends],
-      comfyui: servers,
+      comfyui: servers.map((s) => ({ ...s, blocklistedFor: blocklistingsOf(s, blocklist) })),
       replicate: { configured: app.config.replicate.token !== undefined },
     };
   });

@@ -156,6 +156,9 @@ describe('POST /api/jobs: validation at the edge', () => {
     const recipe = res.items.find((r: { id: string }) => r.id === 'product-shot/studio-local');
     expect(recipe.params.properties.preset.enum).toContain('taobao-800');
     expect(recipe.available).toBe(true);
+    // The local CPU costs no rented compute; nothing has succeeded yet, so there is no sample to show.
+    expect(recipe.estimateMilliFenPerImage).toBe(0);
+    expect(recipe.sample).toBeNull();
   });
 
   it('serves health, readiness and the OpenAPI document', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ApiError, Id, JobAccepted, JobList, JobListQuery, JobRequest, JobView } from '@shotfarm/shared';
 import { JobFinishedError, JobNotFoundError } from '../errors.ts';
 import { cancelJob } from '../services/job-cancellation.ts';
+import { retryFailedTasks } from '../services/job-retry.ts';
 import { listJobs, loadJobView } from '../services/job-view.ts';
 
 const JobParams = z.object({ id: Id });
@@ -33,6 +34,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     if (before.status === 'succeeded' || before.status === 'failed') throw new JobFinishedError(before.id, before.status);
     await cancelJob(before.id, { recorder: app.farm.recorder, enqueuer: app.farm.enqueuer, queues: app.queues });
     return (await loadJobView(app.db, app.storage, before.id))!;
+  });
+
+  app.post('/api/jobs/:id/retry', {
+    schema: { tags: ['jobs'], summary: "Retry a finished job's failed tasks; its succeeded tasks keep their outputs", params: JobParams,
+      response: { 200: JobView, '4xx': ApiError } },
+  }, async (req) => {
+    await retryFailedTasks(req.params.id, { db: app.db, enqueuer: app.farm.enqueuer, bus: app.farm.bus });
+    return (await loadJobView(app.db, app.storage, req.params.id))!;
   });
 };
 

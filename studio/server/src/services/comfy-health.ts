@@ -7,6 +7,9 @@ const defaultTimeoutMs = 2_000;
 /** Several open farm pages polling share one reading. */
 const defaultCacheMs = 5_000;
 
+/** What a probe of the server itself tells; the blocklist comes from the render workers, through Redis. */
+export type ComfyServerReading = Omit<ComfyServerHealth, 'blocklistedFor'>;
+
 export interface ComfyHealthOptions {
   timeoutMs?: number;
   cacheMs?: number;
@@ -14,12 +17,12 @@ export interface ComfyHealthOptions {
 
 /**
  * The health of the configured ComfyUI servers for the farm page, read from each server's `/system_stats`
- * and `/queue`. It only looks: the render workers keep their own health checks and blocklist.
+ * and `/queue`. It only looks: the render workers keep their own health checks and blocklist (see `comfy-blocklist.ts`).
  */
 export class ComfyHealthProbe {
   readonly #servers: { spec: ComfyServerSpec; client: ComfyClient }[];
   readonly #cacheMs: number;
-  #cached: { at: number; reading: Promise<ComfyServerHealth[]> } | undefined;
+  #cached: { at: number; reading: Promise<ComfyServerReading[]> } | undefined;
 
   constructor(servers: readonly ComfyServerSpec[], opts: ComfyHealthOptions = {}) {
     const requestTimeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
@@ -28,7 +31,7 @@ export class ComfyHealthProbe {
   }
 
   /** Every server's health, at most `cacheMs` old; concurrent callers share one round of requests. */
-  read(now: number = Date.now()): Promise<ComfyServerHealth[]> {
+  read(now: number = Date.now()): Promise<ComfyServerReading[]> {
     if (this.#cached && now - this.#cached.at < this.#cacheMs) return this.#cached.reading;
     const reading = Promise.all(this.#servers.map((s) => probe(s.spec, s.client)));
     this.#cached = { at: now, reading };
@@ -36,7 +39,7 @@ export class ComfyHealthProbe {
   }
 }
 
-async function probe(spec: ComfyServerSpec, client: ComfyClient): Promise<ComfyServerHealth> {
+async function probe(spec: ComfyServerSpec, client: ComfyClient): Promise<ComfyServerReading> {
   const base = { name: spec.name, url: spec.url, configuredGpu: spec.gpu ?? null };
   try {
     const [stats, queue] = await Promise.all([client.systemStats(), client.queue()]);

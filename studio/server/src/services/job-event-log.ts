@@ -10,6 +10,7 @@ export type NewJobEvent = { dedupeKey: string } & (
   | { type: 'task-progress'; jobId: string; taskId: string; progress: number; stage: string }
   | { type: 'task-done'; jobId: string; taskId: string; status: string; outputAssetIds: string[] }
   | { type: 'job-done'; jobId: string; status: string }
+  | { type: 'job-retried'; jobId: string; taskIds: string[]; retries: number }
 );
 
 /** Append events (inside the caller's transaction); returns only those newly written, ready to publish. */

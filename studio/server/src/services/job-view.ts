@@ -11,7 +11,7 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 export function toTask(row: TaskRow): Task {
   return {
     id: row.id, jobId: row.jobId, index: row.index, status: row.status, progress: row.progress,
-    params: row.params, seed: row.seed, attempts: row.attempts,
+    params: row.params, seed: row.seed, attempts: row.attempts, retries: row.retries,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
     backend: row.backend, usage: row.usage,
     startedAt: iso(row.startedAt), finishedAt: iso(row.finishedAt),
@@ -28,7 +28,7 @@ export function jobProgress(tasks: Pick<TaskRow, 'status' | 'progress'>[]): numb
 function toSummary(row: JobRow, progress: number): JobSummary {
   return {
     id: row.id, type: row.type, recipe: { id: row.recipeId, version: row.recipeVersion }, status: row.status,
-    progress, variants: row.variants, priority: row.priority, params: row.params, inputs: row.inputs,
+    progress, variants: row.variants, priority: row.priority, retries: row.retries, params: row.params, inputs: row.inputs,
     ...(row.sweep ? { sweep: row.sweep } : {}),
     ...(row.errorCode ? { error: { code: row.errorCode, message: row.errorMessage ?? '' } } : {}),
     createdAt: row.createdAt.toISOString(), finishedAt: iso(row.finishedAt),

@@ -6,6 +6,9 @@ import { appendJobEvents, type DbOrTx, type NewJobEvent } from './job-event-log.
 
 const open: TaskStatus[] = ['queued', 'running'];
 
+/** Event dedupe keys of a retried run differ from the first run's, or its events would be dropped as replays. */
+export const runSuffix = (retries: number): string => (retries === 0 ? '' : `:retry${retries}`);
+
 /**
  * Writes what workers report into the database. Every method is idempotent: the same report twice
  * (a replayed QueueEvent, the reconciler, the flow parent, a second API replica) changes nothing the
@@ -33,7 +36,7 @@ export class TaskRecorder {
       const pct = Math.round(p.fraction * 100);
       return [
         ...await appendJobEvents(tx, [{ type: 'task-progress', jobId: task.jobId, taskId, progress: p.fraction, stage: p.stage,
-          dedupeKey: `task-progress:${taskId}:${task.attempts}:${p.stage}:${pct}` }]),
+          dedupeKey: `task-progress:${taskId}${runSuffix(task.retries)}:${task.attempts}:${p.stage}:${pct}` }]),
         ...await this.#refreshJob(tx, task.jobId),
       ];
     });
@@ -55,7 +58,7 @@ export class TaskRecorder {
         .where(inArray(tables.assets.key, result.outputs.map((o) => o.key)));
       return [
         ...await appendJobEvents(tx, [{ type: 'task-done', jobId: task.jobId, taskId, status: 'succeeded',
-          outputAssetIds: outputs.map((o) => o.id), dedupeKey: `task-done:${taskId}` }]),
+          outputAssetIds: outputs.map((o) => o.id), dedupeKey: `task-done:${taskId}${runSuffix(task.retries)}` }]),
         ...await this.#refreshJob(tx, task.jobId),
       ];
     });
@@ -68,7 +71,7 @@ export class TaskRecorder {
         .where(and(eq(tables.tasks.id, taskId), inArray(tables.tasks.status, open))).returning();
       if (!task) return [];
       return [
-        ...await appendJobEvents(tx, [{ type: 'task-done', jobId: task.jobId, taskId, status: 'failed', outputAssetIds: [], dedupeKey: `task-done:${taskId}` }]),
+        ...await appendJobEvents(tx, [{ type: 'task-done', jobId: task.jobId, taskId, status: 'failed', outputAssetIds: [], dedupeKey: `task-done:${taskId}${runSuffix(task.retries)}` }]),
         ...await this.#refreshJob(tx, task.jobId),
       ];
     });
@@ -79,13 +82,13 @@ export class TaskRecorder {
     let canceled: string[] = [];
     await this.#commit(async (tx) => {
       const rows = await tx.update(tables.tasks).set({ status: 'canceled', finishedAt: new Date() })
-        .where(and(eq(tables.tasks.jobId, jobId), inArray(tables.tasks.status, open))).returning({ id: tables.tasks.id });
+        .where(and(eq(tables.tasks.jobId, jobId), inArray(tables.tasks.status, open))).returning({ id: tables.tasks.id, retries: tables.tasks.retries });
       canceled = rows.map((r) => r.id);
-      await tx.update(tables.jobs).set({ status: 'canceled', finishedAt: new Date() })
-        .where(and(eq(tables.jobs.id, jobId), inArray(tables.jobs.status, ['queued', 'running'])));
+      const [job] = await tx.update(tables.jobs).set({ status: 'canceled', finishedAt: new Date() })
+        .where(and(eq(tables.jobs.id, jobId), inArray(tables.jobs.status, ['queued', 'running']))).returning({ retries: tables.jobs.retries });
       return appendJobEvents(tx, [
-        ...canceled.map((taskId): NewJobEvent => ({ type: 'task-done', jobId, taskId, status: 'canceled', outputAssetIds: [], dedupeKey: `task-done:${taskId}` })),
-        { type: 'job-done', jobId, status: 'canceled', dedupeKey: `job-done:${jobId}` },
+        ...rows.map((t): NewJobEvent => ({ type: 'task-done', jobId, taskId: t.id, status: 'canceled', outputAssetIds: [], dedupeKey: `task-done:${t.id}${runSuffix(t.retries)}` })),
+        ...(job ? [{ type: 'job-done' as const, jobId, status: 'canceled', dedupeKey: `job-done:${jobId}${runSuffix(job.retries)}` }] : []),
       ]);
     });
     return canceled;
@@ -107,7 +110,7 @@ export class TaskRecorder {
         errorMessage: `${taskRows.filter((t) => t.status === 'failed').length} of ${taskRows.length} tasks failed; first: ${failed.errorMessage ?? ''}`,
       } : {}),
     }).where(eq(tables.jobs.id, jobId));
-    return finished ? appendJobEvents(tx, [{ type: 'job-done', jobId, status, dedupeKey: `job-done:${jobId}` }]) : [];
+    return finished ? appendJobEvents(tx, [{ type: 'job-done', jobId, status, dedupeKey: `job-done:${jobId}${runSuffix(job.retries)}` }]) : [];
   }
 
   async #commit(work: (tx: DbOrTx) => Promise<Awaited<ReturnType<typeof appendJobEvents>>>): Promise<void> {

@@ -159,10 +159,15 @@ export function cancelJob(jobId: string): Promise<JobView> {
   return request<JobView>(`/api/jobs/${encodeURIComponent(jobId)}/cancel`, { method: 'POST' });
 }
 
+/** `POST /api/jobs/:id/retry`: queue a finished job's failed tasks again; answers the reopened job. */
+export function retryJob(jobId: string): Promise<JobView> {
+  return request<JobView>(`/api/jobs/${encodeURIComponent(jobId)}/retry`, { method: 'POST' });
+}
+
 /** The job events the stream carries, by SSE event name. */
 export type JobEventByName = { [E in JobEvent as E['type']]: E };
 export type JobEventName = keyof JobEventByName;
-const jobEventNames: readonly JobEventName[] = ['task-progress', 'task-done', 'job-done'];
+const jobEventNames: readonly JobEventName[] = ['task-progress', 'task-done', 'job-done', 'job-retried'];
 
 /**
  * Opens `GET /api/jobs/:id/events`. The stream replays the job's events from the start, so opening it

@@ -116,6 +116,10 @@ export interface paths {
                 query?: {
                     kind?: "upload" | "output";
                     jobId?: string;
+                    sort?: "newest" | "quality" | "ctr";
+                    gate?: "pass" | "fail" | "pending";
+                    profile?: string;
+                    review?: "approve" | "reject" | "none";
                     cursor?: string;
                     limit?: number;
                 };
@@ -155,8 +159,25 @@ export interface paths {
                                     id: string;
                                     version: number;
                                 } | null;
+                                score: {
+                                    quality: number;
+                                    ctr: number;
+                                    gates: {
+                                        [key: string]: {
+                                            pass: boolean;
+                                            failedRule: {
+                                                id: string;
+                                                message: {
+                                                    "zh-CN": string;
+                                                    en: string;
+                                                };
+                                            } | null;
+                                        };
+                                    };
+                                } | null;
+                                /** @enum {string|null} */
+                                review: "approve" | "reject" | null;
                             }[];
-                            /** Format: uuid */
                             nextCursor: string | null;
                         };
                     };
@@ -359,6 +380,11 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 estimateSecondsPerTask: number;
+                                estimateMilliFenPerImage: number | null;
+                                sample: {
+                                    url: string;
+                                    thumbnailUrl: string | null;
+                                } | null;
                             }[];
                         };
                     };
@@ -605,6 +631,7 @@ export interface paths {
                                 progress: number;
                                 variants: number;
                                 priority: number;
+                                retries: number;
                                 params: {
                                     [key: string]: components["schemas"]["schema0"];
                                 };
@@ -752,6 +779,7 @@ export interface paths {
                             progress: number;
                             variants: number;
                             priority: number;
+                            retries: number;
                             params: {
                                 [key: string]: components["schemas"]["schema0"];
                             };
@@ -776,6 +804,7 @@ export interface paths {
                                 };
                                 seed: number;
                                 attempts: number;
+                                retries: number;
                                 error: {
                                     code: string;
                                     message: string;
@@ -884,6 +913,7 @@ export interface paths {
                             progress: number;
                             variants: number;
                             priority: number;
+                            retries: number;
                             params: {
                                 [key: string]: components["schemas"]["schema0"];
                             };
@@ -908,6 +938,139 @@ export interface paths {
                                 };
                                 seed: number;
                                 attempts: number;
+                                retries: number;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                backend: string | null;
+                                usage: {
+                                    /** @enum {string} */
+                                    provider: "local" | "comfyui" | "replicate";
+                                    gpuSeconds: number;
+                                    server?: string;
+                                    gpu?: string;
+                                    fenPerHour?: number;
+                                    predictionIds?: string[];
+                                } | null;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                            outputs: {
+                                /** Format: uuid */
+                                assetId: string;
+                                /** Format: uuid */
+                                taskId: string;
+                                url: string;
+                                thumbnailUrl: string | null;
+                                width: number;
+                                height: number;
+                                mime: string;
+                                params: {
+                                    [key: string]: components["schemas"]["schema0"];
+                                };
+                            }[];
+                            error?: {
+                                code: string;
+                                message: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry a finished job's failed tasks; its succeeded tasks keep their outputs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            type: "product-shot" | "model-swap" | "short-video";
+                            recipe: {
+                                id: string;
+                                version: number;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                            progress: number;
+                            variants: number;
+                            priority: number;
+                            retries: number;
+                            params: {
+                                [key: string]: components["schemas"]["schema0"];
+                            };
+                            inputs: {
+                                [key: string]: string;
+                            };
+                            sweep?: {
+                                param: string;
+                                values: components["schemas"]["schema0"][];
+                            }[];
+                            tasks: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                jobId: string;
+                                index: number;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                                progress: number;
+                                params: {
+                                    [key: string]: components["schemas"]["schema0"];
+                                };
+                                seed: number;
+                                attempts: number;
+                                retries: number;
                                 error: {
                                     code: string;
                                     message: string;
@@ -1268,7 +1431,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Queue depths, the last hour of throughput, backends and render-server health */
+        /** Queue depths, the last hour of throughput, backends, render-server health and the render workers' ComfyUI blocklist */
         get: {
             parameters: {
                 query?: never;
@@ -1327,6 +1490,13 @@ export interface paths {
                                 error: string | null;
                                 /** Format: date-time */
                                 checkedAt: string;
+                                blocklistedFor: {
+                                    recipeId: string;
+                                    worker: string;
+                                    failures: number;
+                                    /** Format: date-time */
+                                    since: string;
+                                }[];
                             }[];
                             replicate: {
                                 configured: boolean;

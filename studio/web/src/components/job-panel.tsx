@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { cancelJob } from '../api/client.ts';
+import { Link } from 'react-router';
+import { cancelJob, retryJob } from '../api/client.ts';
 import { isTerminal, type JobWatch } from '../hooks/use-job.ts';
 import { describeCode, describeError } from '../i18n/error-message.ts';
 import { useI18n } from '../i18n/i18n.ts';
@@ -13,12 +14,17 @@ export interface JobPanelProps {
   watch: JobWatch;
 }
 
-/** The watched job: status, overall progress, one chip per variant, and Cancel while it can be canceled. */
+/**
+ * The watched job: status, overall progress, one chip per variant, Cancel while it can be canceled, Retry of
+ * its failed tasks once it has finished, and a link to its outputs in the gallery (a sweep shows as a grid there).
+ */
 export function JobPanel({ jobId, watch }: JobPanelProps) {
   const { t } = useI18n();
   const tasksLabelId = useId();
   const [canceling, setCanceling] = useState(false);
   const [cancelError, setCancelError] = useState<unknown>(null);
+  const [retrying, setRetrying] = useState(false);
+  const [retryError, setRetryError] = useState<unknown>(null);
   const { job } = watch;
 
   if (!jobId) return <p className="empty-state" data-testid="job-empty">{t('job.empty')}</p>;
@@ -41,8 +47,20 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
       setCanceling(false);
     }
   };
+  const onRetry = async (): Promise<void> => {
+    setRetrying(true);
+    setRetryError(null);
+    try {
+      watch.replace(await retryJob(job.id));
+    } catch (error) {
+      setRetryError(error);
+    } finally {
+      setRetrying(false);
+    }
+  };
   const tone = status === 'succeeded' ? 'success' : status === 'failed' ? 'danger' : status === 'canceled' ? 'neutral' : 'active';
   const failedTasks = job.tasks.filter((task) => task.status === 'failed' && task.error);
+  const retryable = finished && job.tasks.some((task) => task.status === 'failed');
 
   return (
     <div className="job-panel" data-testid="job-panel" data-job-id={job.id}>
@@ -57,11 +75,23 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
             {canceling ? t('job.canceling') : t('job.cancel')}
           </button>
         )}
+        {retryable && (
+          <button type="button" className="button button-secondary button-small" onClick={onRetry} disabled={retrying} data-testid="retry-job">
+            {retrying ? t('job.retrying') : t('job.retry', { count: job.tasks.filter((task) => task.status === 'failed').length })}
+          </button>
+        )}
+        {job.outputs.length > 0 && (
+          <Link className="button button-secondary button-small" to={`/gallery?job=${encodeURIComponent(job.id)}`} data-testid="job-gallery-link">
+            {job.sweep ? t('job.openSweep') : t('job.openGallery')}
+          </Link>
+        )}
+        {job.retries > 0 && <span className="muted" data-testid="job-retries">{t('job.retried', { count: job.retries })}</span>}
       </div>
       <ProgressBar value={watch.progress} label={t('job.progress')} tone={tone} testId="job-progress" />
       {watch.interrupted && <p className="muted" role="status">{t('job.reconnecting')}</p>}
       {job.error && <ErrorNotice error={describeCode(job.error.code, job.error.message, t)} testId="job-error" />}
       {cancelError !== null && <ErrorNotice error={describeError(cancelError, t)} testId="cancel-error" />}
+      {retryError !== null && <ErrorNotice error={describeError(retryError, t)} testId="retry-error" />}
 
       <h3 id={tasksLabelId} className="subheading">{t('job.tasks')}</h3>
       <ol className="task-chips" aria-labelledby={tasksLabelId}>

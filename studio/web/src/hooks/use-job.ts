@@ -51,7 +51,9 @@ export function taskProgress(task: JobView['tasks'][number], live: LiveTask | un
 
 /**
  * Watches one job: its state from `GET /api/jobs/:id`, live progress from its event stream. Refetches on every
- * `task-done` and `job-done` (the events carry ids, the view carries URLs), and closes the stream on `job-done`.
+ * `task-done`, `job-done` and `job-retried` (the events carry ids, the view carries URLs), and closes the stream
+ * once a refetched view is finished — not on `job-done` itself: a replayed stream of a retried job carries the
+ * old run's `job-done` before the retry. A retry of a finished job (through {@link JobWatch.replace}) reopens it.
  */
 export function useJob(jobId: string | null): JobWatch {
   const [job, setJob] = useState<JobView | null>(null);
@@ -60,9 +62,15 @@ export function useJob(jobId: string | null): JobWatch {
   const [interrupted, setInterrupted] = useState(false);
   const [streamGone, setStreamGone] = useState(false);
   const refetchRef = useRef<() => void>(() => {});
+  // Bumped when a finished job is reopened (a retry), to open its stream again.
+  const [run, setRun] = useState(0);
+  const shownJobId = useRef<string | null>(null);
 
   useEffect(() => {
-    setJob(null);
+    if (shownJobId.current !== jobId) {
+      shownJobId.current = jobId;
+      setJob(null);
+    }
     setLive({});
     setLoadError(null);
     setInterrupted(false);
@@ -106,7 +114,10 @@ export function useJob(jobId: string | null): JobWatch {
           refetch();
           return;
         case 'job-done':
-          source.close();
+          refetch();
+          return;
+        case 'job-retried':
+          setLive((prev) => Object.fromEntries(Object.entries(prev).filter(([taskId]) => !e.taskIds.includes(taskId))));
           refetch();
           return;
         default: {
@@ -132,7 +143,7 @@ export function useJob(jobId: string | null): JobWatch {
       source.close();
       refetchRef.current = () => {};
     };
-  }, [jobId]);
+  }, [jobId, run]);
 
   const finished = job ? isTerminal(job.status) : false;
   // A job the API does not know will not start existing: stop asking.
@@ -151,8 +162,10 @@ export function useJob(jobId: string | null): JobWatch {
   }, [job, live]);
 
   const replace = useCallback((view: JobView) => {
-    if (view.id === jobId) setJob(view);
-  }, [jobId]);
+    if (view.id !== jobId) return;
+    if (job && isTerminal(job.status) && !isTerminal(view.status)) setRun((n) => n + 1);
+    setJob(view);
+  }, [jobId, job]);
 
   const status = job && job.status === 'queued' && Object.keys(live).length > 0 ? 'running' : job?.status ?? null;
   return { job, status, live, progress, loadError, interrupted: interrupted && !finished, replace };

@@ -1,14 +1,34 @@
 import type { ErrorCode } from '@shotfarm/shared';
 import { ApiRequestError, networkErrorCode, unexpectedResponseCode } from '../api/client.ts';
-import type { MessageKey, Translate } from './i18n.ts';
+import type { MessageKey, Translate, TranslateValues } from './i18n.ts';
+
+/** A dictionary key and the values it fills in. */
+interface LocalisedMessage {
+  key: MessageKey;
+  values?: TranslateValues;
+}
 
 /**
- * The localised message for each code the API or a render task can carry; null where the server's own
- * message is the best we have. Exhaustive: a code added to shared/src/errors/codes.ts fails the type check here.
+ * The localised message for each code the API or a render task can carry, filled from the error's
+ * `details` where it has them. Exhaustive: a code added to shared/src/errors/codes.ts fails the type
+ * check here until both dictionaries have its `error.<code>` key. The page still shows the server's
+ * own message underneath, so operator-facing codes lose none of their detail.
  */
-function messageKeyFor(code: ErrorCode): MessageKey | null {
+function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null {
   switch (code) {
+    case 'SF_BACKEND_REQUIRED': {
+      const backends = stringList(detail(details, 'backends'));
+      const configured = stringList(detail(details, 'configured'));
+      return backends && configured
+        ? { key: 'error.SF_BACKEND_REQUIRED.backends', values: { backends, configured } }
+        : { key: `error.${code}` };
+    }
+    case 'SF_JOB_SWEEP_INVALID': {
+      const field = detail(details, 'field');
+      return typeof field === 'string' && field !== '' ? { key: 'error.SF_JOB_SWEEP_INVALID.field', values: { field } } : { key: `error.${code}` };
+    }
     case 'SF_REQUEST_INVALID':
+    case 'SF_ROUTE_NOT_FOUND':
     case 'SF_INTERNAL':
     case 'SF_UPLOAD_NOT_IMAGE':
     case 'SF_UPLOAD_CORRUPT':
@@ -19,27 +39,21 @@ function messageKeyFor(code: ErrorCode): MessageKey | null {
     case 'SF_ASSET_NOT_FOUND':
     case 'SF_URL_SIGNATURE_INVALID':
     case 'SF_OBJECT_NOT_FOUND':
+    case 'SF_STORAGE_KEY_INVALID':
     case 'SF_RECIPE_UNKNOWN':
     case 'SF_JOB_PARAMS_INVALID':
     case 'SF_JOB_INPUT_INVALID':
-    case 'SF_BACKEND_REQUIRED':
     case 'SF_JOB_NOT_FOUND':
     case 'SF_JOB_FINISHED':
+    case 'SF_JOB_NOT_FINISHED':
+    case 'SF_JOB_NOTHING_TO_RETRY':
+    case 'SF_CURSOR_INVALID':
     case 'SF_RENDER_BACKGROUND_TOO_BUSY':
     case 'SF_RENDER_INPUT_UNREADABLE':
     case 'SF_RENDER_CANCELED':
+    case 'SF_RENDER_TASK_INVALID':
     case 'SF_RENDER_NO_BACKEND':
     case 'SF_RENDER_FAILED':
-    case 'SF_SCORE_IMAGE_UNREADABLE':
-    case 'SF_SCORE_IMAGE_TOO_LARGE':
-    case 'SF_GATE_PROFILE_UNKNOWN':
-      return `error.${code}`;
-    case 'SF_ROUTE_NOT_FOUND':
-    case 'SF_STORAGE_KEY_INVALID':
-    case 'SF_RENDER_TASK_INVALID':
-    case 'SF_CONFIG_INVALID':
-    case 'SF_SCORE_NO_MODEL':
-    case 'SF_SCORE_FAILED':
     case 'SF_RENDER_COMFY_PROMPT_INVALID':
     case 'SF_RENDER_COMFY_NO_SERVER':
     case 'SF_RENDER_COMFY_EXHAUSTED':
@@ -54,20 +68,34 @@ function messageKeyFor(code: ErrorCode): MessageKey | null {
     case 'SF_RENDER_REPLICATE_ABORTED':
     case 'SF_RENDER_REPLICATE_OUTPUT_INVALID':
     case 'SF_RENDER_REPLICATE_RECIPE_INVALID':
-    case 'SF_WEBHOOK_SIGNATURE_INVALID':
-    case 'SF_WEBHOOK_TIMESTAMP_INVALID':
     case 'SF_RENDER_FONT_MISSING':
     case 'SF_RENDER_FFMPEG_FAILED':
-    case 'SF_JOB_SWEEP_INVALID':
+    case 'SF_WEBHOOK_SIGNATURE_INVALID':
+    case 'SF_WEBHOOK_TIMESTAMP_INVALID':
+    case 'SF_SCORE_IMAGE_UNREADABLE':
+    case 'SF_SCORE_IMAGE_TOO_LARGE':
+    case 'SF_SCORE_NO_MODEL':
+    case 'SF_SCORE_FAILED':
+    case 'SF_GATE_PROFILE_UNKNOWN':
     case 'SF_WORKFLOW_INVALID':
     case 'SF_WORKFLOW_NODES_UNKNOWN':
-      return null; // operator-facing: the server's message says more than a translation could
+    case 'SF_CONFIG_INVALID':
+      return { key: `error.${code}` }; // a code whose key is missing from the dictionaries fails the type check here
     default: {
       const unknown: never = code; // the server may be newer than this bundle: fall back to its message
       void unknown;
       return null;
     }
   }
+}
+
+function detail(details: unknown, name: string): unknown {
+  return typeof details === 'object' && details !== null ? (details as Record<string, unknown>)[name] : undefined;
+}
+
+/** `a, b` from a non-empty array of strings; undefined for anything else (details come from the wire). */
+function stringList(value: unknown): string | undefined {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string') ? value.join(', ') : undefined;
 }
 
 /** What the page shows for a failure: a localised sentence, the code (for support) and per-field notes. */
@@ -80,11 +108,11 @@ export interface ErrorDescription {
   serverMessage: string | null;
 }
 
-/** Describes a `{ code, message }` pair, as a failed task records it. */
-export function describeCode(code: string, serverMessage: string, t: Translate): ErrorDescription {
-  const key = messageKeyFor(code as ErrorCode);
-  return key
-    ? { message: t(key), code, fields: [], serverMessage }
+/** Describes a `{ code, message }` pair, as a failed task records it (`details` only where the API sent some). */
+export function describeCode(code: string, serverMessage: string, t: Translate, details?: unknown): ErrorDescription {
+  const localised = messageFor(code as ErrorCode, details);
+  return localised
+    ? { message: t(localised.key, localised.values), code, fields: [], serverMessage }
     : { message: serverMessage, code, fields: [], serverMessage: null };
 }
 
@@ -95,7 +123,7 @@ export function describeError(error: unknown, t: Translate): ErrorDescription {
   }
   if (error.code === networkErrorCode) return { message: t('error.network'), code: null, fields: [], serverMessage: null };
   if (error.code === unexpectedResponseCode) return { message: t('error.unexpected'), code: null, fields: [], serverMessage: error.message };
-  return { ...describeCode(error.code, error.message, t), fields: detailFields(error.details) };
+  return { ...describeCode(error.code, error.message, t, error.details), fields: detailFields(error.details) };
 }
 
 function detailFields(details: unknown): string[] {

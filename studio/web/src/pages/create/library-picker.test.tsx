@@ -7,7 +7,7 @@ import { LibraryPicker } from './library-picker.tsx';
 
 const asset = (n: number): AssetListItem => ({
   id: `0190a000-0000-7000-8000-00000000000${n}`, kind: 'upload', mime: 'image/jpeg', width: 800, height: 600, bytes: 1000,
-  url: `/files/u${n}.jpg?sig=x`, thumbnailUrl: `/files/u${n}.webp?sig=x`, jobId: null, params: null, createdAt: '2026-03-01T10:00:00.000Z', recipe: null,
+  url: `/files/u${n}.jpg?sig=x`, thumbnailUrl: `/files/u${n}.webp?sig=x`, jobId: null, params: null, createdAt: '2026-03-01T10:00:00.000Z', recipe: null, score: null, review: null,
 });
 
 function renderPicker(language: Language, onPick = vi.fn()) {

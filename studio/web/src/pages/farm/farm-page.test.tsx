@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComfyServerHealth, FarmStatus } from '@shotfarm/shared';
 import { createI18n, I18nProvider, type Language } from '../../i18n/i18n.ts';
@@ -8,11 +8,17 @@ import { ThroughputChart } from './throughput-chart.tsx';
 
 const servers: ComfyServerHealth[] = [
   { name: 'gpu-a', url: 'http://10.0.0.5:8188', state: 'up', configuredGpu: 'RTX 4090', error: null, checkedAt: '2026-03-01T10:00:00.000Z',
-    device: { name: 'cuda:0 NVIDIA GeForce RTX 4090', vramTotalBytes: 24 * 2 ** 30, vramFreeBytes: 6 * 2 ** 30 }, queueRemaining: 2 },
+    device: { name: 'cuda:0 NVIDIA GeForce RTX 4090', vramTotalBytes: 24 * 2 ** 30, vramFreeBytes: 6 * 2 ** 30 }, queueRemaining: 2, blocklistedFor: [] },
   { name: 'gpu-b', url: 'http://10.0.0.6:8188', state: 'up', configuredGpu: null, error: null, checkedAt: '2026-03-01T10:00:00.000Z',
-    device: { name: 'cuda:0 NVIDIA A100', vramTotalBytes: 80 * 2 ** 30, vramFreeBytes: 80 * 2 ** 30 }, queueRemaining: 0 },
+    device: { name: 'cuda:0 NVIDIA A100', vramTotalBytes: 80 * 2 ** 30, vramFreeBytes: 80 * 2 ** 30 }, queueRemaining: 0,
+    // Two workers blocklisted the same recipe here, one a second: two recipes.
+    blocklistedFor: [
+      { recipeId: 'model-swap/catvton', worker: 'host-1:101', failures: 3, since: '2026-03-01T09:30:00.000Z' },
+      { recipeId: 'model-swap/catvton', worker: 'host-2:202', failures: 4, since: '2026-03-01T09:40:00.000Z' },
+      { recipeId: 'product-shot/relight', worker: 'host-1:101', failures: 3, since: '2026-03-01T09:50:00.000Z' },
+    ] },
   { name: 'gpu-dead', url: 'http://10.0.0.7:8188', state: 'down', configuredGpu: 'L40S', error: 'connect ECONNREFUSED', checkedAt: '2026-03-01T10:00:00.000Z',
-    device: null, queueRemaining: null },
+    device: null, queueRemaining: null, blocklistedFor: [] },
 ];
 const queues: FarmStatus['queues'] = {
   render: { waiting: 7, active: 2, delayed: 1, failed: 3, completed: 40 },
@@ -47,6 +53,33 @@ describe('farm page parts', () => {
     expect(screen.getByText('离线')).toBeTruthy();
     inLanguage('zh-CN', <FarmServers servers={[]} />);
     expect(screen.getByText(/没有配置 ComfyUI 服务器/)).toBeTruthy();
+  });
+
+  it('tags a blocklisted server with how many recipes, and lists recipe, worker and since on hover, in en', async () => {
+    inLanguage('en', <FarmServers servers={servers} />);
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(within(rows[0]!).queryByTestId('farm-blocklisted')).toBeNull();
+    expect(within(rows[2]!).queryByTestId('farm-blocklisted')).toBeNull();
+    const tag = within(rows[1]!).getByTestId('farm-blocklisted');
+    expect(tag.textContent).toBe('Blocklisted for 2 recipes');
+    fireEvent.mouseEnter(tag);
+    const details = await screen.findByTestId('farm-blocklist-details');
+    const items = within(details).getAllByRole('listitem').map((li) => li.textContent);
+    expect(items).toHaveLength(3);
+    expect(items[0]).toMatch(/^model-swap\/catvton: worker host-1:101, since .+, 3 failures$/);
+    expect(items[1]).toMatch(/^model-swap\/catvton: worker host-2:202, since .+, 4 failures$/);
+    expect(items[2]).toContain('product-shot/relight: worker host-1:101');
+  });
+
+  it('says the same in zh-CN, and the tag is reachable by keyboard', async () => {
+    inLanguage('zh-CN', <FarmServers servers={servers} />);
+    const tag = screen.getByTestId('farm-blocklisted');
+    expect(tag.textContent).toBe('已拉黑 2 个配方');
+    expect(tag.getAttribute('tabindex')).toBe('0');
+    fireEvent.focus(tag);
+    const details = await screen.findByTestId('farm-blocklist-details');
+    expect(details.textContent).toContain('重启该 worker 后解除');
+    expect(within(details).getAllByRole('listitem')[1]!.textContent).toMatch(/^model-swap\/catvton：worker host-2:202，.+ 起，失败 4 次$/);
   });
 
   it('lays the queue depths out one queue a row, one state a column', () => {

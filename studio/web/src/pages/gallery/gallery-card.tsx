@@ -1,50 +1,51 @@
 import { memo } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Tag, Tooltip } from 'antd';
+import { summariseScore, type ScoreSummary } from '@shotfarm/shared';
 import { getAssetScore, reviewAsset, type ReviewVerdict } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import type { GalleryItem } from './gallery-items.ts';
 
-/** While the scorer has not reached an image, ask again this often. */
-const scorePollMs = 3_000;
+/** While the scorer has not reached an image, ask again this often (only mounted cards ask: the grid is virtual). */
+const scorePollMs = 4_000;
 
-export function useScore(assetId: string) {
-  return useQuery({
-    queryKey: ['score', assetId],
-    queryFn: ({ signal }) => getAssetScore(assetId, signal),
+/** The item's score from the list, or — while it was still pending when the page loaded — polled until it arrives. */
+export function useItemScore(item: GalleryItem): ScoreSummary | null {
+  const polled = useQuery({
+    queryKey: ['score', item.assetId],
+    queryFn: async ({ signal }) => { const s = await getAssetScore(item.assetId, signal); return s ? summariseScore(s) : null; },
+    enabled: item.score === null,
     refetchInterval: (q) => (q.state.data === null ? scorePollMs : false),
     staleTime: Infinity,
   });
+  return item.score ?? polled.data ?? null;
 }
 
 /** Gate pass or the first failed rule per marketplace, then quality and predicted CTR. */
-export function ScoreLine({ assetId }: { assetId: string }) {
+export function ScoreLine({ item }: { item: GalleryItem }) {
   const { t, language } = useI18n();
-  const score = useScore(assetId).data;
+  const score = useItemScore(item);
   if (!score) return <span className="muted" data-testid="gate-pending">{t('gate.pending')}</span>;
   return (
     <span className="score-line">
-      {Object.entries(score.gate).map(([id, gate]) => {
-        const failed = gate.rules.find((r) => !r.pass);
-        return (
-          <Tooltip key={id} title={failed ? failed.message[language] : t('gate.pass')}>
-            <Tag color={gate.pass ? 'green' : 'red'} data-testid="gate-badge" data-pass={gate.pass}>
-              {t(`gate.profile.${id}` as 'gate.profile.taobao-main')}
-            </Tag>
-          </Tooltip>
-        );
-      })}
-      <span data-testid="quality-score">{t('gate.quality', { score: Math.round(score.quality.score * 100) })}</span>{' · '}
-      <span data-testid="ctr">{t('gallery.ctr', { value: (score.ctr.predicted * 100).toFixed(1) })}</span>
+      {Object.entries(score.gates).map(([id, gate]) => (
+        <Tooltip key={id} title={gate.failedRule ? gate.failedRule.message[language] : t('gate.pass')}>
+          <Tag color={gate.pass ? 'green' : 'red'} data-testid="gate-badge" data-pass={gate.pass}>
+            {t(`gate.profile.${id}` as 'gate.profile.taobao-main')}
+          </Tag>
+        </Tooltip>
+      ))}
+      <span data-testid="quality-score">{t('gate.quality', { score: Math.round(score.quality * 100) })}</span>{' · '}
+      <span data-testid="ctr">{t('gallery.ctr', { value: (score.ctr * 100).toFixed(1) })}</span>
     </span>
   );
 }
 
-/** Approve / reject (labels for the scorer) and download the original. */
+/** Approve / reject (labels for the scorer) and download the original; starts from the verdict the list carries. */
 export function ReviewActions({ item }: { item: GalleryItem }) {
   const { t } = useI18n();
   const review = useMutation({ mutationFn: (verdict: ReviewVerdict) => reviewAsset(item.assetId, verdict) });
-  const done = review.data?.verdict;
+  const done = review.data?.verdict ?? item.review;
   return (
     <span className="review-actions">
       <Button size="small" type={done === 'approve' ? 'primary' : 'default'} onClick={() => review.mutate('approve')} loading={review.isPending && review.variables === 'approve'}
@@ -76,7 +77,7 @@ export const GalleryCard = memo(function GalleryCard({ item, index, selected, ac
       </button>
       <div className="gallery-meta">
         <Checkbox checked={selected} onChange={() => onToggle(item.assetId)} aria-label={t('gallery.select', { n: index + 1 })} tabIndex={-1} data-testid="gallery-select" />
-        <ScoreLine assetId={item.assetId} />
+        <ScoreLine item={item} />
       </div>
     </div>
   );

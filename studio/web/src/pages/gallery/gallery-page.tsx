@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Modal } from 'antd';
 import { CompareView } from '../../components/compare-view/compare-view.tsx';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
+import { getJob } from '../../api/client.ts';
 import { GalleryCard, ReviewActions, ScoreLine } from './gallery-card.tsx';
-import { loadGalleryPage, type GalleryItem } from './gallery-items.ts';
+import { galleryFilterFromSearch, loadGalleryPage, type GalleryFilter, type GalleryItem } from './gallery-items.ts';
+import { GalleryFilterBar } from './gallery-filter-bar.tsx';
+import { SweepGrid } from './sweep-grid.tsx';
 
 /** A cell: thumbnail plus the score line under it. */
 const cellWidth = 220;
@@ -30,20 +34,40 @@ function useColumns(ref: React.RefObject<HTMLElement | null>): number {
   return columns;
 }
 
+/** Writes the filter into the page URL (defaults left out), so it survives a reload and can be shared. */
+function filterToSearch(filter: GalleryFilter): URLSearchParams {
+  const search = new URLSearchParams();
+  if (filter.sort !== 'newest') search.set('sort', filter.sort);
+  if (filter.gate) search.set('gate', filter.gate);
+  if (filter.gate || filter.profile !== 'taobao-main') search.set('profile', filter.profile);
+  if (filter.review) search.set('review', filter.review);
+  if (filter.jobId) search.set('job', filter.jobId);
+  return search;
+}
+
 /**
- * 图库 / Gallery: a virtualised grid of every output (only the visible rows are in the DOM), scores per image,
- * select 2–4 to compare, approve / reject, download. Keyboard: arrows move, Space selects, Enter compares.
+ * 图库 / Gallery: a virtualised grid of every output (only the visible rows are in the DOM), sorted and filtered
+ * by score on the server, select 2–4 to compare, approve / reject, download; a job's parameter sweep as a grid
+ * with the swept values on its axes. Keyboard: arrows move, Space selects, Enter compares.
  */
 export default function GalleryPage() {
   const { t } = useI18n();
+  const [search, setSearch] = useSearchParams();
+  const filter = useMemo(() => galleryFilterFromSearch(search), [search]);
   const items = useInfiniteQuery({
-    queryKey: ['gallery'], initialPageParam: undefined as string | undefined,
-    queryFn: ({ signal, pageParam }) => loadGalleryPage(pageParam, signal),
+    queryKey: ['gallery', filter], initialPageParam: undefined as string | undefined,
+    queryFn: ({ signal, pageParam }) => loadGalleryPage(filter, pageParam, signal),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const sweepJob = useQuery({
+    queryKey: ['job', filter.jobId], enabled: filter.jobId !== undefined,
+    queryFn: ({ signal }) => getJob(filter.jobId!, signal),
   });
   const list = useMemo(() => items.data?.pages.flatMap((p) => p.items) ?? [], [items.data]);
   const [selected, setSelected] = useState<string[]>([]);
   const [active, setActive] = useState(0);
+  // A new order or filter is a new list: the cursor position from the old one means nothing in it.
+  useEffect(() => { setActive(0); }, [filter]);
   const [comparing, setComparing] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = useColumns(scrollRef);
@@ -85,14 +109,16 @@ export default function GalleryPage() {
     <main id="main" className="workspace workspace-single" tabIndex={-1}>
       <div className="gallery-toolbar">
         <h1 className="page-title">{t('gallery.title')}</h1>
-        {list.length > 0 && <span className="muted" data-testid="gallery-count">{t('gallery.count', { count: list.length })}</span>}
+        {list.length > 0 && <span className="muted" data-testid="gallery-count">{t(items.hasNextPage ? 'gallery.countMore' : 'gallery.count', { count: list.length })}</span>}
         <span className="muted" aria-live="polite">{t('gallery.selected', { count: selected.length })}</span>
         <Button type="primary" disabled={!canCompare} onClick={() => setComparing(true)} data-testid="compare-open">{t('gallery.compare')}</Button>
         <Button disabled={selected.length === 0} onClick={() => setSelected([])}>{t('gallery.clear')}</Button>
         <span className="muted gallery-hint">{t('gallery.keyboardHint')}</span>
       </div>
+      <GalleryFilterBar filter={filter} onChange={(next) => setSearch(filterToSearch(next))} />
+      {sweepJob.data?.sweep && <SweepGrid job={sweepJob.data} selected={selected} onToggle={toggle} />}
       {items.isError && <ErrorNotice error={describeError(items.error, t)} />}
-      {items.isSuccess && list.length === 0 && <p className="empty-state">{t('gallery.empty')}</p>}
+      {items.isSuccess && list.length === 0 && <p className="empty-state" data-testid="gallery-empty">{t(filterToSearch(filter).size > 0 ? 'gallery.emptyFiltered' : 'gallery.empty')}</p>}
       <div ref={scrollRef} className="gallery-scroll" role="grid" aria-label={t('gallery.title')} aria-rowcount={rows} tabIndex={0}
         aria-activedescendant={list.length > 0 ? `gallery-cell-${active}` : undefined} onKeyDown={onKeyDown} data-testid="gallery-grid">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -111,7 +137,7 @@ export default function GalleryPage() {
         {comparing && (
           <CompareView onClose={() => setComparing(false)} items={compared.map((item) => ({
             id: item.assetId, url: item.url,
-            caption: <ScoreLine assetId={item.assetId} />,
+            caption: <ScoreLine item={item} />,
             actions: <ReviewActions item={item} />,
           }))} />
         )}

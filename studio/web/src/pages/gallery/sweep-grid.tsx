@@ -1,0 +1,70 @@
+import type { JobView, ParamValue } from '@shotfarm/shared';
+import { useI18n } from '../../i18n/i18n.ts';
+
+export interface SweepGridProps {
+  job: JobView;
+  selected: readonly string[];
+  onToggle: (assetId: string) => void;
+}
+
+type Cell = { outputs: JobView['outputs'] };
+
+const valueKey = (v: unknown): string => JSON.stringify(v ?? null);
+const showValue = (v: ParamValue | null): string => (v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * A parameter sweep as a table: the first axis's values across, the second's down (one row without a second
+ * axis), each cell holding that combination's variants. Thumbnails toggle selection, so neighbouring cells
+ * can be opened side by side in the compare view.
+ */
+export function SweepGrid({ job, selected, onToggle }: SweepGridProps) {
+  const { t } = useI18n();
+  const [across, down] = job.sweep ?? [];
+  if (!across) return null;
+  const rows: (ParamValue | null)[] = down ? down.values : [null];
+  const outputsByTask = new Map<string, JobView['outputs']>();
+  for (const o of job.outputs) outputsByTask.set(o.taskId, [...(outputsByTask.get(o.taskId) ?? []), o]);
+  const cells = new Map<string, Cell>();
+  for (const task of job.tasks) {
+    const key = `${valueKey(task.params[across.param])}|${down ? valueKey(task.params[down.param]) : 'null'}`;
+    const cell = cells.get(key) ?? { outputs: [] };
+    cell.outputs.push(...(outputsByTask.get(task.id) ?? []));
+    cells.set(key, cell);
+  }
+  const caption = down ? t('gallery.sweepCaption2', { across: across.param, down: down.param }) : t('gallery.sweepCaption1', { across: across.param });
+
+  return (
+    <div className="sweep-grid-scroll">
+      <table className="sweep-grid" data-testid="sweep-grid">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col"><span className="muted">{down ? `${down.param} ↓ · ${across.param} →` : `${across.param} →`}</span></th>
+            {across.values.map((v) => <th key={valueKey(v)} scope="col" data-testid="sweep-col">{showValue(v)}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((rowValue) => (
+            <tr key={valueKey(rowValue)}>
+              <th scope="row" data-testid="sweep-row">{down ? showValue(rowValue) : ''}</th>
+              {across.values.map((colValue) => {
+                const cell = cells.get(`${valueKey(colValue)}|${valueKey(rowValue)}`);
+                return (
+                  <td key={valueKey(colValue)} data-testid="sweep-cell">
+                    {!cell || cell.outputs.length === 0 ? <span className="muted">{t('gallery.sweepEmpty')}</span> : cell.outputs.map((o) => (
+                      <button key={o.assetId} type="button" className={selected.includes(o.assetId) ? 'sweep-thumb is-selected' : 'sweep-thumb'}
+                        onClick={() => onToggle(o.assetId)} aria-pressed={selected.includes(o.assetId)}
+                        aria-label={t('gallery.sweepCell', { across: `${across.param}=${showValue(colValue)}`, down: down ? `${down.param}=${showValue(rowValue)}` : '' })}>
+                        <img src={o.thumbnailUrl ?? o.url} alt="" loading="lazy" decoding="async" />
+                      </button>
+                    ))}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
