@@ -1,6 +1,7 @@
 import { Badge, Card, Tag } from 'antd';
 import type { RecipeSummary } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.ts';
+import { formatYuan } from '../../lib/format-yuan.ts';
 
 /** A recipe whose model licence forbids commercial use is shown, but badged: its images are for internal review only. */
 export function isCommercial(recipe: RecipeSummary): boolean {
@@ -13,7 +14,10 @@ export interface RecipeCardsProps {
   onSelect: (id: string) => void;
 }
 
-/** The recipes of one job type as cards: backend, estimate per image, licence and availability. */
+/**
+ * The recipes of one job type as cards: a real output of the recipe (its newest succeeded job on this farm),
+ * the backend, GPU-seconds and ¥ per image, licence and availability.
+ */
 export function RecipeCards({ recipes, selected, onSelect }: RecipeCardsProps) {
   const { t, language } = useI18n();
   if (recipes.length === 0) return <p className="empty-state">{t('create.noRecipes')}</p>;
@@ -33,11 +37,17 @@ export function RecipeCards({ recipes, selected, onSelect }: RecipeCardsProps) {
             data-testid="recipe-card"
             data-recipe={r.id}
             title={r.title[language]}
+            cover={r.sample
+              ? <img className="recipe-sample" src={r.sample.thumbnailUrl ?? r.sample.url} alt={t('create.sampleAlt', { recipe: r.title[language] })} loading="lazy" data-testid="recipe-sample" />
+              : <div className="recipe-sample recipe-sample-none">{t('create.noSample')}</div>}
           >
             <p className="recipe-description" title={r.description[language]}>{r.description[language]}</p>
             <div className="recipe-tags">
               <Tag>{t('create.backend', { backend: r.backend })}</Tag>
               <Tag color="blue">{t('create.estimate', { seconds: Math.max(1, Math.round(r.estimateSecondsPerTask)) })}</Tag>
+              <Tag color={r.estimateMilliFenPerImage === null ? 'default' : 'gold'} data-testid="recipe-price">
+                {r.estimateMilliFenPerImage === null ? t('create.priceUnknown') : t('create.price', { yuan: formatYuan(r.estimateMilliFenPerImage) })}
+              </Tag>
               {!isCommercial(r) && <Tag color="orange" data-testid="non-commercial">{t('create.nonCommercial')}</Tag>}
             </div>
           </Card>
