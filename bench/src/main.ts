@@ -8,9 +8,10 @@ import { farmThroughput } from './benchmarks/farm-throughput.ts';
 import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
 import { scorerThroughput } from './benchmarks/scorer-throughput.ts';
 import { studioWeb } from './benchmarks/studio-web.ts';
+import { studioWebScroll } from './benchmarks/studio-web-scroll.ts';
 import { formatResult, type Benchmark } from './measure.ts';
 
-const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb];
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb, studioWebScroll];
 
 function selectBenchmarks(filters: readonly string[]): Benchmark[] {
   if (filters.length === 0) return [...benchmarks];

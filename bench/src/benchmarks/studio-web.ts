@@ -43,8 +43,8 @@ const jobPollMs = 250;
 const jobsPageLimit = 100;
 
 /** Debian's Chromium; never a downloaded browser. */
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+export const chromiumPath = '/usr/bin/chromium';
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
 /**
  * The grid is virtualised (only visible rows plus a few are in the DOM, images `loading=lazy`), so the
  * viewport is tall enough to hold every row at once: at 1600 px wide the grid has at least 5 columns of
@@ -52,7 +52,7 @@ const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-net
  */
 const viewport = { width: 1600, height: 14_000 };
 const recipeId = 'product-shot/studio-local';
-const webDistDir = fileURLToPath(new URL('../../../studio/web/dist', import.meta.url));
+export const webDistDir = fileURLToPath(new URL('../../../studio/web/dist', import.meta.url));
 
 /**
  * Navigation → the gallery showing `thumbnails` loaded thumbnails (`img.complete && naturalWidth > 0`),
@@ -150,7 +150,7 @@ async function loadPage(browser: Browser, opts: { url: string; selector: string;
 }
 
 /** Real outputs the gallery shows: one uploaded photo, product-shot jobs of up to 16 variants on the local backend. */
-async function seedOutputs(app: FastifyInstance, opts: { images: number; photoSidePx: number; timeoutMs: number }): Promise<void> {
+export async function seedOutputs(app: FastifyInstance, opts: { images: number; photoSidePx: number; timeoutMs: number }): Promise<void> {
   const upload = await app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await makeProductPhoto(opts.photoSidePx), 'product.jpg', 'image/jpeg') });
   if (upload.statusCode !== 201) throw new Error(`upload answered ${upload.statusCode}: ${upload.body}`);
   const assetId = (upload.json() as { id: string }).id;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, configToEnv, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults when nothing is set', () => {
@@ -25,5 +25,19 @@ describe('loadConfig', () => {
       expect(vars).toEqual(expect.arrayContaining(['PORT', 'RENDER_CONCURRENCY', 'DATABASE_URL', 'S3_BUCKET', 'S3_SECRET_ACCESS_KEY']));
       expect((e as Error).message).toContain('PORT: "eighty"');
     }
+  });
+
+  it('times ComfyUI blocklistings by COMFYUI_BLOCKLIST_S (30 minutes unset) and hands it to render workers', () => {
+    const secret = { URL_SIGNING_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(secret, '/x').comfyui.blocklistS).toBe(1800);
+    const c = loadConfig({ ...secret, COMFYUI_BLOCKLIST_S: '120' }, '/x');
+    expect(c.comfyui.blocklistS).toBe(120);
+    const env = configToEnv(c, 'redis://r:6379');
+    expect(env.COMFYUI_BLOCKLIST_S).toBe('120');
+    expect(loadConfig({ ...env, ...secret }, '/x').comfyui.blocklistS).toBe(120);
+  });
+
+  it.each(['0', '-5', '1.5', 'forever', '30m'])('rejects COMFYUI_BLOCKLIST_S=%s', (raw) => {
+    expect(() => loadConfig({ URL_SIGNING_SECRET: 'x'.repeat(32), COMFYUI_BLOCKLIST_S: raw }, '/x')).toThrow(/COMFYUI_BLOCKLIST_S/);
   });
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webDistDir } from './plugins/web.ts';
-import { plainProductPhoto, startFarm, type Farm } from '../test/harness.ts';
+import { plainProductPhoto, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 /** Debian's Chromium (installed by .ci/run); never a downloaded browser. */
 const chromiumPath = '/usr/bin/chromium';
@@ -32,7 +32,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await farm?.close();
   });
 
-  it('upload a product photo → submit 4 variants → watch it finish → see 4 outputs; switch to English and back; gallery → compare two → approve one; every page', async () => {
+  it('upload a product photo → submit 4 variants → watch it finish → see 4 outputs; switch to English and back; gallery → compare two → approve one; every page; a second job from the library picker', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -100,6 +100,64 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
       if (name === 'farm') await page.waitForSelector('[data-testid=health-check]');
       await page.screenshot({ path: path.join(artifacts, `6-${name}.png`) });
     }
+
+    // A second job whose input is picked from the asset library (the photo uploaded above), not uploaded again.
+    const uploads = (await farm.app.inject({ method: 'GET', url: '/api/assets?kind=upload' })).json();
+    expect(uploads.items).toHaveLength(1);
+    const photoId: string = uploads.items[0].id;
+    await page.click('[data-testid=nav-create]');
+    // The first input slot is the product photo's.
+    await page.locator('[data-testid=library-pick]').first().click();
+    const pick = `[data-testid=library-picker] [data-asset="${photoId}"]`;
+    await page.waitForSelector(`${pick} img`);
+    await page.waitForFunction(`[...document.querySelectorAll('[data-testid=library-picker] img')].every((img) => img.complete && img.naturalWidth > 0)`);
+    // Finished: a screenshot taken while the modal still zooms in shows it half transparent.
+    await page.screenshot({ path: path.join(artifacts, '7-library-picker.png'), animations: 'disabled' });
+    await page.click(pick);
+    await page.waitForSelector('[data-testid=library-picker]', { state: 'detached' });
+    await page.waitForSelector('[data-testid=upload-meta]');
+    await page.fill('[data-testid=variants-input]', '2');
+    await page.click('[data-testid=submit-job]');
+    await page.waitForURL(/[?&]job=/);
+    const pickedJobId = new URL(page.url()).searchParams.get('job');
+    await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
+    await page.waitForFunction("document.querySelectorAll('[data-testid=output-image]').length === 2");
+    await page.waitForFunction("[...document.querySelectorAll('[data-testid=output-image]')].every((img) => img.complete && img.naturalWidth > 0)");
+    await page.screenshot({ path: path.join(artifacts, '8-library-job-done.png'), fullPage: true });
+    const picked = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${pickedJobId}` })).json();
+    expect(picked).toMatchObject({ status: 'succeeded', variants: 2, inputs: { product: photoId } });
+    expect(picked.outputs).toHaveLength(2);
+
+    // A sweep over the scene (every option, one image each), then its grid in the gallery with the values on the axis.
+    await page.fill('[data-testid=variants-input]', '1');
+    await page.click('[data-testid=sweep-toggle]');
+    await page.click('[data-testid=sweep-param]');
+    await page.click('.ant-select-item-option[title=scene]');
+    await page.waitForSelector('[data-testid=sweep-summary]');
+    expect(await page.textContent('[data-testid=sweep-summary]')).toBe('4 个组合 × 每组 1 张 = 4 张');
+    expect(await page.textContent('[data-testid=estimate]')).toMatch(/^共 4 张/);
+    await page.screenshot({ path: path.join(artifacts, '9-sweep-form.png'), fullPage: true });
+    await page.click('[data-testid=submit-job]');
+    await page.waitForURL((url) => url.searchParams.get('job') !== pickedJobId);
+    await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
+    await page.click('[data-testid=job-gallery-link]');
+    await page.waitForSelector('[data-testid=sweep-grid]');
+    expect(await page.locator('[data-testid=sweep-col]').allTextContents()).toEqual(['auto', 'solid', 'gradient', 'studio-sweep']);
+    await page.waitForFunction("[...document.querySelectorAll('[data-testid=sweep-cell] img')].length === 4 && [...document.querySelectorAll('[data-testid=sweep-cell] img')].every((img) => img.complete && img.naturalWidth > 0)");
+    await page.screenshot({ path: path.join(artifacts, '10-sweep-grid.png') });
+
+    // The whole gallery, best quality first: the server sorts, the page shows it in that order (once all are scored,
+    // or a late score would land an image out of the order it was listed in).
+    await waitFor(async () => ((await farm.app.inject({ method: 'GET', url: '/api/assets?kind=output&gate=pending' })).json().items.length === 0 ? true : undefined), 60_000, 250);
+    await page.click('[data-testid=gallery-job-filter] .ant-tag-close-icon');
+    await page.click('[data-testid=gallery-sort]');
+    await page.click('.ant-select-item-option[title=质量分最高]');
+    await page.waitForURL(/sort=quality/);
+    await page.waitForSelector('.ant-select-dropdown', { state: 'hidden' });
+    await page.waitForFunction("document.querySelectorAll('[data-testid=gallery-card] [data-testid=quality-score]').length === 10", undefined, { timeout: 60_000 });
+    const qualities = (await page.locator('[data-testid=quality-score]').allTextContents()).map((s) => Number(s.replace(/\D/g, '')));
+    expect(qualities).toEqual([...qualities].sort((a, b) => b - a));
+    await page.screenshot({ path: path.join(artifacts, '11-gallery-by-quality.png') });
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

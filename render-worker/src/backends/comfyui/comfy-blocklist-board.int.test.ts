@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ComfyBlocklistRecord } from '@shotfarm/shared';
 import { comfyBlocklistKey, createRedis, EmbeddedRedis } from '@shotfarm/shared/queue';
 import { ComfyBlocklistBoard, type ComfyBlocklistBoardOptions } from './comfy-blocklist-board.ts';
-import type { ComfyBlocklistChange } from './comfy-server-pool.ts';
+import { ComfyFailure } from './comfy-failure.ts';
+import { ComfyServerPool, type ComfyBlocklistChange } from './comfy-server-pool.ts';
 
 const prefix = 'board-test';
 const key = comfyBlocklistKey(prefix);
@@ -69,6 +70,42 @@ describe('ComfyBlocklistBoard on a real Redis', () => {
     b.record(change({ blocklisted: false }));
     await b.flush();
     expect(await client.hlen(key)).toBe(0);
+  });
+
+  it('takes a blocklisting off when the pool lifts it after its time, keeps it off, and a new one starts a new `since`', async () => {
+    const b = board();
+    b.start();
+    const clock = { ms: 0 };
+    // Port 9 refuses at once: the health round fails fast, and lifting does not depend on it.
+    const pool = new ComfyServerPool({
+      servers: [{ url: 'http://127.0.0.1:9', name: 'gpu-a', gpu: undefined, fenPerHour: 0 }], blocklistMs: 60_000, now: () => clock.ms, onBlocklistChange: b.record,
+    });
+    const fail = async (): Promise<void> => {
+      pool.servers[0]!.healthy = true;
+      await pool.run({
+        recipeId: 'model-swap/catvton', requirements: { nodeClasses: [], models: [] }, signal: new AbortController().signal,
+        attempt: () => Promise.reject(new ComfyFailure('execution', 'RuntimeError in node 3 (KSampler)')),
+      }).catch(() => undefined);
+    };
+    for (let i = 0; i < 3; i++) await fail();
+    await b.flush();
+    const [first] = await records();
+    expect(first).toMatchObject({ server: 'gpu-a', recipeId: 'model-swap/catvton', failures: 3 });
+
+    clock.ms = 60_000;
+    await pool.checkHealth();
+    await b.flush();
+    expect(await client.hlen(key)).toBe(0);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await client.hlen(key)).toBe(0);
+
+    for (let i = 0; i < 3; i++) await fail();
+    await b.flush();
+    const [again] = await records();
+    expect(again).toMatchObject({ failures: 3 });
+    expect(Date.parse(again!.since)).toBeGreaterThan(Date.parse(first!.since));
+    await pool.close();
+    await b.close();
   });
 
   it('keeps a live worker’s entries fresh, while a dead worker’s lapse and are swept', async () => {

@@ -7,11 +7,18 @@ export interface ComfyRequirements {
   models: readonly { folder: string; file: string }[];
 }
 
+/** One recipe's record on one server: the current streak of failures and since when it is blocklisted. */
+interface RecipeStanding {
+  failures: number;
+  /** On the pool's clock; undefined while the recipe may run here. */
+  blocklistedAt: number | undefined;
+}
+
 /** Capabilities are re-read this often even while a server stays healthy (models get installed). */
 const capabilitiesMaxAgeMs = 5 * 60_000;
 
 /**
- * One server as the pool sees it: health, capabilities, busy slots and per-recipe failures.
+ * One server as the pool sees it: health, capabilities, busy slots, per-recipe failure streaks and blocklistings.
  * The pool owns the rules; this only keeps the facts.
  */
 export class ComfyPoolServer {
@@ -25,7 +32,7 @@ export class ComfyPoolServer {
   #nodeClasses: Set<string> | undefined;
   #models = new Map<string, Set<string>>();
   #capabilitiesAt = 0;
-  readonly #recipeFailures = new Map<string, number>();
+  readonly #recipes = new Map<string, RecipeStanding>();
 
   constructor(spec: ComfyServerSpec, slots: number, clientOpts: Omit<ComfyClientOptions, 'url'> = {}) {
     this.spec = spec;
@@ -68,14 +75,38 @@ export class ComfyPoolServer {
     return [...classes, ...models];
   }
 
+  /** Failures of `recipeId` here since its last success or release. */
   failuresOf(recipeId: string): number {
-    return this.#recipeFailures.get(recipeId) ?? 0;
+    return this.#recipes.get(recipeId)?.failures ?? 0;
+  }
+
+  /** When `recipeId` was blocklisted here (pool clock), or undefined while it is not. */
+  blocklistedAt(recipeId: string): number | undefined {
+    return this.#recipes.get(recipeId)?.blocklistedAt;
+  }
+
+  /** Every recipe blocklisted here, with when it was. */
+  blocklistings(): [recipeId: string, at: number][] {
+    return [...this.#recipes].flatMap(([id, r]) => (r.blocklistedAt === undefined ? [] : [[id, r.blocklistedAt] as [string, number]]));
   }
 
   /** Counts one more failure of `recipeId` here and returns the new count. */
   recordFailure(recipeId: string): number {
-    const failures = this.failuresOf(recipeId) + 1;
-    this.#recipeFailures.set(recipeId, failures);
-    return failures;
+    const standing = this.#recipes.get(recipeId) ?? { failures: 0, blocklistedAt: undefined };
+    standing.failures++;
+    this.#recipes.set(recipeId, standing);
+    return standing.failures;
+  }
+
+  /** Marks `recipeId` blocklisted here from `at` on, unless it already is (its start stays). */
+  blocklist(recipeId: string, at: number): void {
+    const standing = this.#recipes.get(recipeId) ?? { failures: 0, blocklistedAt: undefined };
+    standing.blocklistedAt ??= at;
+    this.#recipes.set(recipeId, standing);
+  }
+
+  /** Forgets the failures and any blocklisting of `recipeId` here: it starts clean. */
+  clear(recipeId: string): void {
+    this.#recipes.delete(recipeId);
   }
 }

@@ -12,15 +12,20 @@ export interface ComfyServerPoolOptions {
   healthIntervalMs?: number;
   /** A task that failed on this many different servers fails for good. @defaultValue 3 */
   maxServersPerTask?: number;
-  /** A server that failed one recipe this often gets no more tasks of it. @defaultValue 3 */
+  /** A server that failed one recipe this often in a row is blocklisted for it. @defaultValue 3 */
   blocklistAfterFailures?: number;
+  /** How long a blocklisting lasts (`COMFYUI_BLOCKLIST_S`); then the server gets the recipe again. @defaultValue 1_800_000 */
+  blocklistMs?: number;
+  /** Milliseconds of a monotonic clock, which blocklistings are timed by; tests move it. @defaultValue performance.now */
+  now?: () => number;
   /** How long a task waits for a capable server to be free or to come back. @defaultValue 60_000 */
   waitForServerMs?: number;
   /** Passed to each server's client. */
   client?: Omit<ComfyClientOptions, 'url'>;
   /**
-   * Told, synchronously, whenever a server's blocklisting for a recipe changes: when it is blocklisted and
-   * when a task already running there fails it once more. So the farm can show what only this process knows.
+   * Told, synchronously, whenever a server's blocklisting for a recipe changes: when it is blocklisted, when a
+   * task already running there fails it once more, and when it is lifted (time up, or a task already running
+   * there succeeded). So the farm can show what only this process knows.
    */
   onBlocklistChange?: (change: ComfyBlocklistChange) => void;
 }
@@ -31,9 +36,9 @@ export interface ComfyBlocklistChange {
   server: string;
   url: string;
   recipeId: string;
-  /** Failures of the recipe on the server so far. */
+  /** Failures of the recipe on the server in a row; 0 once lifted (the server starts clean). */
   failures: number;
-  /** Always true today: the pool never lifts a blocklisting (only a new process starts clean); false is for when it does. */
+  /** False: lifted, the server gets the recipe again. */
   blocklisted: boolean;
 }
 
@@ -57,6 +62,7 @@ const defaultSlotsPerServer = 1;
 const defaultHealthIntervalMs = 10_000;
 const defaultMaxServersPerTask = 3;
 const defaultBlocklistAfterFailures = 3;
+const defaultBlocklistMs = 30 * 60_000;
 const defaultWaitForServerMs = 60_000;
 
 /**
@@ -64,12 +70,23 @@ const defaultWaitForServerMs = 60_000;
  * server that has all its node classes and models, not blocklisted for its recipe, with a free slot.
  * A server that vanishes leaves rotation until a health check passes again; failures that another
  * server may not repeat (lost, stalled, OOM, node errors) move the task on, validation errors end it.
+ *
+ * Blocklisting, per (server, recipe): those failures count in a row, and a success of the recipe there
+ * resets the count to 0 (rejected prompts and cancellations neither count nor reset). At
+ * `blocklistAfterFailures` in a row the server gets no more tasks of the recipe for `blocklistMs`; then it
+ * gets them again with its count at 0, so a flaky crash now and then never locks a recipe out for the
+ * life of the worker, while a server that keeps failing it is retried only once per period. A task that
+ * was already running there and succeeds lifts the blocklisting early: the server has just shown it can.
+ * Lapsed blocklistings are lifted on every health round and before every pick, so `onBlocklistChange`
+ * hears of a release within one health interval.
  */
 export class ComfyServerPool {
   readonly #servers: ComfyPoolServer[];
   readonly #healthIntervalMs: number;
   readonly #maxServersPerTask: number;
   readonly #blocklistAfter: number;
+  readonly #blocklistMs: number;
+  readonly #now: () => number;
   readonly #waitForServerMs: number;
   readonly #onBlocklistChange: ((change: ComfyBlocklistChange) => void) | undefined;
   readonly #waiters = new Set<() => void>();
@@ -82,6 +99,8 @@ export class ComfyServerPool {
     this.#healthIntervalMs = opts.healthIntervalMs ?? defaultHealthIntervalMs;
     this.#maxServersPerTask = opts.maxServersPerTask ?? defaultMaxServersPerTask;
     this.#blocklistAfter = opts.blocklistAfterFailures ?? defaultBlocklistAfterFailures;
+    this.#blocklistMs = opts.blocklistMs ?? defaultBlocklistMs;
+    this.#now = opts.now ?? (() => performance.now());
     this.#waitForServerMs = opts.waitForServerMs ?? defaultWaitForServerMs;
     this.#onBlocklistChange = opts.onBlocklistChange;
   }
@@ -98,8 +117,9 @@ export class ComfyServerPool {
     this.#timer.unref();
   }
 
-  /** Probe every server now (the timer calls this); overlapping calls share one round. */
+  /** Probe every server now (the timer calls this) and lift lapsed blocklistings; overlapping calls share one round. */
   checkHealth(): Promise<void> {
+    this.#liftLapsed();
     this.#checking ??= Promise.all(this.#servers.map((s) => s.check())).then(() => {
       this.#checking = undefined;
       this.#wake();
@@ -122,7 +142,9 @@ export class ComfyServerPool {
       const server = await this.#acquire(job, tried, preferMoreVram, failures);
       tried.add(server);
       try {
-        return { value: await job.attempt(server), server, attempts: tried.size };
+        const value = await job.attempt(server);
+        this.#recordSuccess(server, job.recipeId);
+        return { value, server, attempts: tried.size };
       } catch (e) {
         if (!(e instanceof ComfyFailure)) throw e;
         if (e.kind === 'canceled' || job.signal.aborted) throw new TaskError('SF_RENDER_CANCELED', 'canceled while rendering', { cause: e });
@@ -144,9 +166,38 @@ export class ComfyServerPool {
 
   #recordFailure(server: ComfyPoolServer, recipeId: string): void {
     const failures = server.recordFailure(recipeId);
-    if (failures < this.#blocklistAfter || !this.#onBlocklistChange) return;
+    if (failures < this.#blocklistAfter) return;
+    // A failure of a task that was already running there tells the board the count, but does not extend the period.
+    server.blocklist(recipeId, this.#now());
+    this.#tell({ server: server.name, url: server.spec.url, recipeId, failures, blocklisted: true });
+  }
+
+  #recordSuccess(server: ComfyPoolServer, recipeId: string): void {
+    const wasBlocklisted = server.blocklistedAt(recipeId) !== undefined;
+    server.clear(recipeId);
+    if (wasBlocklisted) this.#lifted(server, recipeId);
+  }
+
+  /** Give every server back the recipes whose blocklisting has run its time. */
+  #liftLapsed(): void {
+    const now = this.#now();
+    for (const server of this.#servers) {
+      for (const [recipeId, at] of server.blocklistings()) {
+        if (now - at < this.#blocklistMs) continue;
+        server.clear(recipeId);
+        this.#lifted(server, recipeId);
+      }
+    }
+  }
+
+  #lifted(server: ComfyPoolServer, recipeId: string): void {
+    this.#tell({ server: server.name, url: server.spec.url, recipeId, failures: 0, blocklisted: false });
+    this.#wake();
+  }
+
+  #tell(change: ComfyBlocklistChange): void {
     try {
-      this.#onBlocklistChange({ server: server.name, url: server.spec.url, recipeId, failures, blocklisted: true });
+      this.#onBlocklistChange?.(change);
     } catch {
       // Only an observer: its failure must never change how this task fails over.
     }
@@ -157,8 +208,9 @@ export class ComfyServerPool {
     const deadline = performance.now() + this.#waitForServerMs;
     for (;;) {
       if (job.signal.aborted) throw new TaskError('SF_RENDER_CANCELED', 'canceled while waiting for a ComfyUI server');
+      this.#liftLapsed();
       const capable = this.#servers.filter((s) => !tried.has(s)
-        && s.failuresOf(job.recipeId) < this.#blocklistAfter
+        && s.blocklistedAt(job.recipeId) === undefined
         && (s.missing(job.requirements)?.length ?? 0) === 0);
       if (capable.length === 0) throw this.#noServer(job, tried, failures);
       const free = capable.filter((s) => s.healthy && s.busy < s.slots);
@@ -190,7 +242,8 @@ export class ComfyServerPool {
   #noServer<T>(job: ComfyPoolJob<T>, tried: ReadonlySet<ComfyPoolServer>, failures: readonly string[], extra?: string): TaskError {
     const why = this.#servers.map((s) => {
       if (tried.has(s)) return `${s.name}: already tried`;
-      if (s.failuresOf(job.recipeId) >= this.#blocklistAfter) return `${s.name}: blocklisted for ${job.recipeId}`;
+      const at = s.blocklistedAt(job.recipeId);
+      if (at !== undefined) return `${s.name}: blocklisted for ${job.recipeId} (${Math.ceil((at + this.#blocklistMs - this.#now()) / 1000)} s left)`;
       const missing = s.missing(job.requirements);
       if (missing === undefined) return `${s.name}: never answered`;
       if (missing.length > 0) return `${s.name}: lacks ${missing.join(', ')}`;

@@ -188,6 +188,47 @@ describe('ComfyUIBackend against the protocol double', () => {
     expect(a!.received).toHaveLength(3);
   });
 
+  it('counts failures in a row: a success of the recipe on the server resets the streak', async () => {
+    const [a, b] = await doubles({ renderMs: 40 }, { renderMs: 40 });
+    const changes: ComfyBlocklistChange[] = [];
+    const backend = await backendFor([a!, b!], { onBlocklistChange: (c) => changes.push(c) });
+    const storage = await storageWithGarment();
+    const servers: unknown[] = [];
+    const render = async (seed: number) => { servers.push((await backend.render(testTask({ seed }), testContext(storage).ctx))[0]!.params.comfyServer); };
+    a!.failNext('error', 2);
+    for (const seed of [40, 41, 42]) await render(seed);
+    a!.failNext('error', 2);
+    for (const seed of [43, 44, 45]) await render(seed);
+    expect(servers).toEqual(['b', 'b', 'a', 'b', 'b', 'a']);
+    expect(changes).toEqual([]);
+    expect(a!.received).toHaveLength(6);
+  });
+
+  it('lifts a blocklisting after blocklistS from the health loop, telling onBlocklistChange, and uses the server again', async () => {
+    const [a, b] = await doubles({ renderMs: 40 }, { renderMs: 40 });
+    a!.failAlways('error');
+    const clock = { ms: 0 };
+    const changes: ComfyBlocklistChange[] = [];
+    const backend = await backendFor([a!, b!], { blocklistS: 60, now: () => clock.ms, onBlocklistChange: (c) => changes.push(c) });
+    const storage = await storageWithGarment();
+    const serverOf = async (seed: number) => (await backend.render(testTask({ seed }), testContext(storage).ctx))[0]!.params.comfyServer;
+    for (let i = 0; i < 3; i++) await serverOf(50 + i);
+    expect(changes).toEqual([{ server: 'a', url: a!.url, recipeId: 'model-swap/double-test', failures: 3, blocklisted: true }]);
+
+    a!.failAlways(undefined);
+    clock.ms = 59_999;
+    await backend.pool.checkHealth();
+    expect(await serverOf(53)).toBe('b');
+    expect(changes).toHaveLength(1);
+
+    // No task needs to come by: the health round (every 100 ms here) lifts it, so the farm board hears at once.
+    clock.ms = 60_000;
+    await until(() => changes.length === 2);
+    expect(changes[1]).toEqual({ server: 'a', url: a!.url, recipeId: 'model-swap/double-test', failures: 0, blocklisted: false });
+    expect(await serverOf(54)).toBe('a');
+    expect(a!.received).toHaveLength(4);
+  });
+
   it('a listener that throws changes nothing about how a task fails over', async () => {
     const [a, b] = await doubles({ renderMs: 40 }, { renderMs: 40 });
     a!.failAlways('error');

@@ -25,6 +25,10 @@ export interface ComfyUIBackendOptions {
   watchdogS?: number;
   /** @defaultValue 10_000 */
   healthIntervalMs?: number;
+  /** How long a server that failed a recipe 3 times in a row gets no more of it. @defaultValue 1800 */
+  blocklistS?: number;
+  /** See `ComfyServerPoolOptions.now`: the clock blocklistings are timed by. */
+  now?: () => number;
   /** History poll (the websocket fallback). @defaultValue 1000 */
   pollIntervalMs?: number;
   /** @defaultValue 10_000 */
@@ -76,6 +80,8 @@ export class ComfyUIBackend implements RenderBackend {
       servers: opts.servers,
       ...(opts.slotsPerServer !== undefined && { slotsPerServer: opts.slotsPerServer }),
       ...(opts.healthIntervalMs !== undefined && { healthIntervalMs: opts.healthIntervalMs }),
+      ...(opts.blocklistS !== undefined && { blocklistMs: opts.blocklistS * 1000 }),
+      ...(opts.now && { now: opts.now }),
       ...(opts.waitForServerMs !== undefined && { waitForServerMs: opts.waitForServerMs }),
       ...(opts.requestTimeoutMs !== undefined && { client: { requestTimeoutMs: opts.requestTimeoutMs } }),
       ...(opts.onBlocklistChange && { onBlocklistChange: opts.onBlocklistChange }),

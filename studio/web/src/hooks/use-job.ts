@@ -145,7 +145,9 @@ export function useJob(jobId: string | null): JobWatch {
     };
   }, [jobId, run]);
 
-  const finished = job ? isTerminal(job.status) : false;
+  // The previous job's state until the effect for a new id has run: never shown for the new one.
+  const current = job?.id === jobId ? job : null;
+  const finished = current ? isTerminal(current.status) : false;
   // A job the API does not know will not start existing: stop asking.
   const missing = loadError instanceof ApiRequestError && loadError.status === 404;
   useEffect(() => {
@@ -155,18 +157,18 @@ export function useJob(jobId: string | null): JobWatch {
   }, [streamGone, finished, missing]);
 
   const progress = useMemo(() => {
-    if (!job) return 0;
-    if (job.tasks.length === 0) return job.progress;
-    const sum = job.tasks.reduce((acc, task) => acc + taskProgress(task, live[task.id]), 0);
-    return sum / job.tasks.length;
-  }, [job, live]);
+    if (!current) return 0;
+    if (current.tasks.length === 0) return current.progress;
+    const sum = current.tasks.reduce((acc, task) => acc + taskProgress(task, live[task.id]), 0);
+    return sum / current.tasks.length;
+  }, [current, live]);
 
   const replace = useCallback((view: JobView) => {
     if (view.id !== jobId) return;
-    if (job && isTerminal(job.status) && !isTerminal(view.status)) setRun((n) => n + 1);
+    if (current && isTerminal(current.status) && !isTerminal(view.status)) setRun((n) => n + 1);
     setJob(view);
-  }, [jobId, job]);
+  }, [jobId, current]);
 
-  const status = job && job.status === 'queued' && Object.keys(live).length > 0 ? 'running' : job?.status ?? null;
-  return { job, status, live, progress, loadError, interrupted: interrupted && !finished, replace };
+  const status = current && current.status === 'queued' && Object.keys(live).length > 0 ? 'running' : current?.status ?? null;
+  return { job: current, status, live, progress, loadError, interrupted: interrupted && !finished, replace };
 }

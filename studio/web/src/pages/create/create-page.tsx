@@ -139,8 +139,9 @@ export default function CreatePage() {
               {haveInputs && !paramsValid && touched && <span className="muted">{t('create.fixErrors')}</span>}
               {estimate && (
                 <span className="muted" data-testid="estimate">
-                  {estimate.yuan === null ? t('form.estimateTotalNoPrice', { tasks: estimate.tasks, seconds: estimate.seconds })
-                    : t('form.estimateTotal', { tasks: estimate.tasks, seconds: estimate.seconds, yuan: estimate.yuan })}
+                  {recipe?.backend === 'local' ? t('form.estimateTotalCpu', { tasks: estimate.tasks, seconds: estimate.seconds })
+                    : estimate.yuan === null ? t('form.estimateTotalNoPrice', { tasks: estimate.tasks, seconds: estimate.seconds })
+                      : t('form.estimateTotal', { tasks: estimate.tasks, seconds: estimate.seconds, yuan: estimate.yuan })}
                 </span>
               )}
             </div>

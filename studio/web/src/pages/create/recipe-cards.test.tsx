@@ -24,7 +24,8 @@ describe('RecipeCards', () => {
     inLanguage('en', <RecipeCards recipes={recipes} selected="a" onSelect={onSelect} />);
     const [a, b, c] = screen.getAllByTestId('recipe-card');
     expect(within(a!).getByTestId('recipe-sample').getAttribute('src')).toBe('/files/a.webp?sig=1');
-    expect(within(a!).getByText('≈ 12 s per image')).toBeTruthy();
+    expect(within(a!).getByText('≈ 12 GPU-s per image')).toBeTruthy();
+    expect(within(c!).getByText('≈ 12 s per image')).toBeTruthy();
     expect(within(a!).getByTestId('recipe-price').textContent).toBe('≈ ¥0.025 per image');
     expect(a!.getAttribute('aria-checked')).toBe('true');
     // Not run yet, no price configured, non-commercial model licence.

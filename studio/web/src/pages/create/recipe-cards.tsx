@@ -44,7 +44,7 @@ export function RecipeCards({ recipes, selected, onSelect }: RecipeCardsProps) {
             <p className="recipe-description" title={r.description[language]}>{r.description[language]}</p>
             <div className="recipe-tags">
               <Tag>{t('create.backend', { backend: r.backend })}</Tag>
-              <Tag color="blue">{t('create.estimate', { seconds: Math.max(1, Math.round(r.estimateSecondsPerTask)) })}</Tag>
+              <Tag color="blue">{t(r.backend === 'local' ? 'create.estimate' : 'create.estimateGpu', { seconds: Math.max(1, Math.round(r.estimateSecondsPerTask)) })}</Tag>
               <Tag color={r.estimateMilliFenPerImage === null ? 'default' : 'gold'} data-testid="recipe-price">
                 {r.estimateMilliFenPerImage === null ? t('create.priceUnknown') : t('create.price', { yuan: formatYuan(r.estimateMilliFenPerImage) })}
               </Tag>

@@ -1,9 +1,9 @@
 import { memo } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Button, Checkbox, Tag, Tooltip } from 'antd';
+import { Button } from 'antd';
 import { summariseScore, type ScoreSummary } from '@shotfarm/shared';
 import { getAssetScore, reviewAsset, type ReviewVerdict } from '../../api/client.ts';
-import { useI18n } from '../../i18n/i18n.ts';
+import { useI18n, type Language, type Translate } from '../../i18n/i18n.ts';
 import type { GalleryItem } from './gallery-items.ts';
 
 /** While the scorer has not reached an image, ask again this often (only mounted cards ask: the grid is virtual). */
@@ -21,19 +21,35 @@ export function useItemScore(item: GalleryItem): ScoreSummary | null {
   return item.score ?? polled.data ?? null;
 }
 
-/** Gate pass or the first failed rule per marketplace, then quality and predicted CTR. */
+interface Words {
+  t: Translate;
+  language: Language;
+}
+
+/** A score the list already carried, or one still being polled for. */
 export function ScoreLine({ item }: { item: GalleryItem }) {
-  const { t, language } = useI18n();
+  const words = useI18n();
+  return item.score ? <ScoreBadges score={item.score} {...words} /> : <PolledScoreLine item={item} {...words} />;
+}
+
+function PolledScoreLine({ item, t, language }: { item: GalleryItem } & Words) {
   const score = useItemScore(item);
-  if (!score) return <span className="muted" data-testid="gate-pending">{t('gate.pending')}</span>;
+  return score ? <ScoreBadges score={score} t={t} language={language} /> : <span className="muted" data-testid="gate-pending">{t('gate.pending')}</span>;
+}
+
+/**
+ * Gate pass or the first failed rule per marketplace, then quality and predicted CTR. Plain elements with a
+ * native title, not antd Tags with Tooltips, and words handed down rather than a translation hook each: a
+ * scrolling gallery mounts a row of these every frame.
+ */
+function ScoreBadges({ score, t, language }: { score: ScoreSummary } & Words) {
   return (
     <span className="score-line">
       {Object.entries(score.gates).map(([id, gate]) => (
-        <Tooltip key={id} title={gate.failedRule ? gate.failedRule.message[language] : t('gate.pass')}>
-          <Tag color={gate.pass ? 'green' : 'red'} data-testid="gate-badge" data-pass={gate.pass}>
-            {t(`gate.profile.${id}` as 'gate.profile.taobao-main')}
-          </Tag>
-        </Tooltip>
+        <span key={id} className={gate.pass ? 'gate-tag is-pass' : 'gate-tag is-fail'} data-testid="gate-badge" data-pass={gate.pass}
+          title={gate.failedRule ? gate.failedRule.message[language] : t('gate.pass')}>
+          {t(`gate.profile.${id}` as 'gate.profile.taobao-main')}
+        </span>
       ))}
       <span data-testid="quality-score">{t('gate.quality', { score: Math.round(score.quality * 100) })}</span>{' · '}
       <span data-testid="ctr">{t('gallery.ctr', { value: (score.ctr * 100).toFixed(1) })}</span>
@@ -63,11 +79,13 @@ export interface GalleryCardProps {
   selected: boolean;
   active: boolean;
   onToggle: (assetId: string) => void;
+  /** From the page, which re-renders on a language switch anyway; a card only re-renders when these change. */
+  t: Translate;
+  language: Language;
 }
 
 /** One thumbnail with its scores; the hover title carries recipe and parameters. */
-export const GalleryCard = memo(function GalleryCard({ item, index, selected, active, onToggle }: GalleryCardProps) {
-  const { t } = useI18n();
+export const GalleryCard = memo(function GalleryCard({ item, index, selected, active, onToggle, t, language }: GalleryCardProps) {
   const params = Object.entries(item.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' · ');
   return (
     <div className={`gallery-card${selected ? ' is-selected' : ''}${active ? ' is-active' : ''}`} data-testid="gallery-card"
@@ -76,8 +94,8 @@ export const GalleryCard = memo(function GalleryCard({ item, index, selected, ac
         <img src={item.thumbnailUrl ?? item.url} alt={t('outputs.alt', { n: index + 1 })} loading="lazy" decoding="async" data-testid="gallery-thumb" />
       </button>
       <div className="gallery-meta">
-        <Checkbox checked={selected} onChange={() => onToggle(item.assetId)} aria-label={t('gallery.select', { n: index + 1 })} tabIndex={-1} data-testid="gallery-select" />
-        <ScoreLine item={item} />
+        <input type="checkbox" className="gallery-check" checked={selected} onChange={() => onToggle(item.assetId)} aria-label={t('gallery.select', { n: index + 1 })} tabIndex={-1} data-testid="gallery-select" />
+        {item.score ? <ScoreBadges score={item.score} t={t} language={language} /> : <PolledScoreLine item={item} t={t} language={language} />}
       </div>
     </div>
   );

@@ -1,38 +1,20 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Modal } from 'antd';
 import { CompareView } from '../../components/compare-view/compare-view.tsx';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import { getJob } from '../../api/client.ts';
-import { GalleryCard, ReviewActions, ScoreLine } from './gallery-card.tsx';
-import { galleryFilterFromSearch, loadGalleryPage, type GalleryFilter, type GalleryItem } from './gallery-items.ts';
+import { ReviewActions, ScoreLine } from './gallery-card.tsx';
+import { GalleryGrid } from './gallery-grid.tsx';
+import { galleryFilterFromSearch, loadGalleryPage, type GalleryFilter } from './gallery-items.ts';
 import { GalleryFilterBar } from './gallery-filter-bar.tsx';
 import { SweepGrid } from './sweep-grid.tsx';
 
-/** A cell: thumbnail plus the score line under it. */
-const cellWidth = 220;
-const rowHeight = 330;
 const minCompare = 2;
 const maxCompare = 4;
-/** Rows before the end at which the next page is fetched. */
-const loadAheadRows = 3;
-
-/** Columns that fit the grid's width, measured, so the virtualiser knows how many rows there are. */
-function useColumns(ref: React.RefObject<HTMLElement | null>): number {
-  const [columns, setColumns] = useState(4);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(([entry]) => setColumns(Math.max(1, Math.floor((entry?.contentRect.width ?? cellWidth) / cellWidth))));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [ref]);
-  return columns;
-}
 
 /** Writes the filter into the page URL (defaults left out), so it survives a reload and can be shared. */
 function filterToSearch(filter: GalleryFilter): URLSearchParams {
@@ -51,7 +33,7 @@ function filterToSearch(filter: GalleryFilter): URLSearchParams {
  * with the swept values on its axes. Keyboard: arrows move, Space selects, Enter compares.
  */
 export default function GalleryPage() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [search, setSearch] = useSearchParams();
   const filter = useMemo(() => galleryFilterFromSearch(search), [search]);
   const items = useInfiniteQuery({
@@ -60,7 +42,7 @@ export default function GalleryPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const sweepJob = useQuery({
-    queryKey: ['job', filter.jobId], enabled: filter.jobId !== undefined,
+    queryKey: ['gallery-sweep', filter.jobId], enabled: filter.jobId !== undefined,
     queryFn: ({ signal }) => getJob(filter.jobId!, signal),
   });
   const list = useMemo(() => items.data?.pages.flatMap((p) => p.items) ?? [], [items.data]);
@@ -69,41 +51,19 @@ export default function GalleryPage() {
   // A new order or filter is a new list: the cursor position from the old one means nothing in it.
   useEffect(() => { setActive(0); }, [filter]);
   const [comparing, setComparing] = useState(false);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const columns = useColumns(scrollRef);
-  const rows = Math.ceil(list.length / columns);
-  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 3 });
 
   const toggle = useCallback((assetId: string) => {
     setSelected((prev) => (prev.includes(assetId) ? prev.filter((id) => id !== assetId) : prev.length >= maxCompare ? prev : [...prev, assetId]));
   }, []);
   const canCompare = selected.length >= minCompare && selected.length <= maxCompare;
-  useEffect(() => { virtualizer.scrollToIndex(Math.floor(active / columns)); }, [active, columns, virtualizer]);
-  // Infinite scroll: the next page loads when the last rendered row comes within a few rows of the end.
-  const lastRow = virtualizer.getVirtualItems().at(-1)?.index ?? 0;
+  const compare = useCallback(() => { if (canCompare) setComparing(true); }, [canCompare]);
+  // Infinite scroll: the grid says when its last rows are in view; the next page loads unless one is on its way.
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = items;
-  useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastRow >= rows - loadAheadRows) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastRow, rows]);
+  const nearEnd = useCallback(() => { if (hasNextPage && !isFetchingNextPage) void fetchNextPage(); }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const setFilter = useCallback((next: GalleryFilter) => setSearch(filterToSearch(next)), [setSearch]);
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -list.length, End: list.length };
-    const move = moves[e.key];
-    if (move !== undefined) {
-      e.preventDefault();
-      setActive((a) => Math.min(list.length - 1, Math.max(0, a + move)));
-    } else if (e.key === ' ') {
-      e.preventDefault();
-      const item = list[active];
-      if (item) toggle(item.assetId);
-    } else if (e.key === 'Enter' && canCompare) {
-      e.preventDefault();
-      setComparing(true);
-    }
-  };
-
-  const byId = new Map(list.map((i) => [i.assetId, i]));
-  const compared = selected.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  // Only for the compare view, which lists at most four: not a map of 5,000 items rebuilt on every scroll frame.
+  const compared = comparing ? selected.flatMap((id) => list.filter((i) => i.assetId === id)) : [];
 
   return (
     <main id="main" className="workspace workspace-single" tabIndex={-1}>
@@ -115,24 +75,12 @@ export default function GalleryPage() {
         <Button disabled={selected.length === 0} onClick={() => setSelected([])}>{t('gallery.clear')}</Button>
         <span className="muted gallery-hint">{t('gallery.keyboardHint')}</span>
       </div>
-      <GalleryFilterBar filter={filter} onChange={(next) => setSearch(filterToSearch(next))} />
+      <GalleryFilterBar filter={filter} onChange={setFilter} />
       {sweepJob.data?.sweep && <SweepGrid job={sweepJob.data} selected={selected} onToggle={toggle} />}
       {items.isError && <ErrorNotice error={describeError(items.error, t)} />}
       {items.isSuccess && list.length === 0 && <p className="empty-state" data-testid="gallery-empty">{t(filterToSearch(filter).size > 0 ? 'gallery.emptyFiltered' : 'gallery.empty')}</p>}
-      <div ref={scrollRef} className="gallery-scroll" role="grid" aria-label={t('gallery.title')} aria-rowcount={rows} tabIndex={0}
-        aria-activedescendant={list.length > 0 ? `gallery-cell-${active}` : undefined} onKeyDown={onKeyDown} data-testid="gallery-grid">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((row) => (
-            <div key={row.key} role="row" aria-rowindex={row.index + 1} className="gallery-row"
-              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
-              {list.slice(row.index * columns, row.index * columns + columns).map((item: GalleryItem, i) => {
-                const index = row.index * columns + i;
-                return <GalleryCard key={item.assetId} item={item} index={index} selected={selected.includes(item.assetId)} active={index === active} onToggle={toggle} />;
-              })}
-            </div>
-          ))}
-        </div>
-      </div>
+      <GalleryGrid items={list} selected={selected} active={active} onActiveChange={setActive} onToggle={toggle} onCompare={compare}
+        onNearEnd={nearEnd} label={t('gallery.title')} t={t} language={language} />
       <Modal open={comparing} onCancel={() => setComparing(false)} footer={null} width="95vw" destroyOnHidden title={null} closable={false}>
         {comparing && (
           <CompareView onClose={() => setComparing(false)} items={compared.map((item) => ({
