@@ -132,7 +132,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await page.fill('[data-testid=variants-input]', '1');
     await page.click('[data-testid=sweep-toggle]');
     await page.click('[data-testid=sweep-param]');
-    await page.click('.ant-select-item-option[title=scene]');
+    await page.click('.ant-select-item-option[title=场景]');
     await page.waitForSelector('[data-testid=sweep-summary]');
     expect(await page.textContent('[data-testid=sweep-summary]')).toBe('4 个组合 × 每组 1 张 = 4 张');
     expect(await page.textContent('[data-testid=estimate]')).toMatch(/^共 4 张/);
@@ -142,7 +142,10 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
     await page.click('[data-testid=job-gallery-link]');
     await page.waitForSelector('[data-testid=sweep-grid]');
-    expect(await page.locator('[data-testid=sweep-col]').allTextContents()).toEqual(['auto', 'solid', 'gradient', 'studio-sweep']);
+    const columns = page.locator('[data-testid=sweep-col]');
+    expect(await columns.evaluateAll((ths) => ths.map((th) => th.getAttribute('data-value')))).toEqual(['"auto"', '"solid"', '"gradient"', '"studio-sweep"']);
+    // Headed in the page's language, as the parameter form names the values.
+    expect(await columns.nth(1).textContent()).toBe('纯色背景');
     await page.waitForFunction("[...document.querySelectorAll('[data-testid=sweep-cell] img')].length === 4 && [...document.querySelectorAll('[data-testid=sweep-cell] img')].every((img) => img.complete && img.naturalWidth > 0)");
     await page.screenshot({ path: path.join(artifacts, '10-sweep-grid.png') });
 

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { Button, Input, InputNumber, Radio, Select, Slider, Switch, Tooltip } from 'antd';
-import { optionalKey, useI18n } from '../../i18n/i18n.ts';
+import { useI18n } from '../../i18n/i18n.ts';
+import { paramLabel, paramValueLabel } from './param-labels.ts';
 import { randomSeed, type ParamError, type ParamField, type ParamValues } from './param-fields.ts';
 
 /** Up to this many choices show as a segmented row (one click, all visible); more become a dropdown. */
@@ -34,12 +35,8 @@ function ParamControl({ field, value, error, onChange }: { field: ParamField; va
   const { t } = useI18n();
   const id = useId();
   const hintId = `${id}-hint`;
-  const labelKey = optionalKey(`param.${field.name}`);
-  const label = labelKey ? t(labelKey) : field.name;
-  const optionLabel = (v: string | number | boolean): string => {
-    const key = optionalKey(`${field.name}.${String(v)}`);
-    return key ? t(key) : String(v);
-  };
+  const label = paramLabel(t, field.name);
+  const optionLabel = (v: string | number | boolean): string => paramValueLabel(t, field.name, v);
   const a11y = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? hintId : undefined };
   const num = typeof value === 'number' ? value : null;
   const setNumber = (v: number | string | null): void => onChange(v === null || v === '' ? undefined : Number(v));

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { Button, InputNumber, Select, Switch } from 'antd';
 import type { ParamField } from '../../components/param-form/param-fields.ts';
+import { paramLabel, paramValueLabel } from '../../components/param-form/param-labels.ts';
 import { useI18n, type MessageKey } from '../../i18n/i18n.ts';
 import { checkSweep, draftFor, maxSweepAxes, maxSweepValues, sweepableFields, type SweepAxisDraft, type SweepableField } from './sweep-draft.ts';
 
@@ -29,10 +30,10 @@ export function SweepEditor({ fields, drafts, variants, onChange }: SweepEditorP
   return (
     <div className="sweep-editor" data-testid="sweep-editor">
       <div className="field-inline">
-        <Switch id={switchId} checked={on} onChange={(v) => onChange(v ? [draftFor(sweepable[0]!)] : null)} data-testid="sweep-toggle" />
+        <Switch id={switchId} checked={on} onChange={(v) => onChange(v ? [draftFor(sweepable[0]!)] : null)} aria-describedby={`${switchId}-hint`} data-testid="sweep-toggle" />
         <label htmlFor={switchId}>{t('sweep.title')}</label>
-        <span className="muted">{t('sweep.hint')}</span>
       </div>
+      <p id={`${switchId}-hint`} className="field-hint">{t('sweep.hint')}</p>
       {on && drafts.map((draft, i) => {
         const field = sweepable.find((f) => f.name === draft.param)!;
         const choices = [field, ...unused];
@@ -40,10 +41,10 @@ export function SweepEditor({ fields, drafts, variants, onChange }: SweepEditorP
         return (
           <div key={draft.param} className="sweep-axis" data-testid="sweep-axis">
             <Select size="small" value={draft.param} style={{ minWidth: 140 }} aria-label={t('sweep.param', { n: i + 1 })} id={`sweep-param-${i}`}
-              options={choices.map((f) => ({ value: f.name, label: f.name }))}
+              options={choices.map((f) => ({ value: f.name, label: paramLabel(t, f.name) }))}
               onChange={(name) => set(i, draftFor(sweepable.find((f) => f.name === name)!))} data-testid="sweep-param" />
             <AxisValues field={field} draft={draft} onChange={(d) => set(i, d)} index={i} />
-            {drafts.length > 1 && <Button size="small" onClick={() => onChange(drafts.filter((_, j) => j !== i))} aria-label={t('sweep.remove', { param: draft.param })}>✕</Button>}
+            {drafts.length > 1 && <Button size="small" onClick={() => onChange(drafts.filter((_, j) => j !== i))} aria-label={t('sweep.remove', { param: paramLabel(t, draft.param) })}>✕</Button>}
             {error && <span className="field-hint is-invalid" role="alert">{t(error.key, error.values)}</span>}
           </div>
         );
@@ -66,8 +67,8 @@ function AxisValues({ field, draft, onChange, index }: { field: SweepableField; 
     return (
       // Options by index: an enum may hold booleans, which antd's Select cannot take as values.
       <Select<number[]> mode="multiple" size="small" style={{ minWidth: 220 }} value={draft.values.map((v) => field.options.indexOf(v))} id={`sweep-values-${index}`}
-        aria-label={t('sweep.values', { param: draft.param })} maxCount={maxSweepValues}
-        options={field.options.map((o, i) => ({ value: i, label: String(o) }))}
+        aria-label={t('sweep.values', { param: paramLabel(t, draft.param) })} maxCount={maxSweepValues}
+        options={field.options.map((o, i) => ({ value: i, label: paramValueLabel(t, field.name, o) }))}
         onChange={(picked) => onChange({ ...draft, values: field.options.filter((_, i) => picked.includes(i)) })} data-testid="sweep-options" />
     );
   }

@@ -40,14 +40,15 @@ describe('SweepGrid', () => {
     // Row "marble", column 0.5: the images of exactly the tasks with those values.
     const marbleHalf = job.tasks.filter((t) => t.params.background === 'marble' && t.params.shadow === 0.5).map((t) => `/files/${t.index}.webp`);
     expect(within(cells[4]!).getAllByRole('button').map((b) => b.querySelector('img')!.getAttribute('src'))).toEqual(marbleHalf);
-    expect(within(cells[4]!).getAllByRole('button')[0]!.getAttribute('aria-label')).toBe('Select shadow=0.5 background=marble');
+    expect(within(cells[4]!).getAllByRole('button')[0]!.getAttribute('aria-label')).toBe('Select shadow 0.5 background marble');
   });
 
   it('draws one row for a one-axis sweep, marks an empty cell, and toggles selection', () => {
     const job = sweepJob([{ param: 'strength', values: [0.2, 0.8] }], 1, { missing: [1] });
     const onToggle = vi.fn();
     inLanguage('zh-CN', <SweepGrid job={job} selected={[uuid(1000)]} onToggle={onToggle} />);
-    expect(screen.getByText('参数扫描：strength')).toBeTruthy();
+    // The parameter is named as the form names it (param.strength).
+    expect(screen.getByText('参数扫描：强度')).toBeTruthy();
     const cells = screen.getAllByTestId('sweep-cell');
     expect(cells).toHaveLength(2);
     expect(within(cells[1]!).getByText('无输出')).toBeTruthy();

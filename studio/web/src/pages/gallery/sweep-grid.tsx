@@ -1,4 +1,5 @@
 import type { JobView, ParamValue } from '@shotfarm/shared';
+import { paramLabel, paramValueLabel } from '../../components/param-form/param-labels.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 
 export interface SweepGridProps {
@@ -10,7 +11,6 @@ export interface SweepGridProps {
 type Cell = { outputs: JobView['outputs'] };
 
 const valueKey = (v: unknown): string => JSON.stringify(v ?? null);
-const showValue = (v: ParamValue | null): string => (v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
 /**
  * A parameter sweep as a table: the first axis's values across, the second's down (one row without a second
@@ -31,7 +31,9 @@ export function SweepGrid({ job, selected, onToggle }: SweepGridProps) {
     cell.outputs.push(...(outputsByTask.get(task.id) ?? []));
     cells.set(key, cell);
   }
-  const caption = down ? t('gallery.sweepCaption2', { across: across.param, down: down.param }) : t('gallery.sweepCaption1', { across: across.param });
+  const name = (param: string) => paramLabel(t, param);
+  const showValue = (param: string, v: ParamValue | null): string => (v === null ? '—' : paramValueLabel(t, param, v));
+  const caption = down ? t('gallery.sweepCaption2', { across: name(across.param), down: name(down.param) }) : t('gallery.sweepCaption1', { across: name(across.param) });
 
   return (
     <div className="sweep-grid-scroll">
@@ -39,14 +41,14 @@ export function SweepGrid({ job, selected, onToggle }: SweepGridProps) {
         <caption>{caption}</caption>
         <thead>
           <tr>
-            <th scope="col"><span className="muted">{down ? `${down.param} ↓ · ${across.param} →` : `${across.param} →`}</span></th>
-            {across.values.map((v) => <th key={valueKey(v)} scope="col" data-testid="sweep-col">{showValue(v)}</th>)}
+            <th scope="col"><span className="muted">{down ? `${name(down.param)} ↓ · ${name(across.param)} →` : `${name(across.param)} →`}</span></th>
+            {across.values.map((v) => <th key={valueKey(v)} scope="col" data-testid="sweep-col" data-value={valueKey(v)}>{showValue(across.param, v)}</th>)}
           </tr>
         </thead>
         <tbody>
           {rows.map((rowValue) => (
             <tr key={valueKey(rowValue)}>
-              <th scope="row" data-testid="sweep-row">{down ? showValue(rowValue) : ''}</th>
+              <th scope="row" data-testid="sweep-row" data-value={valueKey(rowValue)}>{down ? showValue(down.param, rowValue) : ''}</th>
               {across.values.map((colValue) => {
                 const cell = cells.get(`${valueKey(colValue)}|${valueKey(rowValue)}`);
                 return (
@@ -54,7 +56,7 @@ export function SweepGrid({ job, selected, onToggle }: SweepGridProps) {
                     {!cell || cell.outputs.length === 0 ? <span className="muted">{t('gallery.sweepEmpty')}</span> : cell.outputs.map((o) => (
                       <button key={o.assetId} type="button" className={selected.includes(o.assetId) ? 'sweep-thumb is-selected' : 'sweep-thumb'}
                         onClick={() => onToggle(o.assetId)} aria-pressed={selected.includes(o.assetId)}
-                        aria-label={t('gallery.sweepCell', { across: `${across.param}=${showValue(colValue)}`, down: down ? `${down.param}=${showValue(rowValue)}` : '' })}>
+                        aria-label={t('gallery.sweepCell', { across: `${name(across.param)} ${showValue(across.param, colValue)}`, down: down ? `${name(down.param)} ${showValue(down.param, rowValue)}` : '' })}>
                         <img src={o.thumbnailUrl ?? o.url} alt="" loading="lazy" decoding="async" />
                       </button>
                     ))}
