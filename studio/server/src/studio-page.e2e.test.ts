@@ -48,6 +48,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await page.fill('[data-testid=variants-input]', '4');
     await page.click('[data-testid=submit-job]');
     await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
+    const firstJobId = new URL(page.url()).searchParams.get('job');
     // Strings, not functions: they run in the page, and this file is type-checked without the DOM library.
     await page.waitForFunction("document.querySelectorAll('[data-testid=output-image]').length === 4");
     await page.waitForFunction("[...document.querySelectorAll('[data-testid=output-image]')].every((img) => img.complete && img.naturalWidth > 0)");
@@ -118,9 +119,11 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await page.waitForSelector('[data-testid=upload-meta]');
     await page.fill('[data-testid=variants-input]', '2');
     await page.click('[data-testid=submit-job]');
-    await page.waitForURL(/[?&]job=/);
+    // Wait for the URL to name the new job, then for that job's own panel: for a frame after the URL changes,
+    // the previous job's panel, succeeded, may still be on screen.
+    await page.waitForURL((url) => ![null, firstJobId].includes(url.searchParams.get('job')));
     const pickedJobId = new URL(page.url()).searchParams.get('job');
-    await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
+    await page.waitForSelector(`[data-testid=job-panel][data-job-id="${pickedJobId}"] [data-testid=job-status][data-status=succeeded]`, { timeout: 60_000 });
     await page.waitForFunction("document.querySelectorAll('[data-testid=output-image]').length === 2");
     await page.waitForFunction("[...document.querySelectorAll('[data-testid=output-image]')].every((img) => img.complete && img.naturalWidth > 0)");
     await page.screenshot({ path: path.join(artifacts, '8-library-job-done.png'), fullPage: true });
@@ -138,8 +141,9 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     expect(await page.textContent('[data-testid=estimate]')).toMatch(/^共 4 张/);
     await page.screenshot({ path: path.join(artifacts, '9-sweep-form.png'), fullPage: true });
     await page.click('[data-testid=submit-job]');
-    await page.waitForURL((url) => url.searchParams.get('job') !== pickedJobId);
-    await page.waitForSelector('[data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
+    await page.waitForURL((url) => ![null, pickedJobId].includes(url.searchParams.get('job')));
+    const sweepJobId = new URL(page.url()).searchParams.get('job');
+    await page.waitForSelector(`[data-testid=job-panel][data-job-id="${sweepJobId}"] [data-testid=job-status][data-status=succeeded]`, { timeout: 60_000 });
     await page.click('[data-testid=job-gallery-link]');
     await page.waitForSelector('[data-testid=sweep-grid]');
     const columns = page.locator('[data-testid=sweep-col]');
