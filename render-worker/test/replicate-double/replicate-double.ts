@@ -133,6 +133,8 @@ export class ReplicateDouble {
       return this.#json(res, 200, this.#fileView(match[1]!));
     }
     if (m === 'GET' && p === '/v1/webhooks/default/secret') return this.#json(res, 200, { key: this.webhookSecret });
+    // §2.10: the token's account.
+    if (m === 'GET' && p === '/v1/account') return this.#json(res, 200, { type: 'user', username: 'shotfarm-test', name: 'Shotfarm Test', github_url: null });
     return this.#json(res, 404, { title: 'Not Found', detail: `no route ${m} ${p}`, status: 404 });
   }
 

@@ -69,6 +69,19 @@ export const ComfyServerHealth = z.object({
 });
 export type ComfyServerHealth = z.infer<typeof ComfyServerHealth>;
 
+/**
+ * Replicate as `GET /v1/account` last answered with the configured token: `up` (the token works; `account` is
+ * its username), `down` (unreachable, or the token was refused: `error` says which), `unset` (no token).
+ */
+export const ReplicateHealth = z.object({
+  configured: z.boolean(),
+  state: z.enum(['up', 'down', 'unset']),
+  account: z.string().nullable(),
+  error: z.string().nullable(),
+  checkedAt: z.iso.datetime().nullable(),
+});
+export type ReplicateHealth = z.infer<typeof ReplicateHealth>;
+
 /** What `GET /api/farm` answers: everything the farm page shows. */
 export const FarmStatus = z.object({
   queues: z.object({ render: QueueDepth, score: QueueDepth }),
@@ -76,6 +89,6 @@ export const FarmStatus = z.object({
   /** `RENDER_BACKENDS`, as configured. */
   backends: z.array(z.string()),
   comfyui: z.array(ComfyServerHealth),
-  replicate: z.object({ configured: z.boolean() }),
+  replicate: ReplicateHealth,
 });
 export type FarmStatus = z.infer<typeof FarmStatus>;

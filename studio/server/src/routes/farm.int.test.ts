@@ -4,6 +4,7 @@ import { FarmStatus, newId, type ComfyBlocklistRecord } from '@shotfarm/shared';
 import { comfyBlocklistKey } from '@shotfarm/shared/queue';
 import { tables } from '@shotfarm/shared/db';
 import { ComfyUIDouble } from '../../../../render-worker/test/comfyui-double/index.ts';
+import { ReplicateDouble } from '../../../../render-worker/test/replicate-double/replicate-double.ts';
 import { multipartFile, plainProductPhoto, startFarm, type Farm } from '../../test/harness.ts';
 import { taskThroughput } from '../services/farm-throughput.ts';
 
@@ -28,7 +29,7 @@ describe('GET /api/farm', () => {
   it('reports the configured backends, Replicate unset, and each ComfyUI server up or down', async () => {
     const body = await get();
     expect(body.backends).toEqual(['local', 'comfyui']);
-    expect(body.replicate).toEqual({ configured: false });
+    expect(body.replicate).toEqual({ configured: false, state: 'unset', account: null, error: null, checkedAt: null });
     const [up, down] = body.comfyui;
     expect(up).toMatchObject({ name: 'gpu-a', state: 'up', configuredGpu: 'RTX 4090', queueRemaining: 0, error: null,
       device: { name: expect.stringContaining('NVIDIA'), vramTotalBytes: 24 * 2 ** 30, vramFreeBytes: 20 * 2 ** 30 } });
@@ -100,5 +101,41 @@ describe('GET /api/farm', () => {
     const body = await get();
     expect(body.throughput.bucketMinutes).toBe(5);
     expect(body.throughput.buckets).toHaveLength(12);
+  });
+
+  describe('Replicate', () => {
+    let replicate: ReplicateDouble;
+    beforeAll(async () => { replicate = await ReplicateDouble.start({ token: 'r8_farm', models: [] }); });
+    afterAll(() => replicate.close());
+
+    const farmWith = async (token: string, run: (status: FarmStatus) => void, baseUrl = replicate.baseUrl) => {
+      const f = await startFarm({ RENDER_BACKENDS: 'local,replicate', REPLICATE_API_TOKEN: token, REPLICATE_API_BASE_URL: baseUrl });
+      try {
+        const res = await f.app.inject({ method: 'GET', url: '/api/farm' });
+        run(FarmStatus.parse(res.json()));
+      } finally {
+        await f.close();
+      }
+    };
+
+    it('is up, naming the account, when the token works', async () => {
+      await farmWith('r8_farm', (s) => expect(s.replicate).toMatchObject({ configured: true, state: 'up', account: 'shotfarm-test', error: null, checkedAt: expect.any(String) }));
+      const calls = replicate.requestsTo('GET', /^\/v1\/account$/);
+      expect(calls.at(-1)!.headers.authorization).toBe('Bearer r8_farm');
+    });
+
+    it('is down, saying why, when the token is refused', async () => {
+      await farmWith('r8_wrong', (s) => {
+        expect(s.replicate).toMatchObject({ configured: true, state: 'down', account: null });
+        expect(s.replicate.error).toMatch(/^HTTP 401: You did not pass a valid authentication token/);
+      });
+    });
+
+    it('is down when nothing answers', async () => {
+      await farmWith('r8_farm', (s) => {
+        expect(s.replicate).toMatchObject({ configured: true, state: 'down', account: null });
+        expect(s.replicate.error).toEqual(expect.any(String));
+      }, `${deadUrl}/v1`);
+    });
   });
 });

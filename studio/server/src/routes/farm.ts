@@ -5,6 +5,7 @@ import { ApiError, FarmStatus, type QueueDepth } from '@shotfarm/shared';
 import { blocklistingsOf, readComfyBlocklist } from '../services/comfy-blocklist.ts';
 import { ComfyHealthProbe } from '../services/comfy-health.ts';
 import { taskThroughput, throughputBucketMinutes } from '../services/farm-throughput.ts';
+import { ReplicateHealthProbe } from '../services/replicate-health.ts';
 
 async function depth(queue: Queue): Promise<QueueDepth> {
   const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
@@ -14,20 +15,21 @@ async function depth(queue: Queue): Promise<QueueDepth> {
 /** 算力 / Farm: queues, throughput and render servers in one answer, for a page that polls it. */
 const routes: FastifyPluginAsyncZod = async (app) => {
   const comfy = new ComfyHealthProbe(app.config.comfyui.servers);
+  const replicate = new ReplicateHealthProbe(app.config.replicate);
   app.get('/api/farm', {
     schema: { tags: ['farm'], summary: "Queue depths, the last hour of throughput, backends, render-server health and the render workers' ComfyUI blocklist",
       response: { 200: FarmStatus, '4xx': ApiError } },
   }, async () => {
-    const [render, score, buckets, servers, blocklist] = await Promise.all([
+    const [render, score, buckets, servers, blocklist, replicateHealth] = await Promise.all([
       depth(app.queues.render), depth(app.queues.score), taskThroughput(app.db), comfy.read(),
-      readComfyBlocklist(app.queues.redis, app.queues.prefix),
+      readComfyBlocklist(app.queues.redis, app.queues.prefix), replicate.read(),
     ]);
     return {
       queues: { render, score },
       throughput: { bucketMinutes: throughputBucketMinutes, buckets },
       backends: [...app.config.renderBackends],
       comfyui: servers.map((s) => ({ ...s, blocklistedFor: blocklistingsOf(s, blocklist) })),
-      replicate: { configured: app.config.replicate.token !== undefined },
+      replicate: replicateHealth,
     };
   });
 };

@@ -1500,6 +1500,12 @@ export interface paths {
                             }[];
                             replicate: {
                                 configured: boolean;
+                                /** @enum {string} */
+                                state: "up" | "down" | "unset";
+                                account: string | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                checkedAt: string | null;
                             };
                         };
                     };

@@ -1,9 +1,10 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComfyServerHealth, FarmStatus } from '@shotfarm/shared';
 import { createI18n, I18nProvider, type Language } from '../../i18n/i18n.ts';
 import { FarmQueues } from './farm-queues.tsx';
 import { FarmServers } from './farm-servers.tsx';
+import { ReplicateTag } from './replicate-tag.tsx';
 import { ThroughputChart } from './throughput-chart.tsx';
 
 const servers: ComfyServerHealth[] = [
@@ -99,4 +100,19 @@ describe('farm page parts', () => {
     inLanguage('zh-CN', <ThroughputChart buckets={buckets.map((b) => ({ ...b, succeeded: 0, failed: 0 }))} />);
     expect(screen.getByText('近一小时没有完成的任务。')).toBeTruthy();
   });
+
+  it('says whether Replicate answers, as which account, or why not', () => {
+    const checkedAt = '2026-03-01T10:00:00.000Z';
+    inLanguage('zh-CN', <ReplicateTag health={{ configured: true, state: 'up', account: 'shotfarm', error: null, checkedAt }} />);
+    expect(screen.getByTestId('farm-replicate').textContent).toBe('可用（账号 shotfarm）');
+    cleanup();
+    inLanguage('en', <ReplicateTag health={{ configured: true, state: 'down', account: null, error: 'HTTP 401: bad token', checkedAt }} />);
+    expect(screen.getByTestId('farm-replicate').textContent).toBe('Unreachable');
+    expect(screen.getByLabelText('Unreachable: HTTP 401: bad token')).toBeTruthy();
+    cleanup();
+    inLanguage('en', <ReplicateTag health={{ configured: false, state: 'unset', account: null, error: null, checkedAt: null }} />);
+    expect(screen.getByTestId('farm-replicate').getAttribute('data-state')).toBe('unset');
+    expect(screen.getByTestId('farm-replicate').textContent).toBe('Not configured');
+  });
 });
+

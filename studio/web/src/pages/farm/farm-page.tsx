@@ -7,6 +7,7 @@ import { describeError } from '../../i18n/error-message.ts';
 import { optionalKey, useI18n } from '../../i18n/i18n.ts';
 import { FarmQueues } from './farm-queues.tsx';
 import { FarmServers } from './farm-servers.tsx';
+import { ReplicateTag } from './replicate-tag.tsx';
 
 // The chart library is most of this page's code: servers and queues show first, the chart follows.
 const ThroughputChart = lazy(() => import('./throughput-chart.tsx').then((m) => ({ default: m.ThroughputChart })));
@@ -32,9 +33,7 @@ export default function FarmPage() {
             <FarmServers servers={status.comfyui} />
             <p className="farm-backends">
               <span>{t('farm.replicate')}</span>{' '}
-              <Tag color={status.replicate.configured ? 'green' : 'default'} data-testid="farm-replicate">
-                {t(status.replicate.configured ? 'farm.replicate.configured' : 'farm.replicate.unset')}
-              </Tag>
+              <ReplicateTag health={status.replicate} />
               <span>{t('farm.backends')}</span>{' '}
               {status.backends.map((b) => <Tag key={b} data-testid="farm-backend">{b}</Tag>)}
             </p>
