@@ -1,20 +1,16 @@
 import { randomInt } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { JobEvent } from '@shotfarm/shared';
-import { loadConfig } from '@shotfarm/shared/config';
-import { openDatabase, tables } from '@shotfarm/shared/db';
-import { createRedis, EmbeddedRedis } from '@shotfarm/shared/queue';
+import { tables } from '@shotfarm/shared/db';
+import { createRedis } from '@shotfarm/shared/queue';
 import { createStorage, type Storage } from '@shotfarm/shared/storage';
 import { createBackends, renderProductShot, RenderWorker } from '@shotfarm/render-worker';
-import { buildApp } from '@shotfarm/studio';
 import { ProductShotStudioParams } from '@shotfarm/workflows';
 import { interleave, timeBatch, type Benchmark, type BenchmarkResult } from '../measure.ts';
 import { makeProductPhoto } from '../product-photo.ts';
+import { startBenchFarm } from '../bench-farm.ts';
 import { Closers } from '../closers.ts';
 import { multipartFile } from '../multipart-file.ts';
 
@@ -65,20 +61,11 @@ export async function runFarmThroughput(opts: FarmThroughputOptions = {}): Promi
   const concurrency = opts.concurrency ?? defaultConcurrency;
   const batchTimeoutMs = opts.batchTimeoutMs ?? defaultBatchTimeoutMs;
   const closers = new Closers();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-bench-'));
-  closers.add(() => rm(dataDir, { recursive: true, force: true }));
   try {
-    const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
-    closers.add(() => redis.stop());
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RECONCILE_INTERVAL_MS: '600000' });
-    const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
-    closers.add(() => database.close());
-    const app = await buildApp({ config, redisUrl: redis.url, database, logger: false });
-    closers.add(() => app.close());
-    await app.ready();
+    const { app, config, redisUrl, database } = await startBenchFarm(closers);
 
     const worker = new RenderWorker({
-      redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage),
+      redisUrl, prefix: config.queuePrefix, storage: await createStorage(config.storage),
       backends: createBackends(['local']), concurrency,
     });
     closers.add(() => worker.close());
@@ -93,7 +80,7 @@ export async function runFarmThroughput(opts: FarmThroughputOptions = {}): Promi
 
     const rawStorage = await createStorage(config.storage);
     closers.add(() => rawStorage.close());
-    const raw = new RawFarm({ redisUrl: redis.url, storage: rawStorage, concurrency });
+    const raw = new RawFarm({ redisUrl, storage: rawStorage, concurrency });
     closers.add(() => raw.close());
     await raw.start();
 

@@ -1,15 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
 import { count, inArray } from 'drizzle-orm';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { loadConfig } from '@shotfarm/shared/config';
-import { openDatabase, tables } from '@shotfarm/shared/db';
-import { EmbeddedRedis } from '@shotfarm/shared/queue';
+import { tables } from '@shotfarm/shared/db';
 import { createStorage } from '@shotfarm/shared/storage';
 import { CtrModel, defaultDetectionModelPath, detInputSize, readShippedModels, ScoreWorker, toDetTensorData } from '@shotfarm/scorer';
-import { buildApp } from '@shotfarm/studio';
+import { startBenchFarm } from '../bench-farm.ts';
 import { Closers } from '../closers.ts';
 import { interleave, timeBatch, type Benchmark, type BenchmarkResult } from '../measure.ts';
 import { multipartFile } from '../multipart-file.ts';
@@ -40,19 +35,10 @@ const workingSidePx = 512;
 export async function runScorerThroughput(opts: ScorerThroughputOptions = {}): Promise<BenchmarkResult> {
   const imagesPerRound = opts.imagesPerRound ?? defaultImagesPerRound;
   const closers = new Closers();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-bench-'));
-  closers.add(() => rm(dataDir, { recursive: true, force: true }));
   try {
-    const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
-    closers.add(() => redis.stop());
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RECONCILE_INTERVAL_MS: '600000' });
-    const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
-    closers.add(() => database.close());
     const shippedModels = await readShippedModels();
-    const app = await buildApp({ config, redisUrl: redis.url, database, logger: false, shippedModels });
-    closers.add(() => app.close());
-    await app.ready();
-    const worker = new ScoreWorker({ redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage) });
+    const { app, config, redisUrl, database } = await startBenchFarm(closers, { shippedModels });
+    const worker = new ScoreWorker({ redisUrl, prefix: config.queuePrefix, storage: await createStorage(config.storage) });
     closers.add(() => worker.close());
     await worker.start();
 

@@ -1,21 +1,16 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { newId } from '@shotfarm/shared';
-import { loadConfig } from '@shotfarm/shared/config';
-import { openDatabase, tables, type Db } from '@shotfarm/shared/db';
-import { EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
+import { tables, type Db } from '@shotfarm/shared/db';
 import { createStorage, storageKeys, type Storage } from '@shotfarm/shared/storage';
 import { createBackends, RenderWorker } from '@shotfarm/render-worker';
 import { readShippedModels, ScoreWorker } from '@shotfarm/scorer';
-import { buildApp } from '@shotfarm/studio';
+import { startBenchFarm } from '../bench-farm.ts';
 import { Closers } from '../closers.ts';
 import { interleave, median, type Batch, type Benchmark, type BenchmarkResult } from '../measure.ts';
-import { chromiumArgs, chromiumPath, seedOutputs, webDistDir } from './studio-web.ts';
+import { assertBrowserReady, chromiumArgs, chromiumPath, seedOutputs } from './studio-web.ts';
 
 /** Options of {@link runStudioWebScroll}. */
 export interface StudioWebScrollOptions {
@@ -81,29 +76,15 @@ interface RequestCounts {
  */
 export async function runStudioWebScroll(opts: StudioWebScrollOptions = {}): Promise<BenchmarkResult> {
   const o = { ...defaults, ...opts };
-  if (!existsSync(path.join(webDistDir, 'index.html'))) {
-    throw new Error(`no studio bundle in ${webDistDir}: build it with \`pnpm --filter @shotfarm/studio build:web\` (\`pnpm bench\` does)`);
-  }
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing (apt-get install chromium)`);
+  assertBrowserReady();
   const closers = new Closers();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-bench-'));
-  closers.add(() => rm(dataDir, { recursive: true, force: true }));
   try {
-    const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
-    closers.add(() => redis.stop());
-    const port = await freeLoopbackPort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent', RECONCILE_INTERVAL_MS: '600000' });
-    const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
-    closers.add(() => database.close());
-    const app = await buildApp({ config, redisUrl: redis.url, database, logger: false, shippedModels: await readShippedModels() });
-    closers.add(() => app.close());
-    await app.listen({ port, host: '127.0.0.1' });
+    const { app, config, redisUrl, database, baseUrl } = await startBenchFarm(closers, { listen: true, shippedModels: await readShippedModels() });
 
     // Real outputs first: rendered by the local backend and scored, so every card shows real gate badges.
     const storage = await createStorage(config.storage);
-    const renderer = new RenderWorker({ redisUrl: redis.url, prefix: config.queuePrefix, storage, backends: createBackends(['local']), concurrency: renderConcurrency });
-    const scorer = new ScoreWorker({ redisUrl: redis.url, prefix: config.queuePrefix, storage });
+    const renderer = new RenderWorker({ redisUrl, prefix: config.queuePrefix, storage, backends: createBackends(['local']), concurrency: renderConcurrency });
+    const scorer = new ScoreWorker({ redisUrl, prefix: config.queuePrefix, storage });
     const stopWorkers = once(async () => { await renderer.close(); await scorer.close(); });
     closers.add(stopWorkers);
     await renderer.start();

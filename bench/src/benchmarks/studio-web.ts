@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
-import { loadConfig } from '@shotfarm/shared/config';
-import { openDatabase } from '@shotfarm/shared/db';
-import { EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
 import { createStorage } from '@shotfarm/shared/storage';
 import { createBackends, RenderWorker } from '@shotfarm/render-worker';
-import { buildApp } from '@shotfarm/studio';
 import { formatBundleSize, readBundle, summariseBundle } from '../bundle-size.ts';
+import { startBenchFarm } from '../bench-farm.ts';
 import { Closers } from '../closers.ts';
 import { interleave, median, timeBatch, type Batch, type Benchmark, type BenchmarkResult } from '../measure.ts';
 import { multipartFile } from '../multipart-file.ts';
@@ -42,6 +37,14 @@ const jobPollMs = 250;
 /** Most jobs one `GET /api/jobs` page lists. */
 const jobsPageLimit = 100;
 
+/** The production bundle and Debian's Chromium are there, or the benchmark says how to get them. */
+export function assertBrowserReady(): void {
+  if (!existsSync(path.join(webDistDir, 'index.html'))) {
+    throw new Error(`no studio bundle in ${webDistDir}: build it with \`pnpm --filter @shotfarm/studio build:web\` (\`pnpm bench\` does)`);
+  }
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing (apt-get install chromium)`);
+}
+
 /** Debian's Chromium; never a downloaded browser. */
 export const chromiumPath = '/usr/bin/chromium';
 export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
@@ -63,29 +66,15 @@ export const webDistDir = fileURLToPath(new URL('../../../studio/web/dist', impo
 export async function runStudioWeb(opts: StudioWebOptions = {}): Promise<BenchmarkResult> {
   const thumbnails = opts.thumbnails ?? defaultThumbnails;
   const loadTimeoutMs = opts.loadTimeoutMs ?? defaultLoadTimeoutMs;
-  if (!existsSync(path.join(webDistDir, 'index.html'))) {
-    throw new Error(`no studio bundle in ${webDistDir}: build it with \`pnpm --filter @shotfarm/studio build:web\` (\`pnpm bench\` does)`);
-  }
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing (apt-get install chromium)`);
+  assertBrowserReady();
   console.log(formatBundleSize('studio-web-bundle', summariseBundle(await readBundle(webDistDir))));
 
   const closers = new Closers();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-bench-'));
-  closers.add(() => rm(dataDir, { recursive: true, force: true }));
   try {
-    const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
-    closers.add(() => redis.stop());
-    const port = await freeLoopbackPort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent', RECONCILE_INTERVAL_MS: '600000' });
-    const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
-    closers.add(() => database.close());
-    const app = await buildApp({ config, redisUrl: redis.url, database, logger: false });
-    closers.add(() => app.close());
-    await app.listen({ port, host: '127.0.0.1' });
+    const { app, config, redisUrl, baseUrl } = await startBenchFarm(closers, { listen: true });
 
     const worker = new RenderWorker({
-      redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage),
+      redisUrl, prefix: config.queuePrefix, storage: await createStorage(config.storage),
       backends: createBackends(['local']), concurrency: renderConcurrency,
     });
     let workerClosing: Promise<void> | undefined;

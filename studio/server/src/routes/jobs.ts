@@ -40,7 +40,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['jobs'], summary: "Retry a finished job's failed tasks; its succeeded tasks keep their outputs", params: JobParams,
       response: { 200: JobView, '4xx': ApiError } },
   }, async (req) => {
-    await retryFailedTasks(req.params.id, { db: app.db, enqueuer: app.farm.enqueuer, bus: app.farm.bus });
+    await retryFailedTasks(req.params.id, { recorder: app.farm.recorder, enqueuer: app.farm.enqueuer });
     return (await loadJobView(app.db, app.storage, req.params.id))!;
   });
 };

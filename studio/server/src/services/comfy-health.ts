@@ -1,6 +1,7 @@
 import { ComfyClient } from '@shotfarm/render-worker';
 import type { ComfyServerHealth } from '@shotfarm/shared';
 import type { ComfyServerSpec } from '@shotfarm/shared/config';
+import { SharedReading } from './shared-reading.ts';
 
 /** A server that takes longer is shown as down: the farm page must not hang on one dead GPU box. */
 const defaultTimeoutMs = 2_000;
@@ -20,22 +21,17 @@ export interface ComfyHealthOptions {
  * and `/queue`. It only looks: the render workers keep their own health checks and blocklist (see `comfy-blocklist.ts`).
  */
 export class ComfyHealthProbe {
-  readonly #servers: { spec: ComfyServerSpec; client: ComfyClient }[];
-  readonly #cacheMs: number;
-  #cached: { at: number; reading: Promise<ComfyServerReading[]> } | undefined;
+  readonly #reading: SharedReading<ComfyServerReading[]>;
 
   constructor(servers: readonly ComfyServerSpec[], opts: ComfyHealthOptions = {}) {
     const requestTimeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
-    this.#servers = servers.map((spec) => ({ spec, client: new ComfyClient({ url: spec.url, requestTimeoutMs }) }));
-    this.#cacheMs = opts.cacheMs ?? defaultCacheMs;
+    const clients = servers.map((spec) => ({ spec, client: new ComfyClient({ url: spec.url, requestTimeoutMs }) }));
+    this.#reading = new SharedReading(() => Promise.all(clients.map((s) => probe(s.spec, s.client))), opts.cacheMs ?? defaultCacheMs);
   }
 
   /** Every server's health, at most `cacheMs` old; concurrent callers share one round of requests. */
   read(now: number = Date.now()): Promise<ComfyServerReading[]> {
-    if (this.#cached && now - this.#cached.at < this.#cacheMs) return this.#cached.reading;
-    const reading = Promise.all(this.#servers.map((s) => probe(s.spec, s.client)));
-    this.#cached = { at: now, reading };
-    return reading;
+    return this.#reading.get(now);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ComfyServerSpec } from '@shotfarm/shared/config';
 import { ComfyClient } from '@shotfarm/render-worker';
+import { SharedReading } from './shared-reading.ts';
 import type { ObjectInfo } from '@shotfarm/workflows/import';
 
 /** `/object_info` is slow on big installs (comfyui.md §1.10): read it once a while, not per import. */
@@ -18,22 +19,17 @@ export interface ComfyObjectInfoOptions {
  */
 export function comfyObjectInfoSource(servers: readonly ComfyServerSpec[], opts: ComfyObjectInfoOptions = {}): () => Promise<ObjectInfo | undefined> {
   const clients = servers.map((s) => new ComfyClient({ url: s.url, ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }) }));
-  const cacheMs = opts.cacheMs ?? defaultCacheMs;
-  let cached: { at: number; reading: Promise<ObjectInfo | undefined> } | undefined;
   const read = async (): Promise<ObjectInfo | undefined> => {
     const answers = await Promise.allSettled(clients.map((c) => c.objectInfo()));
     const infos = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
     if (infos.length === 0) {
-      cached = undefined; // nobody answered: ask again next time rather than remember the silence
+      reading.forget(); // nobody answered: ask again next time rather than remember the silence
       return undefined;
     }
     // The first server listed wins where two define a class differently.
     return Object.assign({}, ...infos.reverse()) as ObjectInfo;
   };
   // Concurrent imports share one round of requests.
-  return () => {
-    if (clients.length === 0) return Promise.resolve(undefined);
-    if (!cached || Date.now() - cached.at >= cacheMs) cached = { at: Date.now(), reading: read() };
-    return cached.reading;
-  };
+  const reading = new SharedReading(read, opts.cacheMs ?? defaultCacheMs);
+  return () => (clients.length === 0 ? Promise.resolve(undefined) : reading.get());
 }

@@ -1,5 +1,6 @@
 import type { ReplicateHealth } from '@shotfarm/shared';
 import type { Config } from '@shotfarm/shared/config';
+import { SharedReading } from './shared-reading.ts';
 
 /** Longer and Replicate is shown as down: the farm page must not hang on it. */
 const defaultTimeoutMs = 3_000;
@@ -19,20 +20,16 @@ export interface ReplicateHealthOptions {
 export class ReplicateHealthProbe {
   readonly #replicate: Config['replicate'];
   readonly #timeoutMs: number;
-  readonly #cacheMs: number;
-  #cached: { at: number; reading: Promise<ReplicateHealth> } | undefined;
+  readonly #reading: SharedReading<ReplicateHealth>;
 
   constructor(replicate: Config['replicate'], opts: ReplicateHealthOptions = {}) {
     this.#replicate = replicate;
     this.#timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
-    this.#cacheMs = opts.cacheMs ?? defaultCacheMs;
+    this.#reading = new SharedReading(() => this.#probe(), opts.cacheMs ?? defaultCacheMs);
   }
 
   read(now: number = Date.now()): Promise<ReplicateHealth> {
-    if (this.#cached && now - this.#cached.at < this.#cacheMs) return this.#cached.reading;
-    const reading = this.#probe();
-    this.#cached = { at: now, reading };
-    return reading;
+    return this.#reading.get(now);
   }
 
   async #probe(): Promise<ReplicateHealth> {

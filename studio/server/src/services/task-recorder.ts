@@ -1,13 +1,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { newId, type JobStatus, type RenderProgress, type RenderResult, type TaskStatus } from '@shotfarm/shared';
+import { newId, terminalJobStatuses, type JobStatus, type RenderProgress, type RenderResult, type TaskStatus } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
+import { JobNotFinishedError, JobNotFoundError, JobNothingToRetryError } from '../errors.ts';
 import type { JobEventBus } from './job-event-bus.ts';
 import { appendJobEvents, type DbOrTx, type NewJobEvent } from './job-event-log.ts';
+
+type JobRow = typeof tables.jobs.$inferSelect;
+type TaskRow = typeof tables.tasks.$inferSelect;
 
 const open: TaskStatus[] = ['queued', 'running'];
 
 /** Event dedupe keys of a retried run differ from the first run's, or its events would be dropped as replays. */
-export const runSuffix = (retries: number): string => (retries === 0 ? '' : `:retry${retries}`);
+const runSuffix = (retries: number): string => (retries === 0 ? '' : `:retry${retries}`);
 
 /**
  * Writes what workers report into the database. Every method is idempotent: the same report twice
@@ -92,6 +96,41 @@ export class TaskRecorder {
       ]);
     });
     return canceled;
+  }
+
+  /**
+   * Reopen a finished job's failed tasks (a person's retry), under a lock on the job row, so a second retry at
+   * the same moment waits and then finds the job open. `clearQueue` runs inside, before the rows change: it
+   * removes the old run's dead BullMQ jobs. `retries` counts up on job and tasks, so the new run's events are
+   * not taken for replays of the old run's; a `job-retried` event is appended. Returns what to enqueue.
+   */
+  async reopenFailedTasks(jobId: string, clearQueue: (failedTaskIds: string[]) => Promise<void>): Promise<{ job: JobRow; tasks: TaskRow[] }> {
+    let reopened: { job: JobRow; tasks: TaskRow[] } | undefined;
+    await this.#commit(async (tx) => {
+      const [locked] = await tx.select().from(tables.jobs).where(eq(tables.jobs.id, jobId)).for('update');
+      if (!locked) throw new JobNotFoundError(jobId);
+      if (!terminalJobStatuses.includes(locked.status)) throw new JobNotFinishedError(jobId, locked.status);
+      const taskRows = await tx.select().from(tables.tasks).where(eq(tables.tasks.jobId, jobId));
+      const failed = taskRows.filter((t) => t.status === 'failed');
+      if (failed.length === 0) throw new JobNothingToRetryError(jobId);
+      await clearQueue(failed.map((t) => t.id));
+
+      const tasks = await tx.update(tables.tasks).set({
+        status: 'queued', progress: 0, attempts: 0, retries: sql`${tables.tasks.retries} + 1`, errorCode: null, errorMessage: null,
+        backend: null, worker: null, renderMs: null, usage: null, startedAt: null, finishedAt: null,
+      }).where(and(eq(tables.tasks.jobId, jobId), eq(tables.tasks.status, 'failed'))).returning();
+      const reopenedIds = new Set(tasks.map((t) => t.id));
+      const status = deriveJobStatus(taskRows.map((t) => (reopenedIds.has(t.id) ? 'queued' : t.status)));
+      const [job] = await tx.update(tables.jobs).set({
+        status, retries: sql`${tables.jobs.retries} + 1`, errorCode: null, errorMessage: null, finishedAt: null,
+      }).where(eq(tables.jobs.id, jobId)).returning();
+      reopened = { job: job!, tasks };
+      return appendJobEvents(tx, [{
+        type: 'job-retried', jobId, taskIds: tasks.map((t) => t.id), retries: job!.retries,
+        dedupeKey: `job-retried:${jobId}${runSuffix(job!.retries)}`,
+      }]);
+    });
+    return reopened!;
   }
 
   /** Recompute a job's status from its tasks; append `job-done` when it has just finished. */

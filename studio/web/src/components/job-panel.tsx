@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import type { JobView } from '@shotfarm/shared';
 import { Link } from 'react-router';
 import { cancelJob, retryJob } from '../api/client.ts';
 import { isTerminal, type JobWatch } from '../hooks/use-job.ts';
@@ -8,6 +9,27 @@ import { ErrorNotice } from './error-notice.tsx';
 import { ProgressBar } from './progress-bar.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { TaskChip } from './task-chip.tsx';
+
+/**
+ * A button's request on the job (cancel, retry): pending from the click itself, so a double click sends one
+ * request, and the answer — the job as it is now — replaces the watched view.
+ */
+function useJobAction(request: (jobId: string) => Promise<JobView>, onDone: (job: JobView) => void) {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (jobId: string): Promise<void> => {
+    setPending(true);
+    setError(null);
+    try {
+      onDone(await request(jobId));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setPending(false);
+    }
+  };
+  return { pending, error, run };
+}
 
 export interface JobPanelProps {
   jobId: string | null;
@@ -21,10 +43,8 @@ export interface JobPanelProps {
 export function JobPanel({ jobId, watch }: JobPanelProps) {
   const { t } = useI18n();
   const tasksLabelId = useId();
-  const [canceling, setCanceling] = useState(false);
-  const [cancelError, setCancelError] = useState<unknown>(null);
-  const [retrying, setRetrying] = useState(false);
-  const [retryError, setRetryError] = useState<unknown>(null);
+  const cancel = useJobAction(cancelJob, watch.replace);
+  const retry = useJobAction(retryJob, watch.replace);
   const { job } = watch;
 
   if (!jobId) return <p className="empty-state" data-testid="job-empty">{t('job.empty')}</p>;
@@ -36,28 +56,6 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
 
   const status = watch.status ?? job.status;
   const finished = isTerminal(status);
-  const onCancel = async (): Promise<void> => {
-    setCanceling(true);
-    setCancelError(null);
-    try {
-      watch.replace(await cancelJob(job.id));
-    } catch (error) {
-      setCancelError(error);
-    } finally {
-      setCanceling(false);
-    }
-  };
-  const onRetry = async (): Promise<void> => {
-    setRetrying(true);
-    setRetryError(null);
-    try {
-      watch.replace(await retryJob(job.id));
-    } catch (error) {
-      setRetryError(error);
-    } finally {
-      setRetrying(false);
-    }
-  };
   const tone = status === 'succeeded' ? 'success' : status === 'failed' ? 'danger' : status === 'canceled' ? 'neutral' : 'active';
   const failedTasks = job.tasks.filter((task) => task.status === 'failed' && task.error);
   const retryable = finished && job.tasks.some((task) => task.status === 'failed');
@@ -71,13 +69,13 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
         <span className="job-percent" aria-hidden="true">{t('job.progressValue', { percent: Math.round(watch.progress * 100) })}</span>
         <span className="job-id" title={job.id}>{t('job.id')} <code>{job.id.slice(-12)}</code></span>
         {!finished && (
-          <button type="button" className="button button-secondary button-small" onClick={onCancel} disabled={canceling} data-testid="cancel-job">
-            {canceling ? t('job.canceling') : t('job.cancel')}
+          <button type="button" className="button button-secondary button-small" onClick={() => cancel.run(job.id)} disabled={cancel.pending} data-testid="cancel-job">
+            {cancel.pending ? t('job.canceling') : t('job.cancel')}
           </button>
         )}
         {retryable && (
-          <button type="button" className="button button-secondary button-small" onClick={onRetry} disabled={retrying} data-testid="retry-job">
-            {retrying ? t('job.retrying') : t('job.retry', { count: job.tasks.filter((task) => task.status === 'failed').length })}
+          <button type="button" className="button button-secondary button-small" onClick={() => retry.run(job.id)} disabled={retry.pending} data-testid="retry-job">
+            {retry.pending ? t('job.retrying') : t('job.retry', { count: job.tasks.filter((task) => task.status === 'failed').length })}
           </button>
         )}
         {job.outputs.length > 0 && (
@@ -90,8 +88,8 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
       <ProgressBar value={watch.progress} label={t('job.progress')} tone={tone} testId="job-progress" />
       {watch.interrupted && <p className="muted" role="status">{t('job.reconnecting')}</p>}
       {job.error && <ErrorNotice error={describeCode(job.error.code, job.error.message, t)} testId="job-error" />}
-      {cancelError !== null && <ErrorNotice error={describeError(cancelError, t)} testId="cancel-error" />}
-      {retryError !== null && <ErrorNotice error={describeError(retryError, t)} testId="retry-error" />}
+      {cancel.error !== null && <ErrorNotice error={describeError(cancel.error, t)} testId="cancel-error" />}
+      {retry.error !== null && <ErrorNotice error={describeError(retry.error, t)} testId="retry-error" />}
 
       <h3 id={tasksLabelId} className="subheading">{t('job.tasks')}</h3>
       <ol className="task-chips" aria-labelledby={tasksLabelId}>

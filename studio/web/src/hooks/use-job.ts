@@ -64,13 +64,8 @@ export function useJob(jobId: string | null): JobWatch {
   const refetchRef = useRef<() => void>(() => {});
   // Bumped when a finished job is reopened (a retry), to open its stream again.
   const [run, setRun] = useState(0);
-  const shownJobId = useRef<string | null>(null);
 
   useEffect(() => {
-    if (shownJobId.current !== jobId) {
-      shownJobId.current = jobId;
-      setJob(null);
-    }
     setLive({});
     setLoadError(null);
     setInterrupted(false);
@@ -145,7 +140,7 @@ export function useJob(jobId: string | null): JobWatch {
     };
   }, [jobId, run]);
 
-  // The previous job's state until the effect for a new id has run: never shown for the new one.
+  // After the id changes, the state holds the previous job's view until the new one's first answer: never shown.
   const current = job?.id === jobId ? job : null;
   const finished = current ? isTerminal(current.status) : false;
   // A job the API does not know will not start existing: stop asking.

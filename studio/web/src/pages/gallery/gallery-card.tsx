@@ -10,7 +10,7 @@ import type { GalleryItem } from './gallery-items.ts';
 const scorePollMs = 4_000;
 
 /** The item's score from the list, or — while it was still pending when the page loaded — polled until it arrives. */
-export function useItemScore(item: GalleryItem): ScoreSummary | null {
+function useItemScore(item: GalleryItem): ScoreSummary | null {
   const polled = useQuery({
     queryKey: ['score', item.assetId],
     queryFn: async ({ signal }) => { const s = await getAssetScore(item.assetId, signal); return s ? summariseScore(s) : null; },
@@ -26,10 +26,9 @@ interface Words {
   language: Language;
 }
 
-/** A score the list already carried, or one still being polled for. */
-export function ScoreLine({ item }: { item: GalleryItem }) {
-  const words = useI18n();
-  return item.score ? <ScoreBadges score={item.score} {...words} /> : <PolledScoreLine item={item} {...words} />;
+/** A score the list already carried, or one still being polled for (only then a query per card). */
+export function ScoreLine({ item, t, language }: { item: GalleryItem } & Words) {
+  return item.score ? <ScoreBadges score={item.score} t={t} language={language} /> : <PolledScoreLine item={item} t={t} language={language} />;
 }
 
 function PolledScoreLine({ item, t, language }: { item: GalleryItem } & Words) {
@@ -95,7 +94,7 @@ export const GalleryCard = memo(function GalleryCard({ item, index, selected, ac
       </button>
       <div className="gallery-meta">
         <input type="checkbox" className="gallery-check" checked={selected} onChange={() => onToggle(item.assetId)} aria-label={t('gallery.select', { n: index + 1 })} tabIndex={-1} data-testid="gallery-select" />
-        {item.score ? <ScoreBadges score={item.score} t={t} language={language} /> : <PolledScoreLine item={item} t={t} language={language} />}
+        <ScoreLine item={item} t={t} language={language} />
       </div>
     </div>
   );

@@ -85,7 +85,7 @@ export default function GalleryPage() {
         {comparing && (
           <CompareView onClose={() => setComparing(false)} items={compared.map((item) => ({
             id: item.assetId, url: item.url,
-            caption: <ScoreLine item={item} />,
+            caption: <ScoreLine item={item} t={t} language={language} />,
             actions: <ReviewActions item={item} />,
           }))} />
         )}
