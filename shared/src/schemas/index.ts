@@ -14,3 +14,4 @@ export * from './comfy-graph.ts';
 export * from './recipe-manifest.ts';
 export * from './render-usage.ts';
 export * from './farm-status.ts';
+export * from './access.ts';

@@ -11,6 +11,7 @@ import { farmPlugin } from './plugins/farm.ts';
 import { queuePlugin } from './plugins/queue.ts';
 import { storagePlugin } from './plugins/storage.ts';
 import { webPlugin } from './plugins/web.ts';
+import './plugins/route-access.ts';
 import type { ShippedModel } from './services/model-registry.ts';
 import { assetLibraryRoutes } from './routes/asset-library.ts';
 import { assetRoutes } from './routes/assets.ts';

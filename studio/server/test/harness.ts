@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { count } from 'drizzle-orm';
 import { loadConfig, type Config } from '@shotfarm/shared/config';
 import { openDatabase, tables, type Database } from '@shotfarm/shared/db';
@@ -28,6 +28,13 @@ export interface Farm {
   startWorker(concurrency?: number): Promise<RenderWorker>;
   /** Start an in-process scorer worker. */
   startScorer(): Promise<ScoreWorker>;
+  /**
+   * Headers that authenticate a request as the farm's admin (a bearer API key once accounts exist). Tests call
+   * `farm.inject(...)`, which sends them; `app.inject` sends none (an anonymous caller).
+   */
+  authHeaders: Record<string, string>;
+  /** `app.inject` as the admin: `authHeaders` merged under the request's own headers. */
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   /** Every object key in storage and the row counts: "nothing stored" is asserted against this. */
   snapshot(): Promise<{ objects: string[]; assets: number; jobs: number; tasks: number }>;
   close(): Promise<void>;
@@ -49,8 +56,10 @@ export async function startFarm(env: Record<string, string> = {}, opts: { listen
   if (opts.listen) await app.listen({ port, host: '127.0.0.1' });
   const workers: (RenderWorker | ScoreWorker)[] = [];
   const storage = app.storage;
+  const authHeaders: Record<string, string> = {};
   return {
-    app, config, redis, database, dataDir, baseUrl,
+    app, config, redis, database, dataDir, baseUrl, authHeaders,
+    inject: (req) => app.inject({ ...req, headers: { ...authHeaders, ...req.headers } }),
     async startWorker(concurrency = 2) {
       const { createBackends, RenderWorker } = await import('@shotfarm/render-worker');
       const { replicateOptionsFromConfig } = await import('@shotfarm/render-worker/replicate');
