@@ -35,7 +35,10 @@ RUN pnpm --filter @shotfarm/studio build:web
 
 # Run as the image's unprivileged `node` user; the code stays root-owned (read-only to the service).
 RUN mkdir -p /var/lib/shotfarm && chown node:node /var/lib/shotfarm
+# MALLOC_ARENA_MAX=2: fewer glibc malloc arenas for sharp's threads, so image decoding does not fragment memory
+# into gigabytes of RSS (see upload-bounds.e2e.test.ts).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     DATA_DIR=/var/lib/shotfarm \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` runs in milliseconds and needs nothing; `int` starts real Redis, PGlite,
+// Two projects: `unit` needs no servers (but renders images and runs ONNX: minutes, see the README); `int` starts real Redis, PGlite,
 // an S3 server, worker processes and ffmpeg. `npm test` runs both; `vitest --project unit` is the fast loop.
 export default defineConfig({
   test: {

@@ -280,7 +280,9 @@ function main() {
 
   const basePath = searchDirs(process.env.PATH, []);
   const childPath = [...new Set([...(pnpm.binDir ? [pnpm.binDir] : []), ...basePath, ...extraDirs, ...pgDirs])].join(path.delimiter);
-  const env = { ...process.env, PATH: childPath, npm_config_update_notifier: 'false' };
+  // MALLOC_ARENA_MAX=2: glibc gives each libvips (sharp) thread its own malloc arena, and fragmented arenas kept
+  // the API near 950 MB under a burst of uploads that needs about 650 (measured in upload-bounds.e2e.test.ts).
+  const env = { MALLOC_ARENA_MAX: '2', ...process.env, PATH: childPath, npm_config_update_notifier: 'false' };
 
   const lockHash = ensurePackages(pnpm, env, pm.version);
   if (spec.web) ensureWebBuild(pnpm, env, lockHash);

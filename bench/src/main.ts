@@ -9,9 +9,10 @@ import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
 import { scorerThroughput } from './benchmarks/scorer-throughput.ts';
 import { studioWeb } from './benchmarks/studio-web.ts';
 import { studioWebScroll } from './benchmarks/studio-web-scroll.ts';
+import { storefrontServe } from './benchmarks/storefront-serve.ts';
 import { formatResult, type Benchmark } from './measure.ts';
 
-const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb, studioWebScroll];
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb, studioWebScroll, storefrontServe];
 
 function selectBenchmarks(filters: readonly string[]): Benchmark[] {
   if (filters.length === 0) return [...benchmarks];

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { formatFailure, RenderTask, TaskError, type RenderResult, type RenderUsage } from '@shotfarm/shared';
-import { cancelChannel, createRedis, queueNames } from '@shotfarm/shared/queue';
+import { cancelChannel, canceledTaskKey, createRedis, queueNames } from '@shotfarm/shared/queue';
 import type { Storage } from '@shotfarm/shared/storage';
 import type { RenderBackend } from './interfaces/index.ts';
 
@@ -20,6 +20,9 @@ export interface RenderWorkerOptions {
   /** Shown on task rows and the farm page. @defaultValue `<hostname>:<pid>` */
   name?: string;
 }
+
+/** Thrown inside `#process` when a cancel arrived while the backend finished: its outputs are already deleted. */
+class CanceledAfterRender extends Error {}
 
 /** `<hostname>:<pid>`: what a worker is called unless configured, on task rows and the farm page. */
 export const defaultWorkerName = (): string => `${hostname()}:${process.pid}`;
@@ -72,6 +75,9 @@ export class RenderWorker {
     const task = parsed.data;
     const backend = this.#opts.backends.get(task.backend);
     if (!backend) throw new UnrecoverableError(formatFailure('SF_RENDER_NO_BACKEND', `this worker has no "${task.backend}" backend`));
+    // The manager marks a task canceled before it removes or aborts it: a copy that got enqueued anyway (a reconcile
+    // racing the cancel) or was picked up between the removal and the abort stops here, before any work.
+    if (await this.#isCanceled(job.id!)) throw new UnrecoverableError(formatFailure('SF_RENDER_CANCELED', 'the task was canceled before it started'));
     const started = performance.now();
     let usage: RenderUsage | undefined;
     try {
@@ -81,9 +87,15 @@ export class RenderWorker {
         progress: (p) => job.updateProgress(p),
         reportUsage: (u) => { usage = u; },
       });
+      // Canceled while the last step ran: the files it wrote belong to no row and never will, so they go now.
+      if (signal?.aborted || await this.#isCanceled(job.id!)) {
+        await Promise.all(outputs.flatMap((o) => [o.key, o.thumbKey]).filter((k): k is string => !!k)
+          .map((k) => this.#opts.storage.delete(k).catch(() => undefined)));
+        throw new CanceledAfterRender();
+      }
       return { outputs, backend: backend.id, renderMs: Math.round(performance.now() - started), worker: this.name, ...(usage && { usage }) };
     } catch (e) {
-      if (signal?.aborted) throw new UnrecoverableError(formatFailure('SF_RENDER_CANCELED', 'canceled while rendering'));
+      if (signal?.aborted || e instanceof CanceledAfterRender) throw new UnrecoverableError(formatFailure('SF_RENDER_CANCELED', 'canceled while rendering'));
       if (e instanceof TaskError) {
         const reason = formatFailure(e.code, e.message);
         throw e.retryable ? new Error(reason, { cause: e }) : new UnrecoverableError(reason);
@@ -91,6 +103,10 @@ export class RenderWorker {
       // Unknown failures may be transient (a storage hiccup): BullMQ retries them with back-off.
       throw new Error(formatFailure('SF_RENDER_FAILED', e instanceof Error ? e.message : String(e)), { cause: e });
     }
+  }
+
+  async #isCanceled(taskId: string): Promise<boolean> {
+    return (await this.#connection!.exists(canceledTaskKey(this.#opts.prefix, taskId))) === 1;
   }
 
   /** Finish running tasks (unless `force`), then disconnect. */

@@ -45,7 +45,7 @@ export class ScoreWorker {
 
   async #process(job: Job<unknown, ScoreResult>): Promise<ScoreResult> {
     const parsed = ScoreTask.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(formatFailure('SF_RENDER_TASK_INVALID', parsed.error.message));
+    if (!parsed.success) throw new UnrecoverableError(formatFailure('SF_SCORE_TASK_INVALID', parsed.error.message));
     const task = parsed.data;
     const started = performance.now();
     try {

@@ -2,3 +2,4 @@
 export * from './errors/index.ts';
 export * from './schemas/index.ts';
 export * from './contracts/index.ts';
+export * from './json/index.ts';

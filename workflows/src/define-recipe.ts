@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import type { JobType, Params, RecipeId, RecipeManifest } from '@shotfarm/shared';
+import type { JobType, LocalisedText, Params, RecipeId, RecipeManifest } from '@shotfarm/shared';
 
 export type BackendId = 'local' | 'comfyui' | 'replicate';
-export type Localised = { 'zh-CN': string; en: string };
+/** Text in both studio languages: the shared {@link LocalisedText}. */
+export type Localised = LocalisedText;
 
 /** An image a recipe takes, by name, with the role it plays (the studio shows the library filtered by role). */
 export interface RecipeInput {
@@ -10,6 +11,16 @@ export interface RecipeInput {
   role: 'product' | 'scene' | 'garment' | 'person';
   required: boolean;
   label: Localised;
+}
+
+/**
+ * A parameter as a designer reads it: its label, an optional one-line help, and (for a choice) every value's
+ * words, in both languages. The studio draws its forms from these, so no recipe name or value reaches the page raw.
+ */
+export interface ParamText {
+  label: Localised;
+  help?: Localised;
+  options?: Readonly<Record<string, Localised>>;
 }
 
 /** One task's share of a job: its parameter values and fixed seed. */
@@ -31,6 +42,8 @@ export interface Recipe<P extends z.ZodObject = z.ZodObject> {
   backend: BackendId;
   inputs: readonly RecipeInput[];
   params: P;
+  /** Words for every key of `params` (and every value of its choices); a test holds each recipe to it. */
+  paramText: Readonly<Record<string, ParamText>>;
   outputs: { kind: 'image' | 'video'; countPerTask: number };
   /** GPU-seconds (or CPU-seconds for `local`) per task on the reference machine, for estimates. */
   estimateSecondsPerTask: number;
@@ -50,3 +63,8 @@ export function defineRecipe<P extends z.ZodObject>(recipe: Recipe<P>): Recipe<P
 
 /** Seeds stay within 31 bits so every backend (ComfyUI, Replicate, ours) accepts them. */
 export const seedFor = (seedBase: number, variantIndex: number): number => (seedBase + variantIndex * 7919) % 2 ** 31;
+
+/** The usual compile step: one task per variant, each with the job's parameters and its own seed. */
+export function oneTaskPerVariant(job: { params: Params; variants: number; seedBase: number }): CompiledVariant[] {
+  return Array.from({ length: job.variants }, (_, i) => ({ params: { ...job.params }, seed: seedFor(job.seedBase, i) }));
+}

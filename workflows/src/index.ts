@@ -1,4 +1,5 @@
-export { defineRecipe, seedFor, type Recipe, type RecipeInput, type CompiledVariant, type BackendId, type Localised } from './define-recipe.ts';
+export { defineRecipe, seedFor, type Recipe, type RecipeInput, type CompiledVariant, type BackendId, type Localised, type ParamText } from './define-recipe.ts';
+export { missingParamText, choicesOf } from './recipe-text.ts';
 export { recipes, manifestRecipes, productShotStudioLocal, ProductShotStudioParams } from './recipes/index.ts';
 export {
   shortVideoSlideshowLocal, ShortVideoSlideshowParams, slideshowFrames, slideshowTransitions, maxSlideshowImages,

@@ -3,7 +3,8 @@ import { count, inArray } from 'drizzle-orm';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { tables } from '@shotfarm/shared/db';
 import { createStorage } from '@shotfarm/shared/storage';
-import { CtrModel, defaultDetectionModelPath, detInputSize, readShippedModels, ScoreWorker, toDetTensorData } from '@shotfarm/scorer';
+import { readShippedModels, ScoreWorker } from '@shotfarm/scorer';
+import { CtrModel, defaultDetectionModelPath, detInputSize, toDetTensorData } from '@shotfarm/scorer/scoring';
 import { startBenchFarm } from '../bench-farm.ts';
 import { Closers } from '../closers.ts';
 import { interleave, timeBatch, type Benchmark, type BenchmarkResult } from '../measure.ts';
@@ -37,7 +38,7 @@ export async function runScorerThroughput(opts: ScorerThroughputOptions = {}): P
   const closers = new Closers();
   try {
     const shippedModels = await readShippedModels();
-    const { app, config, redisUrl, database } = await startBenchFarm(closers, { shippedModels });
+    const { api, config, redisUrl, database } = await startBenchFarm(closers, { shippedModels });
     const worker = new ScoreWorker({ redisUrl, prefix: config.queuePrefix, storage: await createStorage(config.storage) });
     closers.add(() => worker.close());
     await worker.start();
@@ -54,7 +55,7 @@ export async function runScorerThroughput(opts: ScorerThroughputOptions = {}): P
       // Uploads enqueue a score themselves: pause the worker while they land, so only the timed part scores.
       await worker.pause();
       for (const photo of await photosFor(n)) {
-        const res = await app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'p.jpg', 'image/jpeg') });
+        const res = await api.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'p.jpg', 'image/jpeg') });
         ids.push((res.json() as { id: string }).id);
       }
       return ids;

@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createStorage } from '@shotfarm/shared/storage';
 import { createBackends, RenderWorker } from '@shotfarm/render-worker';
 import { formatBundleSize, readBundle, summariseBundle } from '../bundle-size.ts';
-import { startBenchFarm } from '../bench-farm.ts';
+import { startBenchFarm, type BenchApi } from '../bench-farm.ts';
 import { Closers } from '../closers.ts';
 import { interleave, median, timeBatch, type Batch, type Benchmark, type BenchmarkResult } from '../measure.ts';
 import { multipartFile } from '../multipart-file.ts';
@@ -71,7 +71,7 @@ export async function runStudioWeb(opts: StudioWebOptions = {}): Promise<Benchma
 
   const closers = new Closers();
   try {
-    const { app, config, redisUrl, baseUrl } = await startBenchFarm(closers, { listen: true });
+    const { api, config, redisUrl, baseUrl, browserCookies } = await startBenchFarm(closers, { listen: true });
 
     const worker = new RenderWorker({
       redisUrl, prefix: config.queuePrefix, storage: await createStorage(config.storage),
@@ -81,10 +81,10 @@ export async function runStudioWeb(opts: StudioWebOptions = {}): Promise<Benchma
     const closeWorker = () => (workerClosing ??= worker.close());
     closers.add(closeWorker);
     await worker.start();
-    await seedOutputs(app, { images: thumbnails, photoSidePx: opts.photoSidePx ?? defaultPhotoSidePx, timeoutMs: opts.seedTimeoutMs ?? defaultSeedTimeoutMs });
+    await seedOutputs(api, { images: thumbnails, photoSidePx: opts.photoSidePx ?? defaultPhotoSidePx, timeoutMs: opts.seedTimeoutMs ?? defaultSeedTimeoutMs });
     // Nothing renders while pages are timed.
     await closeWorker();
-    const urls = await thumbnailUrls(app);
+    const urls = await thumbnailUrls(api);
     if (urls.length !== thumbnails) throw new Error(`seeded ${thumbnails} images but the API lists ${urls.length} thumbnails`);
 
     const bare = await bareServer(urls);
@@ -95,7 +95,7 @@ export async function runStudioWeb(opts: StudioWebOptions = {}): Promise<Benchma
     const galleryMs: number[] = [];
     const bareMs: number[] = [];
     const timed = async (url: string, selector: string, into: number[]): Promise<Batch> => {
-      const batch = await timeBatch(thumbnails, () => loadPage(browser, { url, selector, thumbnails, timeoutMs: loadTimeoutMs }));
+      const batch = await timeBatch(thumbnails, () => loadPage(browser, { url, selector, thumbnails, timeoutMs: loadTimeoutMs, cookies: browserCookies }));
       into.push(batch.elapsedMs);
       return batch;
     };
@@ -103,8 +103,8 @@ export async function runStudioWeb(opts: StudioWebOptions = {}): Promise<Benchma
     const comparison = await interleave({
       rounds: opts.rounds ?? defaultRounds,
       warmUp: async () => {
-        await loadPage(browser, { url: bare.url, selector: 'img', thumbnails, timeoutMs: loadTimeoutMs });
-        await loadPage(browser, { url: galleryUrl, selector: galleryThumbSelector, thumbnails, timeoutMs: loadTimeoutMs });
+        await loadPage(browser, { url: bare.url, selector: 'img', thumbnails, timeoutMs: loadTimeoutMs, cookies: browserCookies });
+        await loadPage(browser, { url: galleryUrl, selector: galleryThumbSelector, thumbnails, timeoutMs: loadTimeoutMs, cookies: browserCookies });
       },
       baseline: () => timed(bare.url, 'img', bareMs),
       subject: () => timed(galleryUrl, galleryThumbSelector, galleryMs),
@@ -122,9 +122,14 @@ export const studioWeb: Benchmark = { name: 'studio-web-gallery', run: () => run
 /** The gallery card's image (`data-testid` already on the page). */
 const galleryThumbSelector = '[data-testid=gallery-thumb]';
 
+/** A cookie for a browser context (the admin's session). */
+type BrowserCookie = { name: string; value: string; url: string };
+
 /** Open `url` in a fresh context (no cache, no storage) and resolve once `thumbnails` images matching `selector` have loaded. */
-async function loadPage(browser: Browser, opts: { url: string; selector: string; thumbnails: number; timeoutMs: number }): Promise<void> {
-  const context = await browser.newContext({ viewport });
+async function loadPage(browser: Browser, opts: { url: string; selector: string; thumbnails: number; timeoutMs: number; cookies: BrowserCookie[] }): Promise<void> {
+  // The studio's CSP forbids eval; Playwright's in-page string scripts need it, and the benchmark measures the page, not its CSP.
+  const context = await browser.newContext({ viewport, bypassCSP: true });
+  await context.addCookies(opts.cookies); // signed in as the farm's admin
   try {
     const page = await context.newPage();
     await page.goto(opts.url, { waitUntil: 'commit', timeout: opts.timeoutMs });
@@ -139,7 +144,7 @@ async function loadPage(browser: Browser, opts: { url: string; selector: string;
 }
 
 /** Real outputs the gallery shows: one uploaded photo, product-shot jobs of up to 16 variants on the local backend. */
-export async function seedOutputs(app: FastifyInstance, opts: { images: number; photoSidePx: number; timeoutMs: number }): Promise<void> {
+export async function seedOutputs(app: BenchApi, opts: { images: number; photoSidePx: number; timeoutMs: number }): Promise<void> {
   const upload = await app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await makeProductPhoto(opts.photoSidePx), 'product.jpg', 'image/jpeg') });
   if (upload.statusCode !== 201) throw new Error(`upload answered ${upload.statusCode}: ${upload.body}`);
   const assetId = (upload.json() as { id: string }).id;
@@ -165,7 +170,7 @@ export async function seedOutputs(app: FastifyInstance, opts: { images: number; 
 }
 
 /** The thumbnail URL of every output, as the gallery picks it (`thumbnailUrl`, else the image). */
-async function thumbnailUrls(app: FastifyInstance): Promise<string[]> {
+async function thumbnailUrls(app: BenchApi): Promise<string[]> {
   const list = (await app.inject({ method: 'GET', url: `/api/jobs?status=succeeded&limit=${jobsPageLimit}` })).json() as { items: { id: string }[] };
   const urls: string[] = [];
   for (const { id } of list.items) {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeBinaryFrame } from '../../src/backends/comfyui/binary-frame.ts';
-import { testObjectInfo } from '../../../workflows/src/import/test-fixtures.ts';
+import { testObjectInfo } from '../../../workflows/test/import-fixtures.ts';
 
 // A fake ComfyUI server (v0.3.64 behaviour) per ../shared/protocols/comfyui.md, for tests only.
 // Scriptable: render time, models, classes, VRAM, and failures (die mid-prompt, OOM, node error, hang,

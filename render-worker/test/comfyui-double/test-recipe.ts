@@ -72,7 +72,7 @@ export function memoryStorage(seed: Record<string, Buffer> = {}): Storage & { ob
     kind: 'folder', objects,
     put: async (key, body) => { objects.set(key, body); },
     get: async (key) => { const b = objects.get(key); if (!b) throw new Error(`no object ${key}`); return b; },
-    head: async (key) => { const b = objects.get(key); return b ? { bytes: b.length, contentType: 'application/octet-stream' } : null; },
+    head: async (key) => { const b = objects.get(key); return b ? { bytes: b.length, contentType: 'application/octet-stream', modifiedAt: new Date() } : null; },
     delete: async (key) => { objects.delete(key); },
     list: async (prefix) => [...objects.keys()].filter((k) => k.startsWith(prefix)).sort(),
     signedUrl: async (key) => `memory://${key}`,

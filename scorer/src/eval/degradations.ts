@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import type { BoxPx } from '../features/composition.ts';
+import { linearToSrgb, mulberry32, srgbToLinear, type BoxPx } from '@shotfarm/shared/images';
 
 /** The synthetic degradations the quality score must rank below their originals (issue 5's sanity check). */
 export const degradationNames = ['blur', 'overExposure', 'jpeg10', 'noise', 'offCentreCrop'] as const;
@@ -100,24 +100,9 @@ export function exposureLut(ev: number): Uint8Array {
   const gain = 2 ** ev;
   const lut = new Uint8Array(256);
   for (let v = 0; v < 256; v++) {
-    const c = v / 255;
-    const linear = Math.min(1, (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4) * gain);
-    const encoded = linear <= 0.0031308 ? 12.92 * linear : 1.055 * linear ** (1 / 2.4) - 0.055;
-    lut[v] = Math.round(encoded * 255);
+    lut[v] = Math.round(linearToSrgb(Math.min(1, srgbToLinear(v / 255) * gain)) * 255);
   }
   return lut;
-}
-
-/** Mulberry32: a small, fast, seedable PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface RgbPixels {

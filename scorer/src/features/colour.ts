@@ -1,4 +1,5 @@
 import type { RgbImage } from './working-copy.ts';
+import { srgbByteToLinear } from '@shotfarm/shared/images';
 
 /** Colour of the frame. */
 export interface ColourFeatures {
@@ -28,10 +29,7 @@ const neutralMaxValue = 250;
 const reciprocal = Float64Array.from({ length: 256 }, (_, v) => (v === 0 ? 0 : 1 / v));
 
 /** sRGB byte → linear light. */
-const linear = Float64Array.from({ length: 256 }, (_, v) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-});
+const linear = srgbByteToLinear;
 
 /** Colour statistics of the working copy, in one pass. */
 export function colourFeatures(img: RgbImage): ColourFeatures {

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { composition } from './composition.ts';
-import { productMask } from './product-mask.ts';
+import { productMask } from '@shotfarm/shared/images';
 import { rectsOnWhite } from './synthetic-images.ts';
 import { readWorkingCopy } from './working-copy.ts';
 

@@ -1,4 +1,4 @@
-import type { ProductMask } from './product-mask.ts';
+import { maskExtent, scaleBoxOutward, type BoxPx, type ProductMask } from '@shotfarm/shared/images';
 
 /** A product region counts as a subject when it covers at least this share of the frame. */
 export const minSubjectShare = 0.01;
@@ -6,21 +6,18 @@ export const minSubjectShare = 0.01;
 const halfDiagonal = Math.SQRT1_2;
 const thirdsPoints = [[1 / 3, 1 / 3], [2 / 3, 1 / 3], [1 / 3, 2 / 3], [2 / 3, 2 / 3]] as const;
 
-/** A box in working-copy pixels, right and bottom exclusive. */
-export interface PixelBox {
+/**
+ * A box by its edges in working-copy pixels, right and bottom exclusive (fidelity crops the working copies with it).
+ * Boxes in original pixels are {@link BoxPx} (left, top, width, height).
+ */
+export interface WorkingCopyEdges {
   left: number;
   top: number;
   right: number;
   bottom: number;
 }
 
-/** A box in original pixels. */
-export interface BoxPx {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+export type { BoxPx };
 
 /** Where the product sits in the frame. */
 export interface CompositionFeatures {
@@ -43,7 +40,7 @@ export interface CompositionFeatures {
 export interface Composition {
   features: CompositionFeatures;
   /** The product's bounding box on the working copy (the whole frame when there is no product). */
-  workingBox: PixelBox;
+  workingBox: WorkingCopyEdges;
   /** The product's bounding box in original pixels (all zero when there is no product). */
   bboxPx: BoxPx;
 }
@@ -55,25 +52,8 @@ export interface Composition {
  */
 export function composition(mask: ProductMask, original: { widthPx: number; heightPx: number }): Composition {
   const { data, widthPx: w, heightPx: h } = mask;
-  let count = 0;
-  let sx = 0;
-  let sy = 0;
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
-      if (!data[i]) continue;
-      count++;
-      sx += x;
-      sy += y;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
+  const extent = maskExtent(data, w, h);
+  const { count } = extent;
   const found = mask.method === 'alpha' || mask.method === 'border-flood' ? 1 : 0;
   if (count === 0) {
     return {
@@ -86,11 +66,13 @@ export function composition(mask: ProductMask, original: { widthPx: number; heig
       bboxPx: { left: 0, top: 0, width: 0, height: 0 },
     };
   }
-  const cx = (sx / count + 0.5) / w;
-  const cy = (sy / count + 0.5) / h;
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
-  const bboxPx = toOriginalBox(x0, y0, bw, bh, w, h, original);
+  const box = extent.box!;
+  const cx = (extent.meanX + 0.5) / w;
+  const cy = (extent.meanY + 0.5) / h;
+  const [x0, y0, bw, bh] = [box.left, box.top, box.width, box.height];
+  const x1 = x0 + bw - 1;
+  const y1 = y0 + bh - 1;
+  const bboxPx = scaleBoxOutward(box, mask, original);
   return {
     features: {
       productFound: found,
@@ -115,18 +97,4 @@ function nearestThird(cx: number, cy: number): number {
   let best = Infinity;
   for (const [tx, ty] of thirdsPoints) best = Math.min(best, Math.hypot(cx - tx, cy - ty));
   return best / halfDiagonal;
-}
-
-/** Working-copy box → original box, rounded outward so no product pixel falls outside. */
-function toOriginalBox(
-  x0: number, y0: number, bw: number, bh: number, w: number, h: number,
-  original: { widthPx: number; heightPx: number },
-): BoxPx {
-  const sx = original.widthPx / w;
-  const sy = original.heightPx / h;
-  const left = Math.max(0, Math.floor(x0 * sx));
-  const top = Math.max(0, Math.floor(y0 * sy));
-  const right = Math.min(original.widthPx, Math.ceil((x0 + bw) * sx));
-  const bottom = Math.min(original.heightPx, Math.ceil((y0 + bh) * sy));
-  return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
 }

@@ -1,4 +1,5 @@
 import type { LumaBands } from './luma-bands.ts';
+import { srgbByteToLinear } from '@shotfarm/shared/images';
 
 /** A region of the original, in its pixels; right and bottom exclusive. */
 export interface EdgeRegion {
@@ -39,10 +40,7 @@ const baseTurnTolerance = 2;
 /** Luma at or above which a pixel is clipped white: an edge whose steepest step reaches it cannot be read. */
 const clipHighLuma = 250;
 /** sRGB-encoded value (0–255) → linear light (0–1), with one extra entry so interpolation can read v + 1. */
-const linearOf = Float64Array.from({ length: 257 }, (_, v) => {
-  const c = Math.min(255, v) / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-});
+const linearOf = Float64Array.from({ length: 257 }, (_, v) => srgbByteToLinear[Math.min(255, v)]!);
 
 /**
  * Width in original pixels of the image's crisp edges: a no-reference blur measure in the spirit of Marziliano et

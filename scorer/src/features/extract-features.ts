@@ -12,7 +12,7 @@ import { lumaBands, lumaBandsOf } from './luma-bands.ts';
 import { splitLumaHistograms } from './luma-histogram.ts';
 import { noiseLevels, noiseSigma } from './noise.ts';
 import { phash } from './phash.ts';
-import { productMask, type ProductMaskMethod } from './product-mask.ts';
+import { productMask, type ProductMaskMethod } from '@shotfarm/shared/images';
 import { laplacianVariance } from './sharpness.ts';
 import { readWorkingCopy } from './working-copy.ts';
 import { zoomScale } from './zoom-size.ts';

@@ -1,8 +1,8 @@
-import { composition, type PixelBox } from './composition.ts';
+import { composition, type WorkingCopyEdges } from './composition.ts';
 import { lumaBandsOf } from './luma-bands.ts';
 import { noiseSigma } from './noise.ts';
-import { hammingDistance, phash } from './phash.ts';
-import { productMask, type ProductMask } from './product-mask.ts';
+import { phash } from './phash.ts';
+import { hammingDistance, productMask, type ProductMask } from '@shotfarm/shared/images';
 import { resampleBox, type SampleBox } from './resample.ts';
 import { ssim } from './ssim.ts';
 import { readWorkingCopy, type WorkingCopy } from './working-copy.ts';
@@ -44,7 +44,7 @@ export interface MaskedImage {
   heightPx: number;
   mask: ProductMask;
   /** The product's bounding box on the working copy (the whole frame when no product was separated). */
-  box: PixelBox;
+  box: WorkingCopyEdges;
 }
 
 /**
@@ -97,7 +97,7 @@ export function compareProducts(source: MaskedImage, output: MaskedImage): Produ
   };
 }
 
-function boxToSample(b: PixelBox): SampleBox {
+function boxToSample(b: WorkingCopyEdges): SampleBox {
   return { left: b.left, top: b.top, width: Math.max(1, b.right - b.left), height: Math.max(1, b.bottom - b.top) };
 }
 

@@ -5,9 +5,9 @@ export { featureNames, type FeatureName, type FeatureVector } from './feature-na
 export {
   productFidelity, minFidelitySsim, minFidelityPhashSimilarity, type ProductFidelity,
 } from './fidelity.ts';
-export { phash, hammingDistance } from './phash.ts';
+export { phash } from './phash.ts';
 export { sharpness } from './sharpness.ts';
 export { maxInputPixels, workingSizePx } from './working-copy.ts';
 export { zoomSidePx } from './zoom-size.ts';
 export type { BoxPx } from './composition.ts';
-export type { ProductMaskMethod } from './product-mask.ts';
+export type { ProductMaskMethod } from '@shotfarm/shared/images';

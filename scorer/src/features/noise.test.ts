@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../eval/degradations.ts';
+import { mulberry32 } from '@shotfarm/shared/images';
 import { lumaBands } from './luma-bands.ts';
 import { noiseSigma } from './noise.ts';
 import { flatImage } from './synthetic-images.ts';

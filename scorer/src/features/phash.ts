@@ -49,19 +49,6 @@ export function phash(luma: Float32Array, widthPx: number, heightPx: number): st
   return hex;
 }
 
-/** Number of differing bits between two equal-length hex hashes. */
-export function hammingDistance(a: string, b: string): number {
-  if (a.length !== b.length) throw new RangeError(`hashes differ in length: ${a.length} and ${b.length} hex digits`);
-  let bits = 0;
-  for (let k = 0; k < a.length; k++) {
-    const da = Number.parseInt(a[k]!, 16);
-    const db = Number.parseInt(b[k]!, 16);
-    if (Number.isNaN(da) || Number.isNaN(db)) throw new RangeError(`not a hex hash: '${a}' or '${b}'`);
-    let x = da ^ db;
-    while (x) { bits += x & 1; x >>= 1; }
-  }
-  return bits;
-}
 
 /** Mean of the source pixels whose centres fall in each cell of a side × side grid (nearest pixel if none do). */
 function areaAverage(luma: Float32Array, w: number, h: number, side: number): Float64Array {

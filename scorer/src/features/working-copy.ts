@@ -10,12 +10,9 @@ export const workingSizePx = 512;
  */
 export const maxInputPixels = 40_000_000;
 
-/** Interleaved 8-bit sRGB, 3 bytes per pixel. */
-export interface RgbImage {
-  data: Uint8Array;
-  widthPx: number;
-  heightPx: number;
-}
+import type { RgbImage } from '@shotfarm/shared/images';
+
+export type { RgbImage };
 
 /** One decoded image: the original pixels and the working copy made from them. */
 export interface WorkingCopy {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { amazonMain } from './amazon-main.ts';
 import { runGateProfile } from './gate.ts';
-import { amazonShot, ruleOf, whiteShot } from './test-input.ts';
+import { amazonShot, ruleOf, whiteShot } from '../../test/gate-input.ts';
 
 const check = (input: Parameters<typeof amazonShot>[0], id: string) => ruleOf(runGateProfile(amazonMain, amazonShot(input)).rules, id);
 

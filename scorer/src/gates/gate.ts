@@ -1,4 +1,4 @@
-import type { GateResult, GateRule } from '@shotfarm/shared';
+import type { GateResult, GateRule, LocalisedText as Localised } from '@shotfarm/shared';
 import type { FormatEnum } from 'sharp';
 import type { FeatureVector } from '../features/feature-names.ts';
 import type { TextDetection } from '../text/index.ts';
@@ -16,7 +16,7 @@ export interface GateInput {
   text: TextDetection;
 }
 
-export interface Localised { 'zh-CN': string; en: string }
+export type { Localised };
 
 /**
  * One marketplace requirement. It always reports what it measured and what it required, passing or not, so a

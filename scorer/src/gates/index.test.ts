@@ -1,12 +1,16 @@
-import { GateResult, TaskError } from '@shotfarm/shared';
+import { GateProfileId, GateResult, TaskError } from '@shotfarm/shared';
 import { describe, expect, it } from 'vitest';
 import { evaluateAllGates, evaluateGate, gateProfiles } from './index.ts';
-import { amazonShot, whiteShot } from './test-input.ts';
+import { amazonShot, whiteShot } from '../../test/gate-input.ts';
 
 describe('gate registry', () => {
   it('holds the four marketplace profiles, keyed by their ids', () => {
     expect([...gateProfiles.keys()].sort()).toEqual(['amazon-main', 'pdd-main', 'taobao-main', 'taobao-white']);
     for (const [id, profile] of gateProfiles) expect(profile.id).toBe(id);
+  });
+
+  it('matches the shared GateProfileId list the API checks requests against', () => {
+    expect([...gateProfiles.keys()].sort()).toEqual([...GateProfileId.options].sort());
   });
 
   it('evaluates one profile by id', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runGateProfile } from './gate.ts';
 import { pddMain } from './pdd-main.ts';
-import { ruleOf, whiteShot } from './test-input.ts';
+import { ruleOf, whiteShot } from '../../test/gate-input.ts';
 
 const check = (input: Parameters<typeof whiteShot>[0], id: string) => ruleOf(runGateProfile(pddMain, whiteShot(input)).rules, id);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runGateProfile } from './gate.ts';
 import { taobaoMain } from './taobao-main.ts';
-import { ruleOf, whiteShot } from './test-input.ts';
+import { ruleOf, whiteShot } from '../../test/gate-input.ts';
 
 const check = (input: Parameters<typeof whiteShot>[0], id: string) => ruleOf(runGateProfile(taobaoMain, whiteShot(input)).rules, id);
 

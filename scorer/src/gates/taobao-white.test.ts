@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runGateProfile } from './gate.ts';
 import { taobaoWhite } from './taobao-white.ts';
-import { ruleOf, whiteShot } from './test-input.ts';
+import { ruleOf, whiteShot } from '../../test/gate-input.ts';
 
 const check = (input: Parameters<typeof whiteShot>[0], id: string) => ruleOf(runGateProfile(taobaoWhite, whiteShot(input)).rules, id);
 const box = (score: number, widthPx = 40, heightPx = 12) => ({ leftPx: 10, topPx: 10, widthPx, heightPx, score });

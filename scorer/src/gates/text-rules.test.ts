@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TextDetector } from '../text/index.ts';
 import { evaluateGate } from './index.ts';
-import { amazonShot, ruleOf, whiteShot } from './test-input.ts';
+import { amazonShot, ruleOf, whiteShot } from '../../test/gate-input.ts';
 
 // End to end for the text rules only: real images through the real detector into the gates. The other rules
 // read features, which the extractor's own tests cover; here they come from the hand-made packshot vector.

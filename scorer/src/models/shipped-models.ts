@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { shippedModelsDir } from '../training/ship-ctr-model.ts';
+import { fileURLToPath } from 'node:url';
+
+/** `scorer/models/`: where the trained models this release ships are written and read. */
+export const shippedModelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
 
 /** A model file this release ships, ready for the manager's model registry. */
 export interface ShippedModelFile {

@@ -1,5 +1,6 @@
 import type { FeatureVector } from '../features/feature-names.ts';
 import { zoomScale } from '../features/zoom-size.ts';
+import { srgbToLinear } from '@shotfarm/shared/images';
 
 /** The parts of the quality composite, each 0–1 (1 = no fault found). */
 export const qualityPartNames = [
@@ -41,8 +42,10 @@ const partFloor = 0.02;
  * of the parts, so a severe fault in one part pulls the whole score down (a blurred image is a bad image however
  * well it is exposed), and every part counts in proportion to its weight in log terms.
  *
- * The curves are set from what the measures mean (edge width in pixels at zoom size, noise σ in grey levels, the
- * block-boundary step ratio, clipped share of the product), not fitted to any set of images.
+ * The curves are chosen by hand from what the measures mean (edge width in pixels at zoom size, noise σ in grey
+ * levels, the block-boundary step ratio, clipped share of the product), then checked and adjusted against the
+ * degradation evaluation on the fixture photos (`eval/degradation-eval.ts`): that set of images shaped them. No
+ * labels of good and bad images have trained them yet.
  */
 export function qualityScore(v: FeatureVector): QualityScore {
   const parts: Record<QualityPartName, number> = {
@@ -187,8 +190,7 @@ function isWholeFrame(v: FeatureVector): boolean {
 }
 
 function linearLight(luma: number): number {
-  const c = clamp01(luma / 255);
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  return srgbToLinear(clamp01(luma / 255));
 }
 
 function clamp01(x: number): number {

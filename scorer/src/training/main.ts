@@ -2,7 +2,8 @@
 // scorer/models/ctr-v1.{onnx,json} and MODEL_CARD.md. Options: --seed N, --out DIR.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildShippedCtrModel, shippedModelsDir, writeShippedCtrModel } from './ship-ctr-model.ts';
+import { shippedModelsDir } from '../models/shipped-models.ts';
+import { buildShippedCtrModel, writeShippedCtrModel } from './ship-ctr-model.ts';
 
 const { values } = parseArgs({ options: { seed: { type: 'string' }, out: { type: 'string' } } });
 const seed = values.seed === undefined ? undefined : Number(values.seed);

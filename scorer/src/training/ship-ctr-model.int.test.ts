@@ -5,7 +5,8 @@ import { CtrModel } from '../ctr/ctr-model.ts';
 import { LogisticCtrModel } from '../ctr/logistic-ctr-model.ts';
 import { predictLogistic } from '../ctr/predict-logistic.ts';
 import { ClickSimulator } from '../sim/click-simulator.ts';
-import { buildShippedCtrModel, shippedModelsDir } from './ship-ctr-model.ts';
+import { shippedModelsDir } from '../models/shipped-models.ts';
+import { buildShippedCtrModel } from './ship-ctr-model.ts';
 
 const shipped = async () => ({
   json: LogisticCtrModel.parse(JSON.parse(await readFile(path.join(shippedModelsDir, 'ctr-v1.json'), 'utf8'))),

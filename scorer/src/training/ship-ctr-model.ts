@@ -1,17 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type LogisticCtrModel, LogisticCtrModel as LogisticCtrModelSchema } from '../ctr/logistic-ctr-model.ts';
 import { exportCtrOnnx } from '../ctr/onnx-export.ts';
 import { evaluateCtrFit } from '../eval/evaluate-ctr-fit.ts';
 import { ClickSimulator } from '../sim/click-simulator.ts';
+import { shippedModelsDir } from '../models/shipped-models.ts';
 import { renderModelCard } from './model-card.ts';
 import { simulatorProtocol } from './simulator-protocol.ts';
 import { splitByDay } from './split-by-day.ts';
 import { trainLogistic } from './train-logistic.ts';
 
 /** Where the shipped model lives in the repo. */
-export const shippedModelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
 export const shippedModelName = 'ctr';
 export const shippedModelVersion = 1;
 

@@ -33,6 +33,15 @@ export const configVariables = {
   SIGNED_URL_TTL_S: { schema: positiveInt, default: '3600', doc: 'Lifetime of signed object URLs, seconds.' },
   UPLOAD_MAX_BYTES: { schema: positiveInt, default: String(25 * 1024 * 1024), doc: 'Largest accepted upload, bytes.' },
   UPLOAD_MAX_PIXELS: { schema: positiveInt, default: String(40_000_000), doc: 'Largest accepted image, pixels (decompression-bomb guard, read from the header).' },
+  UPLOAD_DECODE_MAX_BYTES: { schema: positiveInt, default: String(256 * 1024 * 1024), doc: 'Most memory one image decode may take, bytes (width × height × bytes per pixel, from the header); larger images are refused before decoding.' },
+  UPLOAD_DECODE_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64), default: '2', doc: 'Uploaded images the API decodes at once; further uploads wait in a queue (spooled to disk, not memory).' },
+  WORKFLOW_IMPORT_MAX_BYTES: { schema: positiveInt, default: String(4 * 1024 * 1024), doc: 'Largest workflow import (JSON file or body, or the text a PNG/WebP embeds once inflated), bytes.' },
+  WORKFLOW_IMPORT_MAX_NODES: { schema: positiveInt, default: '1000', doc: 'Most nodes an imported workflow may have.' },
+  WORKFLOW_IMPORT_TIME_BUDGET_MS: { schema: positiveInt, default: '10000', doc: 'Longest a workflow import may take (it runs off the API\'s event loop); slower imports are refused.' },
+  RECIPE_DRAFT_TTL_S: { schema: positiveInt, default: String(7 * 24 * 3600), doc: 'Imported recipe drafts older than this are deleted by the storage sweep, seconds.' },
+  STORAGE_SWEEP_INTERVAL_MS: { schema: positiveInt, default: String(6 * 3600 * 1000), doc: 'How often the manager deletes stored objects no database row points to (and expired drafts).' },
+  STORAGE_SWEEP_GRACE_S: { schema: positiveInt, default: '86400', doc: 'Objects younger than this are never swept (a render may have written them and not yet reported), seconds.' },
+  ALLOWED_HOSTS: { schema: z.string().transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)), default: undefined, doc: 'Host names (comma-separated) the API answers besides PUBLIC_URL\'s host and loopback names; requests for any other `Host` get 421 (DNS-rebinding guard).' },
   RENDER_WORKERS: { schema: z.coerce.number().int().min(0).max(64), default: '1', doc: 'Render worker processes that `npm start` spawns (0: workers run elsewhere).' },
   RENDER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64), default: '2', doc: 'Tasks one render worker process runs at once.' },
   RENDER_BACKENDS: { schema: z.string().regex(/^[a-z]+(,[a-z]+)*$/), default: 'local', doc: 'Backends a render worker offers, comma-separated.' },
@@ -50,8 +59,21 @@ export const configVariables = {
   REPLICATE_API_TOKEN: { schema: z.string().min(1), default: undefined, doc: 'Replicate API token of the `replicate` backend.' },
   REPLICATE_API_BASE_URL: { schema: z.url(), default: 'https://api.replicate.com/v1', doc: 'Replicate HTTP API base URL.' },
   REPLICATE_WEBHOOK_SECRET: { schema: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'expected whsec_…'), default: undefined, doc: 'Signing secret of Replicate webhooks (`POST /api/webhooks/replicate`). Unset: predictions are followed by polling only.' },
-  REPLICATE_FEN_PER_HOUR: { schema: z.coerce.number().int().min(0), default: undefined, doc: 'Price of an hour of Replicate hardware the recipes run on, integer fen, for the ¥ estimates the studio shows. Unset: Replicate recipes show no ¥ estimate.' },
+  REPLICATE_FEN_PER_HOUR: { schema: z.coerce.number().int().min(0), default: undefined, doc: 'Price of an hour of Replicate hardware, integer fen: overrides the price book\'s hardware prices for models it does not bill per output (estimates and the ledger). Unset: the price book\'s.' },
+  DAILY_BUDGET_FEN: { schema: z.coerce.number().int().positive(), default: undefined, doc: 'Organisation-wide spend cap per UTC day, integer fen (¥1 = 100): jobs whose estimate exceeds what is left are refused (402), queued tasks are skipped once the day\'s measured spend reaches it. Overrides the price book\'s daily cap. Unset: the price book\'s (none as shipped).' },
   REPLICATE_DEADLINE_S: { schema: positiveInt, default: '900', doc: 'Longest a Replicate prediction may run before it is canceled (sent as `Cancel-After`).' },
+  SHOTFARM_ADMIN_EMAIL: { schema: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/, 'expected an email address').max(254), default: undefined, doc: 'Email of the first admin, created on the first start with an empty database. Unset: admin@localhost.' },
+  SHOTFARM_ADMIN_PASSWORD: { schema: z.string().min(10, 'at least 10 characters').max(256), default: undefined, doc: 'Password of that first admin. Unset: one is generated, printed once on the console and written to $DATA_DIR/initial-admin-password (mode 0600).' },
+  SESSION_TTL_S: { schema: positiveInt, default: '604800', doc: 'Lifetime of a login session (the studio\'s cookie), seconds.' },
+  SESSION_SECRET: { schema: z.string().min(32, 'at least 32 characters'), default: undefined, doc: 'HMAC key of CSRF tokens; every API replica needs the same. Unset: generated once into $DATA_DIR/session-secret.' },
+  CORS_ORIGINS: { schema: z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)).pipe(z.array(z.url().transform((u) => new URL(u).origin))), default: undefined, doc: 'Origins (comma-separated, e.g. https://admin.example.com) whose pages may call the API from a browser. Unset: none (CORS closed; the studio is served from the same origin).' },
+  RATE_LIMIT_LOGIN: { schema: positiveInt, default: '20', doc: 'Login attempts (`POST /api/session`) per minute from one address.' },
+  RATE_LIMIT_UPLOADS: { schema: positiveInt, default: '120', doc: 'Uploads (`POST /api/assets`, recipe imports) per minute per key, user or address.' },
+  RATE_LIMIT_JOBS: { schema: positiveInt, default: '600', doc: 'Job submissions, cancels and retries per minute per key, user or address.' },
+  RATE_LIMIT_STOREFRONT: { schema: positiveInt, default: '6000', doc: 'Storefront requests (routes that storefront keys call) per minute per key or address.' },
+  EXPERIMENT_UPDATE_S: { schema: positiveInt, default: '60', doc: 'How often running experiments flush their counters from Redis to the database and recompute their traffic weights, P(best) and decision, seconds.' },
+  EXPERIMENT_STICKY_TTL_S: { schema: positiveInt, default: '2592000', doc: 'How long a storefront visitor keeps the image first served to them in an experiment (sticky assignment in Redis), seconds.' },
+  EXPERIMENT_LATE_WINDOW_S: { schema: positiveInt, default: '86400', doc: 'Storefront events older than this are rejected (SF_EVENT_TOO_LATE); newer late or out-of-order events count, seconds.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'Log level.' },
 } as const satisfies Record<string, { schema: z.ZodType; default: string | undefined; doc: string }>;
 
@@ -75,6 +97,13 @@ export interface Config {
   storage: StorageConfig;
   uploadMaxBytes: number;
   uploadMaxPixels: number;
+  /** Bounds on what one upload may cost the API: decode memory per image and images decoded at once. */
+  uploadDecode: { maxBytes: number; concurrency: number };
+  workflowImport: { maxBytes: number; maxNodes: number; timeBudgetMs: number };
+  /** Scheduled storage sweep: unreferenced objects older than `graceS` and drafts older than `draftTtlS` are deleted. */
+  storageSweep: { intervalMs: number; graceS: number; draftTtlS: number };
+  /** Host names the API answers (PUBLIC_URL's and ALLOWED_HOSTS, lower case, without port); loopback names are always allowed. */
+  allowedHosts: string[];
   renderWorkers: number;
   renderConcurrency: number;
   renderBackends: string[];
@@ -87,6 +116,22 @@ export interface Config {
   comfyui: { servers: ComfyServerSpec[]; slotsPerServer: number; watchdogS: number; healthIntervalMs: number; blocklistS: number };
   /** `token` undefined: the replicate backend is not configured. */
   replicate: { token: string | undefined; baseUrl: string; webhookSecret: string | undefined; deadlineS: number; fenPerHour: number | undefined };
+  /** Spend limits: the daily cap override in fen (undefined: the price book's). */
+  costs: { dailyBudgetFen: number | undefined };
+  /** Accounts and the edge: the first admin, sessions, CORS and rate limits. */
+  auth: {
+    /** The first admin, created on a fresh database; `password` undefined: generated and printed once. */
+    firstAdmin: { email: string; password: string | undefined };
+    sessionTtlS: number;
+    /** HMAC key of CSRF tokens. */
+    sessionSecret: string;
+    /** Browser origins allowed to call the API cross-origin; empty: none. */
+    corsOrigins: string[];
+    /** Requests per minute for each limited route class. */
+    rateLimits: { login: number; uploads: number; jobs: number; storefront: number };
+  };
+  /** The A/B rollout: allocation cadence, sticky-assignment lifetime and the late-event window, seconds. */
+  experiments: { updateS: number; stickyTtlS: number; lateWindowS: number };
   logLevel: Parsed['LOG_LEVEL'];
 }
 
@@ -111,7 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     if (raw === undefined) continue;
     const result = (spec.schema as z.ZodType).safeParse(raw);
     if (result.success) parsed[name] = result.data;
-    else problems.push({ variable: name, message: `${JSON.stringify(raw)} is not valid: ${result.error.issues.map((i) => i.message).join('; ')}` });
+    else problems.push({ variable: name, message: `${/PASSWORD|SECRET|TOKEN|KEY/.test(name) ? '(value hidden)' : JSON.stringify(raw)} is not valid: ${result.error.issues.map((i) => i.message).join('; ')}` });
   }
   const v = parsed as Parsed;
   if (v.S3_BUCKET === undefined && (v.S3_ENDPOINT !== undefined || v.S3_ACCESS_KEY_ID !== undefined)) {
@@ -131,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       }
     : {
         driver: 'folder', root: path.join(dataDir, 'objects'), publicBaseUrl: publicUrl,
-        secret: v.URL_SIGNING_SECRET ?? persistentSecret(dataDir), ttlS: v.SIGNED_URL_TTL_S,
+        secret: v.URL_SIGNING_SECRET ?? persistentSecret(dataDir, 'url-signing-secret'), ttlS: v.SIGNED_URL_TTL_S,
       };
   return {
     port: v.PORT, host: v.HOST, publicUrl, dataDir,
@@ -139,6 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     redisUrl: v.REDIS_URL, redisDataDir: path.join(dataDir, 'redis'), queuePrefix: v.QUEUE_PREFIX,
     storage,
     uploadMaxBytes: v.UPLOAD_MAX_BYTES, uploadMaxPixels: v.UPLOAD_MAX_PIXELS,
+    uploadDecode: { maxBytes: v.UPLOAD_DECODE_MAX_BYTES, concurrency: v.UPLOAD_DECODE_CONCURRENCY },
+    workflowImport: { maxBytes: v.WORKFLOW_IMPORT_MAX_BYTES, maxNodes: v.WORKFLOW_IMPORT_MAX_NODES, timeBudgetMs: v.WORKFLOW_IMPORT_TIME_BUDGET_MS },
+    storageSweep: { intervalMs: v.STORAGE_SWEEP_INTERVAL_MS, graceS: v.STORAGE_SWEEP_GRACE_S, draftTtlS: v.RECIPE_DRAFT_TTL_S },
+    allowedHosts: [...new Set([new URL(publicUrl).hostname.toLowerCase(), ...(v.ALLOWED_HOSTS ?? [])])],
     renderWorkers: v.RENDER_WORKERS, renderConcurrency: v.RENDER_CONCURRENCY,
     renderBackends: v.RENDER_BACKENDS.split(','),
     scorerWorkers: v.SCORER_WORKERS, scorerConcurrency: v.SCORER_CONCURRENCY,
@@ -152,13 +201,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       token: v.REPLICATE_API_TOKEN, baseUrl: v.REPLICATE_API_BASE_URL.replace(/\/+$/, ''), webhookSecret: v.REPLICATE_WEBHOOK_SECRET,
       deadlineS: v.REPLICATE_DEADLINE_S, fenPerHour: v.REPLICATE_FEN_PER_HOUR,
     },
+    costs: { dailyBudgetFen: v.DAILY_BUDGET_FEN },
+    auth: {
+      firstAdmin: { email: v.SHOTFARM_ADMIN_EMAIL ?? 'admin@localhost', password: v.SHOTFARM_ADMIN_PASSWORD },
+      sessionTtlS: v.SESSION_TTL_S,
+      sessionSecret: v.SESSION_SECRET ?? persistentSecret(dataDir, 'session-secret'),
+      corsOrigins: v.CORS_ORIGINS ?? [],
+      rateLimits: { login: v.RATE_LIMIT_LOGIN, uploads: v.RATE_LIMIT_UPLOADS, jobs: v.RATE_LIMIT_JOBS, storefront: v.RATE_LIMIT_STOREFRONT },
+    },
+    experiments: { updateS: v.EXPERIMENT_UPDATE_S, stickyTtlS: v.EXPERIMENT_STICKY_TTL_S, lateWindowS: v.EXPERIMENT_LATE_WINDOW_S },
     logLevel: v.LOG_LEVEL,
   };
 }
 
-/** The local-folder signing secret survives restarts, so URLs handed out before a restart keep working. */
-function persistentSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'url-signing-secret');
+/**
+ * A generated secret that survives restarts (the local-folder URL signing secret, the CSRF HMAC key), so URLs and
+ * tokens handed out before a restart keep working.
+ */
+function persistentSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');

@@ -6,6 +6,16 @@ export const ErrorCodes = {
   // — request shape —
   /** The body, query or params did not match the route's schema; `details` lists each field. */
   SF_REQUEST_INVALID: 'SF_REQUEST_INVALID',
+  /** A JSON body nested deeper than the API accepts (refused before any schema runs, so validation cannot overflow the stack). */
+  SF_REQUEST_TOO_DEEP: 'SF_REQUEST_TOO_DEEP',
+  /** The `Host` header names neither the configured public host nor a loopback name (DNS-rebinding guard); answered with 421. */
+  SF_HOST_NOT_ALLOWED: 'SF_HOST_NOT_ALLOWED',
+  /** An `Idempotency-Key` header that is empty, too long or not printable ASCII. */
+  SF_IDEMPOTENCY_KEY_INVALID: 'SF_IDEMPOTENCY_KEY_INVALID',
+  /** The `Idempotency-Key` was already used (within 24 h) with another request body. */
+  SF_IDEMPOTENCY_KEY_REUSED: 'SF_IDEMPOTENCY_KEY_REUSED',
+  /** A request with this `Idempotency-Key` is still being processed; retry in a moment for its answer. */
+  SF_IDEMPOTENCY_IN_PROGRESS: 'SF_IDEMPOTENCY_IN_PROGRESS',
   /** No route matches the method and path. */
   SF_ROUTE_NOT_FOUND: 'SF_ROUTE_NOT_FOUND',
   /** An unexpected failure inside the API; the log has the cause. */
@@ -22,6 +32,12 @@ export const ErrorCodes = {
   SF_UPLOAD_TOO_MANY_PIXELS: 'SF_UPLOAD_TOO_MANY_PIXELS',
   /** The multipart request has no `file` field. */
   SF_UPLOAD_MISSING_FILE: 'SF_UPLOAD_MISSING_FILE',
+  /** Decoding the image would need more memory than UPLOAD_DECODE_MAX_BYTES (header width × height × bytes per pixel). */
+  SF_UPLOAD_TOO_COSTLY: 'SF_UPLOAD_TOO_COSTLY',
+  /** A HEIC/HEIF photo (HEVC-coded): this farm's image library cannot decode it; export it as JPEG. */
+  SF_UPLOAD_HEIC_UNSUPPORTED: 'SF_UPLOAD_HEIC_UNSUPPORTED',
+  /** The multipart request carries more than one file; send one image per request. */
+  SF_UPLOAD_TOO_MANY_FILES: 'SF_UPLOAD_TOO_MANY_FILES',
   /** The file name carries a path (`/`, `\`, `..`) or control characters. */
   SF_UPLOAD_BAD_FILENAME: 'SF_UPLOAD_BAD_FILENAME',
 
@@ -52,6 +68,10 @@ export const ErrorCodes = {
   SF_JOB_NOT_FINISHED: 'SF_JOB_NOT_FINISHED',
   /** A retry was asked of a job none of whose tasks failed. */
   SF_JOB_NOTHING_TO_RETRY: 'SF_JOB_NOTHING_TO_RETRY',
+  /** The job's estimate is more than what is left of its budget or of today's organisation-wide cap; `details` has `{estimate, remaining, cap}` in milli-fen. */
+  SF_BUDGET_EXCEEDED: 'SF_BUDGET_EXCEEDED',
+  /** A price book that cannot be used: a Replicate default hardware without a price, or the like; the message says what. */
+  SF_PRICE_BOOK_INVALID: 'SF_PRICE_BOOK_INVALID',
   /** A list cursor that does not belong to the asked sort order (send back the `nextCursor` of the same query). */
   SF_CURSOR_INVALID: 'SF_CURSOR_INVALID',
 
@@ -116,12 +136,18 @@ export const ErrorCodes = {
   SF_SCORE_NO_MODEL: 'SF_SCORE_NO_MODEL',
   /** An unexpected scorer failure; the message has the cause. */
   SF_SCORE_FAILED: 'SF_SCORE_FAILED',
+  /** A score task on the queue does not match the score-task contract (a producer bug, never retried). */
+  SF_SCORE_TASK_INVALID: 'SF_SCORE_TASK_INVALID',
   /** The gate profile named in the request does not exist. */
   SF_GATE_PROFILE_UNKNOWN: 'SF_GATE_PROFILE_UNKNOWN',
 
   // — workflow import —
   /** The upload is not a ComfyUI workflow (bad JSON, neither API nor UI format, or an image without one); the message says what is wrong. */
   SF_WORKFLOW_INVALID: 'SF_WORKFLOW_INVALID',
+  /** The workflow file (or its compressed text once inflated) is larger than WORKFLOW_IMPORT_MAX_BYTES. */
+  SF_WORKFLOW_TOO_LARGE: 'SF_WORKFLOW_TOO_LARGE',
+  /** The workflow has more nodes than WORKFLOW_IMPORT_MAX_NODES, or its import ran past the time budget. */
+  SF_WORKFLOW_TOO_COMPLEX: 'SF_WORKFLOW_TOO_COMPLEX',
   /** A UI-format workflow uses node classes the object_info lacks, so it cannot be converted; re-export with "Export (API)". */
   SF_WORKFLOW_NODES_UNKNOWN: 'SF_WORKFLOW_NODES_UNKNOWN',
 
@@ -132,6 +158,54 @@ export const ErrorCodes = {
   SF_RENDER_FFMPEG_FAILED: 'SF_RENDER_FFMPEG_FAILED',
   /** A job's `sweep` names an unknown or non-sweepable parameter, repeats an axis, has a bad value or too many tasks; `details.field` names it. */
   SF_JOB_SWEEP_INVALID: 'SF_JOB_SWEEP_INVALID',
+
+  // — accounts and access —
+  /** The route needs a signed-in user or an API key and the request carries none that is valid (no, expired or forged session; unknown, revoked or expired key). */
+  SF_UNAUTHENTICATED: 'SF_UNAUTHENTICATED',
+  /** The caller is known but its roles (or its key's kind) do not allow this route or action. */
+  SF_FORBIDDEN: 'SF_FORBIDDEN',
+  /** A cookie-authenticated state-changing request without the session's `x-csrf-token` header, or with a wrong one. */
+  SF_CSRF_INVALID: 'SF_CSRF_INVALID',
+  /** Too many failed logins for this account or address (10 within 15 minutes); try again after the cooling-off period. */
+  SF_TOO_MANY_ATTEMPTS: 'SF_TOO_MANY_ATTEMPTS',
+  /** Too many requests of this kind (login, upload, job submission, storefront) from one key, user or address; `details.retryAfterS` says when to retry. */
+  SF_RATE_LIMITED: 'SF_RATE_LIMITED',
+  /** The email and password do not match an active account (the answer does not say which was wrong). */
+  SF_LOGIN_FAILED: 'SF_LOGIN_FAILED',
+  /** Another account already uses this email. */
+  SF_EMAIL_TAKEN: 'SF_EMAIL_TAKEN',
+  /** No user with this id. */
+  SF_USER_NOT_FOUND: 'SF_USER_NOT_FOUND',
+  /** The change would leave no active admin (the last admin cannot lose the role or be disabled). */
+  SF_LAST_ADMIN: 'SF_LAST_ADMIN',
+  /** A key may hold only roles its creator holds, and only growth or admin may create a storefront key; `details.roles` names the excess. */
+  SF_KEY_ROLES_EXCEED: 'SF_KEY_ROLES_EXCEED',
+  /** No API key with this id (or not one of the caller's). */
+  SF_API_KEY_NOT_FOUND: 'SF_API_KEY_NOT_FOUND',
+
+  // — experiments and the storefront —
+  /** No experiment with this id. */
+  SF_EXPERIMENT_NOT_FOUND: 'SF_EXPERIMENT_NOT_FOUND',
+  /** An experiment already runs on this SKU slot; stop or promote it first. */
+  SF_EXPERIMENT_SLOT_BUSY: 'SF_EXPERIMENT_SLOT_BUSY',
+  /** The experiment cannot be set up as asked (duplicate or unknown arms, too many arms, fixed weights not matching the arms); the message says which. */
+  SF_EXPERIMENT_INVALID: 'SF_EXPERIMENT_INVALID',
+  /** The experiment has already ended (stopped or promoted). */
+  SF_EXPERIMENT_NOT_RUNNING: 'SF_EXPERIMENT_NOT_RUNNING',
+  /** The SKU slot has neither a running experiment nor a live image. */
+  SF_SLOT_EMPTY: 'SF_SLOT_EMPTY',
+  /** The SKU slot's live image has no earlier image to roll back to. */
+  SF_SLOT_NO_PREVIOUS: 'SF_SLOT_NO_PREVIOUS',
+  /** A storefront event that does not match the event schema (the batch's other events still count). */
+  SF_EVENT_INVALID: 'SF_EVENT_INVALID',
+  /** A storefront event older than the late-event window (EXPERIMENT_LATE_WINDOW_S): not counted. */
+  SF_EVENT_TOO_LATE: 'SF_EVENT_TOO_LATE',
+  /** A storefront event stamped more than five minutes in the future: not counted. */
+  SF_EVENT_FROM_FUTURE: 'SF_EVENT_FROM_FUTURE',
+  /** A storefront event for a SKU slot with no running experiment: not counted. */
+  SF_EVENT_NO_EXPERIMENT: 'SF_EVENT_NO_EXPERIMENT',
+  /** A storefront event for an image that is not an arm of the slot's running experiment: not counted. */
+  SF_EVENT_ASSET_NOT_IN_EXPERIMENT: 'SF_EVENT_ASSET_NOT_IN_EXPERIMENT',
 
   // — start-up —
   /** A configuration variable has a bad value; the message names each one. */

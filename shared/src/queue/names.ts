@@ -17,6 +17,15 @@ export const defaultQueuePrefix = 'shotfarm';
 /** Pub/sub channel on which the manager asks workers to abort running tasks (payload: a task id). */
 export const cancelChannel = (prefix: string): string => `${prefix}:cancel`;
 
+/**
+ * Redis key marking a task canceled (value `1`, expiring after {@link canceledTaskTtlS}). Set by the manager before it
+ * removes or aborts the task; a render worker checks it before it starts a task and before it hands back outputs, so a
+ * task enqueued again by a race (the reconciler, a retry) or picked up between the removal and the abort never renders.
+ */
+export const canceledTaskKey = (prefix: string, taskId: string): string => `${prefix}:canceled:${taskId}`;
+/** Longer than any task stays queued. */
+export const canceledTaskTtlS = 7 * 24 * 3600;
+
 /** Redis key holding the active model's pointer (an `ActiveModelPointer` as JSON), per model name. */
 export const activeModelKey = (prefix: string, name: string): string => `${prefix}:models:${name}:active`;
 

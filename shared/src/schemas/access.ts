@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleNames } from './access-rules.ts';
 
 /**
  * Who may do what. One organisation per deployment (multi-tenancy is out of scope):
@@ -7,14 +8,8 @@ import { z } from 'zod';
  * - growth: experiments, live pointers, storefront keys
  * - admin: everything (users, keys, price book, recipes, servers)
  */
-export const Role = z.enum(['designer', 'operator', 'growth', 'admin']);
+export const Role = z.enum(roleNames);
 export type Role = z.infer<typeof Role>;
 
-/**
- * What a route declares in its options (`config: { access }`), checked before its handler runs:
- * - 'public': anyone (health, static files, signed object URLs, login, webhooks that check their own signatures)
- * - 'storefront': a storefront API key (the `/serve` and `/events` hot path)
- * - 'authenticated': any logged-in user or automation key, whatever its roles
- * - a role, or several roles (any one of them suffices; admin always suffices)
- */
-export type RouteAccess = 'public' | 'storefront' | 'authenticated' | Role | readonly Role[];
+// The rules themselves live beside this file without zod, so the studio's bundle can use them.
+export { accessAllows, holdsRole, type AccessCaller, type RouteAccess } from './access-rules.ts';

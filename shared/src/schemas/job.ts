@@ -4,6 +4,7 @@ import { JobType } from './job-type.ts';
 import { ParamValue, Params } from './params.ts';
 import { RecipeId, RecipeRef } from './recipe-ref.ts';
 import { Task } from './task.ts';
+import { JobCost, RoutingDecision } from './cost-entry.ts';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -42,6 +43,14 @@ export const JobRequest = z.strictObject({
    * its combination in its params, all sharing the variants' seeds so cells differ only in the swept values.
    */
   sweep: z.array(SweepAxis).optional(),
+  /**
+   * Where to render. `auto`: among the recipes able to run this job (same type, inputs and parameters) on a backend
+   * that can run it now, the lowest expected cost per image that passes the quality gate; the choice and why are
+   * recorded on the job (`routing`). A backend name: only recipes on it. Absent: `auto`.
+   */
+  backend: z.enum(['auto', 'local', 'comfyui', 'replicate']).optional(),
+  /** The most this job may spend, integer milli-fen (¥1 = 100,000): refused (402) if its estimate is more, tasks skipped once spent. */
+  budget: z.int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type JobRequest = z.infer<typeof JobRequest>;
 
@@ -78,6 +87,10 @@ export const JobView = z.object({
   tasks: z.array(Task),
   outputs: z.array(JobOutput),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** Estimate at submission and the ledger's actual, milli-fen (the job view only, not lists). */
+  cost: JobCost.optional(),
+  /** How the backend was chosen; absent for jobs from before routing. */
+  routing: RoutingDecision.optional(),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),
 });
@@ -95,5 +108,13 @@ export const JobListQuery = z.strictObject({
 });
 export type JobListQuery = z.infer<typeof JobListQuery>;
 
-export const JobList = z.object({ items: z.array(JobSummary), nextCursor: Id.nullable() });
+/** A job in the list: its summary, how many outputs it has and the first one's thumbnail (for a row a designer recognises). */
+export const JobListItem = JobSummary.extend({
+  outputCount: z.int().nonnegative(),
+  /** The first output's thumbnail (a video's poster); null until an output exists. */
+  thumbnailUrl: z.string().nullable(),
+});
+export type JobListItem = z.infer<typeof JobListItem>;
+
+export const JobList = z.object({ items: z.array(JobListItem), nextCursor: Id.nullable() });
 export type JobList = z.infer<typeof JobList>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalisedText } from './localised.ts';
 import { ComfyApiGraph, ComfyBindings, validateComfyGraph } from './comfy-graph.ts';
 import { JobType } from './job-type.ts';
 import { RecipeId } from './recipe-ref.ts';
@@ -13,9 +14,6 @@ import { RecipeId } from './recipe-ref.ts';
 /** Longest text a text input takes: prompts, not essays. */
 export const textInputMaxLength = 4000;
 
-export const LocalisedText = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
-export type LocalisedText = z.infer<typeof LocalisedText>;
-
 /** What an image input is for; the studio shows the library filtered by role. */
 export const RecipeImageRole = z.enum(['product', 'scene', 'garment', 'person']);
 export type RecipeImageRole = z.infer<typeof RecipeImageRole>;
@@ -23,7 +21,8 @@ export type RecipeImageRole = z.infer<typeof RecipeImageRole>;
 /** Input names become parameter names and Replicate field keys, so they are plain identifiers. */
 export const RecipeInputName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'expected an identifier like garment or cfg_scale');
 
-const inputBase = { name: RecipeInputName, label: LocalisedText };
+/** `help`: one line under the control saying what the value changes, in both languages. */
+const inputBase = { name: RecipeInputName, label: LocalisedText, help: LocalisedText.optional() };
 
 export const ManifestImageInput = z.strictObject({ ...inputBase, kind: z.literal('image'), role: RecipeImageRole, required: z.boolean() });
 export const ManifestTextInput = z.strictObject({
@@ -41,6 +40,8 @@ export const ManifestNumberInput = z.strictObject({
 });
 export const ManifestEnumInput = z.strictObject({
   ...inputBase, kind: z.literal('enum'), options: z.array(z.string().min(1)).min(1), default: z.string().optional(),
+  /** Each option as a designer reads it (value → both languages); a published recipe labels every option. */
+  optionLabels: z.record(z.string(), LocalisedText).optional(),
 });
 
 export const RecipeManifestInput = z.discriminatedUnion('kind', [
@@ -136,6 +137,11 @@ function checkInputs(m: RecipeManifestShape, ctx: Ctx): void {
       }
       if (input.default !== undefined && !input.options.includes(input.default)) {
         ctx.addIssue({ code: 'custom', path: [...at, 'default'], message: `input "${input.name}": default "${input.default}" is not one of ${input.options.join(', ')}` });
+      }
+      for (const value of Object.keys(input.optionLabels ?? {})) {
+        if (!input.options.includes(value)) {
+          ctx.addIssue({ code: 'custom', path: [...at, 'optionLabels', value], message: `input "${input.name}": optionLabels names "${value}", which is not one of its options` });
+        }
       }
     }
   });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { Id } from './ids.ts';
-
-const Localised = z.object({ 'zh-CN': z.string(), en: z.string() });
+import { LocalisedText as Localised } from './localised.ts';
 
 /** One marketplace rule, with what was measured and what was required. */
 export const GateRule = z.object({
@@ -66,3 +65,21 @@ export const RankingQuery = z.strictObject({
   minDistance: z.coerce.number().int().min(0).max(64).default(8),
 });
 export type RankingQuery = z.infer<typeof RankingQuery>;
+
+/**
+ * The marketplace gate profiles the scorer ships (`scorer/src/gates`; a scorer test keeps the two lists equal).
+ * Here so the API can check a requested profile without loading the scorer.
+ */
+export const GateProfileId = z.enum(['taobao-main', 'taobao-white', 'amazon-main', 'pdd-main']);
+export type GateProfileId = z.infer<typeof GateProfileId>;
+
+/** `GET /api/jobs/:id/ranking`: the top K gate-passing outputs by predicted CTR, kept diverse. */
+export const JobRanking = z.object({
+  jobId: Id, profile: z.string(), k: z.int(),
+  /** Outputs not yet scored; the ranking may change once they are. */
+  pending: z.int(),
+  /** Scored outputs that fail the profile's gate, so never candidates. */
+  gateFailed: z.int(),
+  picks: z.array(z.object({ assetId: Id, rank: z.int(), ctr: z.number(), quality: z.number(), phash: z.string(), url: z.string(), thumbnailUrl: z.string().nullable() })),
+});
+export type JobRanking = z.infer<typeof JobRanking>;

@@ -3,9 +3,10 @@ import { Id } from './ids.ts';
 import { Params } from './params.ts';
 import { RenderUsage } from './render-usage.ts';
 
-export const TaskStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
+/** `skipped_budget`: never run because the job's budget or the daily cap was spent (nothing was charged for it). */
+export const TaskStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled', 'skipped_budget']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
-export const terminalTaskStatuses: readonly TaskStatus[] = ['succeeded', 'failed', 'canceled'];
+export const terminalTaskStatuses: readonly TaskStatus[] = ['succeeded', 'failed', 'canceled', 'skipped_budget'];
 
 /** One variant of a job: one render on one backend, with its own fixed seed and parameters. */
 export const Task = z.object({

@@ -8,7 +8,7 @@ import { assertValidContentType } from './content-type.ts';
 import { StorageKeyInvalidError, StorageObjectNotFoundError } from './errors.ts';
 import { assertValidKey, assertValidPrefix, compareKeys } from './keys.ts';
 import type { PutOptions, SignedUrlOptions, Storage, StoredObjectInfo } from './storage.ts';
-import type { UrlSigner } from './url-signer.ts';
+import { stableExpiryS, type UrlSigner } from './url-signer.ts';
 
 export interface FolderStorageOptions {
   /** The folder that holds every object; created on first use. A root that is itself a symlink is fine. */
@@ -128,7 +128,7 @@ export class FolderStorage implements Storage {
       throw err;
     }
     if (!stats.isFile()) return null;
-    return { bytes: stats.size, contentType: await readContentType(loc.meta) };
+    return { bytes: stats.size, contentType: await readContentType(loc.meta), modifiedAt: stats.mtime };
   }
 
   /**
@@ -148,7 +148,7 @@ export class FolderStorage implements Storage {
       const stats = await handle.stat();
       if (!stats.isFile()) throw new StorageObjectNotFoundError(key);
       const contentType = await readContentType(loc.meta);
-      return { stream: handle.createReadStream(), info: { bytes: stats.size, contentType } };
+      return { stream: handle.createReadStream(), info: { bytes: stats.size, contentType, modifiedAt: stats.mtime } };
     } catch (err) {
       await handle.close();
       throw err;
@@ -204,7 +204,7 @@ export class FolderStorage implements Storage {
     assertNotReserved(key);
     const ttlS = opts.expiresInS ?? this.#defaultTtlS;
     if (!Number.isFinite(ttlS) || ttlS < 0) throw new RangeError(`expiresInS must be a non-negative number, got ${ttlS}`);
-    const expiresAtS = Math.floor(this.#nowMs() / 1000) + Math.ceil(ttlS);
+    const expiresAtS = stableExpiryS(Math.floor(this.#nowMs() / 1000), ttlS);
     const sig = this.#signer.sign(key, expiresAtS);
     const path = key.split('/').map(encodeURIComponent).join('/');
     return `${this.#publicBaseUrl}/files/${path}?exp=${expiresAtS}&sig=${sig}`;

@@ -12,6 +12,7 @@ import { assertValidContentType } from './content-type.ts';
 import { StorageObjectNotFoundError } from './errors.ts';
 import { assertValidKey, assertValidPrefix, compareKeys } from './keys.ts';
 import type { PutOptions, SignedUrlOptions, Storage, StoredObjectInfo } from './storage.ts';
+import { stableExpiryS } from './url-signer.ts';
 
 /** S3's own page limit; a smaller page only makes listing slower. */
 export const defaultListPageSize = 1000;
@@ -121,7 +122,7 @@ export class S3Storage implements Storage {
     assertValidKey(key);
     try {
       const res = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
-      return { bytes: res.ContentLength ?? 0, contentType: res.ContentType ?? 'application/octet-stream' };
+      return { bytes: res.ContentLength ?? 0, contentType: res.ContentType ?? 'application/octet-stream', modifiedAt: res.LastModified ?? new Date() };
     } catch (err) {
       // A HEAD answer has no body to carry an error code, so the SDK names every 404 `NotFound`.
       const name = errorName(err);
@@ -161,9 +162,14 @@ export class S3Storage implements Storage {
     assertValidKey(key);
     const ttlS = opts.expiresInS ?? this.#defaultTtlS;
     if (!Number.isFinite(ttlS) || ttlS < 0) throw new RangeError(`expiresInS must be a non-negative number, got ${ttlS}`);
+    // Signed as of the start of the current quarter-TTL, so the URL is one string for that quarter and browsers cache
+    // the object; it still lives at least ttlS from now (see stableExpiryS).
+    const bucketS = Math.max(1, Math.floor(ttlS / 4));
+    const nowS = Math.floor(this.#nowMs() / 1000);
+    const signedAtS = Math.floor(nowS / bucketS) * bucketS;
     return getSignedUrl(this.#presignClient, new GetObjectCommand({ Bucket: this.#bucket, Key: key }), {
-      expiresIn: Math.ceil(ttlS),
-      signingDate: new Date(this.#nowMs()),
+      expiresIn: stableExpiryS(nowS, ttlS) - signedAtS,
+      signingDate: new Date(signedAtS * 1000),
     });
   }
 

@@ -2,6 +2,8 @@
 export interface StoredObjectInfo {
   bytes: number;
   contentType: string;
+  /** When the object was last written: the storage sweep leaves young objects alone (a render may not have reported yet). */
+  modifiedAt: Date;
 }
 
 export interface PutOptions {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { UrlSigner } from './url-signer.ts';
+import { stableExpiryS, UrlSigner } from './url-signer.ts';
 
 const secret = 'test-secret-of-32-bytes-exactly!';
 const signer = new UrlSigner(secret);
@@ -68,5 +68,21 @@ describe('UrlSigner', () => {
   it('refuses a short secret', () => {
     expect(() => new UrlSigner('short')).toThrow(RangeError);
     expect(() => new UrlSigner(Buffer.alloc(16, 1))).not.toThrow();
+  });
+});
+
+describe('stableExpiryS', () => {
+  it('gives one expiry for a quarter of the TTL, so URLs signed seconds apart are the same string', () => {
+    expect(stableExpiryS(1_000_000, 3600)).toBe(stableExpiryS(1_000_005, 3600));
+    expect(stableExpiryS(1_000_000, 3600) % 900).toBe(0);
+  });
+
+  it('moves on after a quarter and always leaves at least the TTL', () => {
+    for (const now of [1_000_000, 1_000_899, 1_000_900, 1_003_599]) {
+      const exp = stableExpiryS(now, 3600);
+      expect(exp - now).toBeGreaterThanOrEqual(3600);
+      expect(exp - now).toBeLessThan(3600 + 900);
+    }
+    expect(stableExpiryS(1_000_000, 3600)).not.toBe(stableExpiryS(1_000_000 + 900, 3600));
   });
 });

@@ -10,6 +10,16 @@ const signaturePattern = /^[0-9a-f]{64}$/;
  * can serve a file to whoever holds the link without a session. HMAC-SHA256 over the key and the expiry
  * time: changing either invalidates the signature.
  */
+/**
+ * The expiry a URL asked for now with `ttlS` gets: rounded up to a quarter of the TTL, so every URL for one key
+ * signed within that quarter is the same string and the browser's cache keeps the file (a gallery re-fetching
+ * its list on each progress tick would otherwise reload every thumbnail). The URL lives at least `ttlS` seconds.
+ */
+export function stableExpiryS(nowS: number, ttlS: number): number {
+  const bucketS = Math.max(1, Math.floor(ttlS / 4));
+  return Math.ceil((nowS + Math.ceil(ttlS)) / bucketS) * bucketS;
+}
+
 export class UrlSigner {
   readonly #secret: Buffer;
 

@@ -28,23 +28,23 @@ describe('a model-swap job on a ComfyUI server (the protocol double), through th
 
   it('binds the uploads, prompt and seed into the shipped graph, stores the outputs and records GPU time and price', async () => {
     const upload = async (rel: string) => {
-      const res = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(path.join(fixturesDir, 'images', rel)), path.basename(rel)) });
+      const res = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(path.join(fixturesDir, 'images', rel)), path.basename(rel)) });
       expect(res.statusCode).toBe(201);
       return (res.json() as { id: string }).id;
     };
     const person = await upload('persons/vitonhd-00034_00.jpg');
     const garment = await upload('garments/vitonhd-00151_00.jpg');
-    const submit = await farm.app.inject({
+    const submit = await farm.inject({
       method: 'POST', url: '/api/jobs',
       payload: { type: 'model-swap', recipe: recipeId, inputs: { person, garment }, params: { prompt: '让图1中的模特穿上图2中的衣服', steps: 8 }, variants: 2 },
     });
     expect(submit.statusCode).toBe(201);
     const { id } = submit.json() as { id: string };
-    const streamed = readSse(`${farm.baseUrl}/api/jobs/${id}/events`, { stop: (m) => m.event === 'job-done' });
+    const streamed = readSse(`${farm.baseUrl}/api/jobs/${id}/events`, { headers: farm.authHeaders, stop: (m) => m.event === 'job-done' });
 
     type JobView = { status: string; tasks: { seed: number; backend: string | null; usage: { provider: string; gpuSeconds: number; server?: string; fenPerHour?: number } | null }[]; outputs: { url: string; params: Record<string, unknown> }[] };
     const job = await waitFor(async () => {
-      const view = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json() as JobView;
+      const view = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json() as JobView;
       return view.status === 'succeeded' || view.status === 'failed' ? view : undefined;
     }, 60_000);
     expect(job.status).toBe('succeeded');
@@ -88,7 +88,7 @@ describe('a model-swap job on a ComfyUI server (the protocol double), through th
   it('refuses the job with 422 SF_BACKEND_REQUIRED on a farm that runs no GPU backend', async () => {
     const local = await startFarm();
     try {
-      const res = await local.app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'model-swap', recipe: recipeId, inputs: {}, params: {}, variants: 1 } });
+      const res = await local.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'model-swap', recipe: recipeId, inputs: {}, params: {}, variants: 1 } });
       expect(res.statusCode).toBe(422);
       expect(res.json()).toMatchObject({ code: 'SF_BACKEND_REQUIRED' });
       expect(res.json().message).toMatch(/comfyui/);

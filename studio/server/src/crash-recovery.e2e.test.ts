@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configToEnv } from '@shotfarm/shared/config';
 import { createRedis, EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
 import { WorkerPool } from './launcher/worker-pool.ts';
-import { listProductPhotos, plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { listProductPhotos, plainProductPhoto, multipartFile, signInForKey, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 const mainEntry = fileURLToPath(new URL('./main.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
@@ -32,11 +32,11 @@ describe('crash recovery', () => {
     pool.start();
     cleanups.push(() => pool.stop());
 
-    const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await largeProductPhoto(), 'big.jpg') });
+    const upload = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await largeProductPhoto(), 'big.jpg') });
     expect(upload.statusCode).toBe(201);
-    const { id } = (await farm.app.inject({ method: 'POST', url: '/api/jobs',
+    const { id } = (await farm.inject({ method: 'POST', url: '/api/jobs',
       payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, params: { preset: 'amazon-2000' }, variants: 1 } })).json();
-    const taskId = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().tasks[0].id as string;
+    const taskId = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().tasks[0].id as string;
 
     // Wait until a worker process holds the task, then kill that process outright.
     const victim = await waitFor(async () => {
@@ -48,7 +48,7 @@ describe('crash recovery', () => {
     process.kill(victimPid, 'SIGKILL');
 
     const job = await waitFor(async () => {
-      const j = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+      const j = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
       return j.status === 'succeeded' || j.status === 'failed' ? j : undefined;
     }, 90_000, 200);
     expect(job.status).toBe('succeeded');
@@ -68,7 +68,9 @@ describe('crash recovery', () => {
     cleanups.push(() => redis.stop());
     const port = await freeLoopbackPort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DATA_DIR: dataDir, REDIS_URL: redis.url, PORT: String(port), LOG_LEVEL: 'warn', TASK_BACKOFF_MS: '200' };
+    const firstAdmin = { email: 'crash@localhost', password: 'crash-test-password' };
+    const env = { ...process.env, DATA_DIR: dataDir, REDIS_URL: redis.url, PORT: String(port), LOG_LEVEL: 'warn', TASK_BACKOFF_MS: '200',
+      SHOTFARM_ADMIN_EMAIL: firstAdmin.email, SHOTFARM_ADMIN_PASSWORD: firstAdmin.password };
     const startApi = async (workers: number): Promise<ChildProcess> => {
       const child = spawn(process.execPath, ['--import', tsxLoader, mainEntry], { env: { ...env, RENDER_WORKERS: String(workers), SCORER_WORKERS: '0' }, stdio: ['ignore', 'ignore', 'inherit'] });
       cleanups.push(async () => { if (child.exitCode === null && child.signalCode === null) { child.kill('SIGTERM'); await once(child, 'exit'); } });
@@ -77,16 +79,17 @@ describe('crash recovery', () => {
     };
 
     const api = await startApi(0);
+    const headers = await signInForKey(base, firstAdmin.email, firstAdmin.password);
     const photo = await readFile((await listProductPhotos())[0]!);
     const form = new FormData();
     form.set('file', new Blob([photo], { type: 'image/jpeg' }), 'product.jpg');
-    const asset = await (await fetch(`${base}/api/assets`, { method: 'POST', body: form })).json() as { id: string };
+    const asset = await (await fetch(`${base}/api/assets`, { method: 'POST', body: form, headers })).json() as { id: string };
 
     // Freeze every Redis write: the API commits the job to its database, then hangs on the enqueue.
     const admin = createRedis(redis.url);
     cleanups.push(async () => { await admin.quit(); });
     await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE');
-    const pending = fetch(`${base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    const pending = fetch(`${base}/api/jobs`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: asset.id }, variants: 2 }) }).catch(() => 'connection lost');
     await new Promise((r) => setTimeout(r, 1500));
     api.kill('SIGKILL');
@@ -98,11 +101,11 @@ describe('crash recovery', () => {
 
     // Restart (with one render worker): the reconciler finds the committed job and enqueues it.
     await startApi(1);
-    const list = await (await fetch(`${base}/api/jobs`)).json() as { items: { id: string }[] };
+    const list = await (await fetch(`${base}/api/jobs`, { headers })).json() as { items: { id: string }[] };
     expect(list.items).toHaveLength(1);
     const jobId = list.items[0]!.id;
     const job = await waitFor(async () => {
-      const j = await (await fetch(`${base}/api/jobs/${jobId}`)).json() as { status: string; outputs: unknown[] };
+      const j = await (await fetch(`${base}/api/jobs/${jobId}`, { headers })).json() as { status: string; outputs: unknown[] };
       return j.status === 'succeeded' || j.status === 'failed' ? j : undefined;
     }, 90_000, 200);
     expect(job.status).toBe('succeeded');

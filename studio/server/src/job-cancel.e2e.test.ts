@@ -14,10 +14,10 @@ describe('canceling a running job', () => {
   it('aborts the running task, removes the queued ones, records no output, and stays canceled', async () => {
     const photo = plainProductPhoto();
     const big = await sharp(await readFile(photo)).resize(5600, 5600, { fit: 'fill' }).jpeg().toBuffer();
-    const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(big, 'big.jpg') });
-    const { id } = (await farm.app.inject({ method: 'POST', url: '/api/jobs',
+    const upload = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(big, 'big.jpg') });
+    const { id } = (await farm.inject({ method: 'POST', url: '/api/jobs',
       payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, params: { preset: 'amazon-2000' }, variants: 3 } })).json();
-    const tasks = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().tasks as { id: string }[];
+    const tasks = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().tasks as { id: string }[];
 
     const active = await waitFor(async () => {
       for (const t of tasks) {
@@ -26,7 +26,7 @@ describe('canceling a running job', () => {
       }
       return undefined;
     }, 60_000, 10);
-    const res = await farm.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
+    const res = await farm.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('canceled');
 
@@ -44,10 +44,10 @@ describe('canceling a running job', () => {
       if (other) expect([await other.getState(), other.failedReason?.slice(0, 18), other.attemptsMade]).toEqual(['failed', 'SF_RENDER_CANCELED', 1]);
     }
 
-    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+    const job = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
     expect(job.status).toBe('canceled');
     expect(job.tasks.every((t: { status: string }) => t.status === 'canceled')).toBe(true);
     expect(job.outputs).toHaveLength(0);
-    expect(await farm.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` }).then((r) => r.statusCode)).toBe(200);
+    expect(await farm.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` }).then((r) => r.statusCode)).toBe(200);
   }, 120_000);
 });

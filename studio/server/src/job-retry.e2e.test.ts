@@ -21,22 +21,22 @@ describe('retrying a failed job', () => {
     farm = await startFarm({ TASK_ATTEMPTS: '1' }, { listen: true });
     worker = await farm.startWorker(2);
     photo = await readFile(plainProductPhoto());
-    const upload = (await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'vase.jpg') })).json();
+    const upload = (await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'vase.jpg') })).json();
     productId = upload.id;
     const [row] = await farm.database.db.select({ key: tables.assets.key }).from(tables.assets).where(eq(tables.assets.id, productId));
     productKey = row!.key;
   });
   afterAll(() => farm.close());
 
-  const view = async (id: string): Promise<JobView> => (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
-  const retry = (id: string) => farm.app.inject({ method: 'POST', url: `/api/jobs/${id}/retry` });
+  const view = async (id: string): Promise<JobView> => (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+  const retry = (id: string) => farm.inject({ method: 'POST', url: `/api/jobs/${id}/retry` });
   const finished = (id: string) => waitFor(async () => {
     const v = await view(id);
     return v.status === 'succeeded' || v.status === 'failed' ? v : undefined;
   }, 60_000);
   const submitFailingJob = async (variants: number): Promise<JobView> => {
     await farm.app.storage.delete(productKey);
-    const { id } = (await farm.app.inject({ method: 'POST', url: '/api/jobs',
+    const { id } = (await farm.inject({ method: 'POST', url: '/api/jobs',
       payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: productId }, variants } })).json();
     const failed = await finished(id);
     await farm.app.storage.put(productKey, photo, { contentType: 'image/jpeg' });
@@ -65,7 +65,7 @@ describe('retrying a failed job', () => {
     expect(new Set(done.outputs.map((o) => o.taskId)).size).toBe(3);
 
     // The stream, replayed from the start, tells the whole story in order: the first run, the retry, the second run.
-    const messages = await readSse(`${farm.baseUrl}/api/jobs/${failed.id}/events`, {
+    const messages = await readSse(`${farm.baseUrl}/api/jobs/${failed.id}/events`, { headers: farm.authHeaders,
       stop: (m) => m.event === 'job-done' && (m.data as { status: string }).status === 'succeeded',
     });
     const story = messages.filter((m) => m.event !== 'task-progress').map((m) => {
@@ -84,7 +84,7 @@ describe('retrying a failed job', () => {
   }, 120_000);
 
   it('refuses a job with nothing failed, one still running, and one that does not exist, changing nothing', async () => {
-    const ok = (await farm.app.inject({ method: 'POST', url: '/api/jobs',
+    const ok = (await farm.inject({ method: 'POST', url: '/api/jobs',
       payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: productId }, variants: 1 } })).json();
     const early = await retry(ok.id);
     if (early.statusCode !== 409 || early.json().code !== 'SF_JOB_NOT_FINISHED') {
@@ -94,7 +94,7 @@ describe('retrying a failed job', () => {
     const done = await finished(ok.id);
     expect(done.status).toBe('succeeded');
     // A recipe that has run shows a real output of its newest succeeded job on its card.
-    const recipes = (await farm.app.inject({ method: 'GET', url: '/api/recipes' })).json();
+    const recipes = (await farm.inject({ method: 'GET', url: '/api/recipes' })).json();
     const sample = recipes.items.find((r: { id: string }) => r.id === 'product-shot/studio-local').sample;
     expect(done.outputs.map((o) => new URL(o.url).pathname)).toContain(new URL(sample.url).pathname);
     expect((await fetch(sample.thumbnailUrl)).headers.get('content-type')).toBe('image/webp');

@@ -1,8 +1,11 @@
 import { configToEnv, ConfigError, loadConfig } from '@shotfarm/shared/config';
 import { EmbeddedRedis } from '@shotfarm/shared/queue';
-import { readShippedModels } from '@shotfarm/scorer';
+import { readShippedModels } from '@shotfarm/scorer/models';
 import { buildApp } from './app.ts';
 import { WorkerPool } from './launcher/worker-pool.ts';
+import type { FirstAdmin } from './services/accounts/first-admin.ts';
+
+type FirstAdminCreated = Extract<FirstAdmin, { created: true }>;
 
 // `npm start`: the whole studio in one process tree — embedded Redis when REDIS_URL is unset, the API
 // (the manager, owner of the database), and RENDER_WORKERS render worker processes.
@@ -19,7 +22,13 @@ const redis = config.redisUrl ? undefined : await EmbeddedRedis.start({ dataDir:
 const redisUrl = config.redisUrl ?? redis!.url;
 if (redis) console.log(`[studio] embedded redis-server on ${redis.url} (AOF in ${config.redisDataDir})`);
 
-const app = await buildApp({ config, redisUrl, shippedModels: await readShippedModels() });
+// On the first start the studio has one admin; a generated password is shown once, after the ready line so it
+// is the last thing on the screen (and kept in a 0600 file).
+let firstAdmin: FirstAdminCreated | undefined;
+const app = await buildApp({
+  config, redisUrl, shippedModels: await readShippedModels(),
+  onFirstAdmin: (admin) => { firstAdmin = admin; },
+});
 const workerEnv = configToEnv(config, redisUrl);
 const pools = [
   new WorkerPool({ entry: '@shotfarm/render-worker/main', label: 'render worker', count: config.renderWorkers, env: workerEnv }),
@@ -35,6 +44,17 @@ try {
 }
 for (const pool of pools) pool.start();
 console.log(`[studio] ready: ${config.publicUrl}  (API docs ${config.publicUrl}/docs; ${config.renderWorkers} render and ${config.scorerWorkers} scorer worker process(es); database ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.pgliteDir}`})`);
+if (firstAdmin?.generatedPassword !== undefined) {
+  console.log([
+    '[studio] ────────────────────────────────────────────────────────────',
+    `[studio] first start: created the admin account ${firstAdmin.user.email}`,
+    `[studio]   password: ${firstAdmin.generatedPassword}`,
+    `[studio]   sign in at ${config.publicUrl} — shown once; also in ${firstAdmin.passwordFile} (only you can read it; delete it after signing in)`,
+    '[studio] ────────────────────────────────────────────────────────────',
+  ].join('\n'));
+} else if (firstAdmin) {
+  console.log(`[studio] first start: created the admin account ${firstAdmin.user.email} with the password in SHOTFARM_ADMIN_PASSWORD`);
+}
 
 /** Past this, shutdown gives up waiting for running tasks and exits anyway. */
 const shutdownDeadlineMs = 30_000;

@@ -5,8 +5,8 @@ import type { JobEvent } from '@shotfarm/shared';
 import { plainProductPhoto, multipartFile, readSse, startFarm, waitFor, type Farm } from '../test/harness.ts';
 
 /** The job events of a stream, until `stop` holds (the stream's own messages, typed). */
-async function readEvents(url: string, opts: { lastEventId?: number; stop: (e: JobEvent) => boolean }): Promise<JobEvent[]> {
-  const messages = await readSse(url, { lastEventId: opts.lastEventId, stop: (m) => opts.stop(m.data as JobEvent) });
+async function readEvents(url: string, opts: { lastEventId?: number; headers: Record<string, string>; stop: (e: JobEvent) => boolean }): Promise<JobEvent[]> {
+  const messages = await readSse(url, { lastEventId: opts.lastEventId, headers: opts.headers, stop: (m) => opts.stop(m.data as JobEvent) });
   return messages.map((m) => m.data as JobEvent);
 }
 
@@ -22,30 +22,30 @@ describe('a product-shot job, end to end on real components', () => {
 
   it('upload → 4 variants → succeeded → 4 distinct outputs of the preset size with thumbnails, events replayable', async () => {
     const photoPath = plainProductPhoto();
-    const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(photoPath), 'product.jpg') });
+    const upload = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(photoPath), 'product.jpg') });
     expect(upload.statusCode).toBe(201);
 
     const submit = await fetch(`${base}/api/jobs`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: { ...farm.authHeaders, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, variants: 4 }),
     });
     expect(submit.status).toBe(201);
     const { id } = await submit.json() as { id: string };
 
     // Follow the stream; drop the connection after the first task is done, reconnect with Last-Event-ID.
-    const first = await readEvents(`${base}/api/jobs/${id}/events`, { stop: (e) => e.type === 'task-done' || e.type === 'job-done' });
-    const rest = await readEvents(`${base}/api/jobs/${id}/events`, { lastEventId: first.at(-1)!.seq, stop: (e) => e.type === 'job-done' });
+    const first = await readEvents(`${base}/api/jobs/${id}/events`, { headers: farm.authHeaders, stop: (e) => e.type === 'task-done' || e.type === 'job-done' });
+    const rest = await readEvents(`${base}/api/jobs/${id}/events`, { headers: farm.authHeaders, lastEventId: first.at(-1)!.seq, stop: (e) => e.type === 'job-done' });
     const all = [...first, ...rest];
     const seqs = all.map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length); // nothing twice
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    const replay = await readEvents(`${base}/api/jobs/${id}/events`, { stop: (e) => e.type === 'job-done' });
+    const replay = await readEvents(`${base}/api/jobs/${id}/events`, { headers: farm.authHeaders, stop: (e) => e.type === 'job-done' });
     expect(replay.map((e) => e.seq)).toEqual(seqs); // nothing missed across the reconnect
     expect(all.filter((e) => e.type === 'task-done')).toHaveLength(4);
     expect(all.some((e) => e.type === 'task-progress')).toBe(true);
     expect(all.at(-1)).toMatchObject({ type: 'job-done', status: 'succeeded' });
 
-    const job = await (await fetch(`${base}/api/jobs/${id}`)).json() as {
+    const job = await (await fetch(`${base}/api/jobs/${id}`, { headers: farm.authHeaders })).json() as {
       status: string; progress: number; outputs: { url: string; thumbnailUrl: string; width: number; height: number; params: Record<string, unknown> }[]; tasks: { status: string }[];
     };
     expect(job.status).toBe('succeeded');
@@ -78,10 +78,10 @@ describe('a product-shot job, end to end on real components', () => {
   it('a task whose product cannot be cut out fails with its code; the job fails and says why', async () => {
     // Multi-colour noise: no plain background to separate.
     const noise = await sharp(Buffer.from(Array.from({ length: 300 * 300 * 3 }, (_, i) => (i * 2654435761) % 251)), { raw: { width: 300, height: 300, channels: 3 } }).png().toBuffer();
-    const upload = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(noise, 'noise.png') });
-    const { id } = (await farm.app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, variants: 2 } })).json();
+    const upload = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(noise, 'noise.png') });
+    const { id } = (await farm.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: upload.json().id }, variants: 2 } })).json();
     const job = await waitFor(async () => {
-      const j = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+      const j = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
       return j.status === 'failed' ? j : undefined;
     });
     expect(job.error.code).toBe('SF_RENDER_BACKGROUND_TOO_BUSY');

@@ -9,8 +9,10 @@ import { openDatabase, tables, type Database } from '@shotfarm/shared/db';
 import { EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
 import { createStorage } from '@shotfarm/shared/storage';
 import type { RenderWorker } from '@shotfarm/render-worker';
-import { readShippedModels, type ScoreWorker } from '@shotfarm/scorer';
+import type { ScoreWorker } from '@shotfarm/scorer';
+import { readShippedModels } from '@shotfarm/scorer/models';
 import { buildApp } from '../src/app.ts';
+import type { Caller } from '../src/services/accounts/caller.ts';
 
 /** The fixtures beside the repo (../shared/fixtures), read at test time, never copied in. */
 export const fixturesDir = path.resolve(fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url)));
@@ -33,6 +35,8 @@ export interface Farm {
    * `farm.inject(...)`, which sends them; `app.inject` sends none (an anonymous caller).
    */
   authHeaders: Record<string, string>;
+  /** The first admin (created on start) and the admin API key `authHeaders` carries. */
+  admin: { id: string; email: string; key: string };
   /** `app.inject` as the admin: `authHeaders` merged under the request's own headers. */
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   /** Every object key in storage and the row counts: "nothing stored" is asserted against this. */
@@ -44,25 +48,25 @@ export interface Farm {
  * A whole farm on real components: redis-server, PGlite, the folder storage, the API. Tests use
  * `app.inject`; with `listen`, the API also listens on a free loopback port that signed URLs point to.
  */
-export async function startFarm(env: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<Farm> {
+export async function startFarm(env: Record<string, string> = {}, opts: { listen?: boolean; logStream?: { write(line: string): void } } = {}): Promise<Farm> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-test-'));
   const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
   const port = opts.listen ? await freeLoopbackPort() : 3000;
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl, TASK_BACKOFF_MS: '200', RECONCILE_INTERVAL_MS: '600000', LOG_LEVEL: 'silent', ...env });
   const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
-  const app = await buildApp({ config, redisUrl: redis.url, database, logger: false, shippedModels: await readShippedModels() });
+  const app = await buildApp({ config, redisUrl: redis.url, database, logger: opts.logStream !== undefined, logStream: opts.logStream, shippedModels: await readShippedModels() });
   await app.ready();
   if (opts.listen) await app.listen({ port, host: '127.0.0.1' });
   const workers: (RenderWorker | ScoreWorker)[] = [];
   const storage = app.storage;
-  const authHeaders: Record<string, string> = {};
+  const admin = await adminKey(app, config);
+  const authHeaders: Record<string, string> = { authorization: `Bearer ${admin.key}` };
   return {
-    app, config, redis, database, dataDir, baseUrl, authHeaders,
+    app, config, redis, database, dataDir, baseUrl, authHeaders, admin,
     inject: (req) => app.inject({ ...req, headers: { ...authHeaders, ...req.headers } }),
     async startWorker(concurrency = 2) {
-      const { createBackends, RenderWorker } = await import('@shotfarm/render-worker');
-      const { replicateOptionsFromConfig } = await import('@shotfarm/render-worker/replicate');
+      const { createBackends, RenderWorker, replicateOptionsFromConfig } = await import('@shotfarm/render-worker');
       const worker = new RenderWorker({
         redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage),
         // The backends the configuration names, as a worker process builds them (RENDER_BACKENDS, COMFYUI_URLS, …).
@@ -93,6 +97,54 @@ export async function startFarm(env: Record<string, string> = {}, opts: { listen
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An automation key with the admin role for the farm's first admin, made through the accounts service. */
+async function adminKey(app: FastifyInstance, config: Config): Promise<{ id: string; email: string; key: string }> {
+  const user = await app.accounts.users.findByEmail(config.auth.firstAdmin.email);
+  if (!user) throw new Error('the first admin was not created');
+  const caller: Caller = { kind: 'user', via: 'session', roles: user.roles, user: { id: user.id, email: user.email, roles: user.roles } };
+  const { key } = await app.accounts.apiKeys.create(caller, { name: 'test harness', kind: 'automation', roles: ['admin'] });
+  return { id: user.id, email: user.email, key };
+}
+
+/** A signed-in browser, as the studio is: the cookies it holds and the CSRF token it sends on state-changing requests. */
+export interface BrowserSession {
+  /** The `cookie` header (session and CSRF secret). */
+  cookie: string;
+  csrfToken: string;
+  /** Headers of a state-changing request from the studio: cookie and `x-csrf-token`. */
+  headers: Record<string, string>;
+}
+
+/** `name=value` pairs of a response's Set-Cookie headers, as a browser would send them back. */
+export function cookiesOf(res: LightMyRequestResponse): string {
+  return res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+/** Sign in through `POST /api/session` (injected) and keep what a browser keeps. */
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<BrowserSession> {
+  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+  const cookie = cookiesOf(res);
+  const csrfToken = (res.json() as { csrfToken: string }).csrfToken;
+  return { cookie, csrfToken, headers: { cookie, 'x-csrf-token': csrfToken } };
+}
+
+/**
+ * Sign in over HTTP as a person would (POST /api/session), then make an admin API key with that session (cookie and
+ * CSRF token): the headers for a farm that runs in another process (`npm start` in the crash tests).
+ */
+export async function signInForKey(baseUrl: string, email: string, password: string): Promise<Record<string, string>> {
+  const login = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const { csrfToken } = await login.json() as { csrfToken: string };
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const created = await fetch(`${baseUrl}/api/api-keys`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify({ name: 'test', roles: ['admin'] }),
+  });
+  if (created.status !== 201) throw new Error(`creating a key failed: ${created.status} ${await created.text()}`);
+  return { authorization: `Bearer ${(await created.json() as { key: string }).key}` };
 }
 
 /** A multipart body with one `file` part, built by hand so tests control every byte and header. */
@@ -130,10 +182,10 @@ export interface SseMessage {
 
 /**
  * Read a job's event stream (`GET /api/jobs/:id/events`) until `stop` says so or the stream ends, resuming after
- * `lastEventId` when given, as a reconnecting browser does.
+ * `lastEventId` when given, as a reconnecting browser does. Send `headers: farm.authHeaders` to read as the admin.
  */
-export async function readSse(url: string, opts: { lastEventId?: number; stop: (m: SseMessage) => boolean }): Promise<SseMessage[]> {
-  const res = await fetch(url, { headers: opts.lastEventId ? { 'last-event-id': String(opts.lastEventId) } : {} });
+export async function readSse(url: string, opts: { lastEventId?: number; headers?: Record<string, string>; stop: (m: SseMessage) => boolean }): Promise<SseMessage[]> {
+  const res = await fetch(url, { headers: { ...opts.headers, ...(opts.lastEventId ? { 'last-event-id': String(opts.lastEventId) } : {}) } });
   if (!res.headers.get('content-type')?.includes('text/event-stream')) throw new Error(`${url} is not an event stream (${res.status})`);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();

@@ -7,6 +7,9 @@ import zhCN from 'antd/locale/zh_CN';
 import { AppLayout } from './app/app-layout.tsx';
 import { pageRoutes } from './app/routes.tsx';
 import { I18nProvider, useI18n } from './i18n/i18n.ts';
+import LoginPage from './pages/login/login-page.tsx';
+import { loginPath, RequireAccess, RequireSession } from './session/guards.tsx';
+import { SessionProvider } from './session/session.tsx';
 
 /** Retries are for a flaky network; a coded 4xx answer will not change on retry. */
 const queryRetries = 2;
@@ -21,7 +24,9 @@ function createQueryClient(): QueryClient {
 function Themed({ children }: { children: React.ReactNode }) {
   const { language } = useI18n();
   return (
-    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: accent, borderRadius: 6, fontSize: 14 } }} componentSize="middle">
+    // autoInsertSpace off: antd would write two-character Chinese buttons as "对 比", "通 过".
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: accent, borderRadius: 6, fontSize: 14 } }} componentSize="middle"
+      button={{ autoInsertSpace: false }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
@@ -34,16 +39,31 @@ export function App() {
       <QueryClientProvider client={queryClient}>
         <Themed>
           <BrowserRouter>
-            <Routes>
-              <Route element={<AppLayout />}>
-                {pageRoutes.map(({ path, Page }) => <Route key={path} path={path} element={<Page />} />)}
-                <Route path="*" element={<NotFound />} />
-              </Route>
-            </Routes>
+            <SessionProvider>
+              <StudioRoutes />
+            </SessionProvider>
           </BrowserRouter>
         </Themed>
       </QueryClientProvider>
     </I18nProvider>
+  );
+}
+
+/**
+ * The login page, open to anyone; every other page only for a signed-in person whose roles allow it (the 403
+ * page otherwise). Inside a router and a `SessionProvider`.
+ */
+export function StudioRoutes() {
+  return (
+    <Routes>
+      <Route path={loginPath} element={<LoginPage />} />
+      <Route element={<RequireSession><AppLayout /></RequireSession>}>
+        {pageRoutes.map(({ path, access, Page }) => (
+          <Route key={path} path={path} element={<RequireAccess access={access} path={path}><Page /></RequireAccess>} />
+        ))}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
   );
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ComfyApiGraph } from '@shotfarm/shared';
 import { convertUiToApi } from './convert-ui-to-api.ts';
-import { fixtureFiles, graphShape, readFixtureJson, testObjectInfo, workflowFixturesDir } from './test-fixtures.ts';
+import { fixtureFiles, graphShape, readFixtureJson, testObjectInfo, workflowFixturesDir } from '../../test/import-fixtures.ts';
 import { WorkflowNodesUnknownError } from './workflow-import-error.ts';
 
 /** class_type and inputs only: `_meta` titles and extras such as `is_changed` are not part of the comparison. */

@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
-import { invalidWorkflow } from './workflow-import-error.ts';
+import { jsonDepth } from '@shotfarm/shared';
+import { invalidWorkflow, workflowTooComplex, workflowTooLarge } from './workflow-import-error.ts';
 
 /**
  * Reads the workflow ComfyUI embeds in what it saves. SaveImage writes PNG text chunks `prompt` (API
@@ -25,9 +26,34 @@ export const isPng = (bytes: Buffer): boolean => bytes.subarray(0, 8).equals(png
 export const isWebp = (bytes: Buffer): boolean =>
   bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP';
 
-/** PNG text chunks (tEXt, zTXt, iTXt) as keyword → text. */
-export function pngTextChunks(bytes: Buffer): Map<string, string> {
+/** Largest text a compressed chunk may inflate to unless the caller says otherwise: a 0.6 MB zTXt once cost 800 MB. */
+export const defaultMaxTextBytes = 4 * 1024 * 1024;
+
+/**
+ * Inflate a zTXt/iTXt body, never past `maxBytes` (zlib stops there instead of growing a buffer without end).
+ * Data that is not valid deflate is the file's fault: SF_WORKFLOW_INVALID, not a crash.
+ */
+function inflateText(keyword: string, body: Buffer, maxBytes: number): Buffer {
+  try {
+    return inflateSync(body, { maxOutputLength: Math.max(1, maxBytes) });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+      throw workflowTooLarge(`the image's compressed "${keyword}" text inflates to more than ${maxBytes} bytes`);
+    }
+    throw invalidWorkflow(`the image's compressed "${keyword}" text is not valid deflate data`);
+  }
+}
+
+/** PNG text chunks (tEXt, zTXt, iTXt) as keyword → text; compressed ones are inflated to at most `maxTextBytes` each. */
+export function pngTextChunks(bytes: Buffer, maxTextBytes = defaultMaxTextBytes): Map<string, string> {
   const texts = new Map<string, string>();
+  // One budget for all chunks together: a hundred chunks each just under the cap must not add up to gigabytes.
+  let budget = maxTextBytes;
+  const take = (keyword: string, text: Buffer): Buffer => {
+    if (text.length > budget) throw workflowTooLarge(`the image's text chunks hold more than ${maxTextBytes} bytes`);
+    budget -= text.length;
+    return text;
+  };
   let at = 8;
   while (at + 12 <= bytes.length) {
     const length = bytes.readUInt32BE(at);
@@ -40,15 +66,15 @@ export function pngTextChunks(bytes: Buffer): Map<string, string> {
       continue;
     }
     const keyword = data.toString('latin1', 0, nul);
-    if (type === 'tEXt') texts.set(keyword, data.toString('latin1', nul + 1));
-    else if (type === 'zTXt') texts.set(keyword, inflateSync(data.subarray(nul + 2)).toString('latin1'));
+    if (type === 'tEXt') texts.set(keyword, take(keyword, data.subarray(nul + 1)).toString('latin1'));
+    else if (type === 'zTXt') texts.set(keyword, take(keyword, inflateText(keyword, data.subarray(nul + 2), budget)).toString('latin1'));
     else if (type === 'iTXt') {
       const compressed = data[nul + 1] === 1;
       const langEnd = data.indexOf(0, nul + 3);
       const transEnd = langEnd < 0 ? -1 : data.indexOf(0, langEnd + 1);
       if (transEnd < 0) continue;
       const body = data.subarray(transEnd + 1);
-      texts.set(keyword, (compressed ? inflateSync(body) : body).toString('utf8'));
+      texts.set(keyword, take(keyword, compressed ? inflateText(keyword, body, budget) : body).toString('utf8'));
     }
   }
   return texts;
@@ -93,7 +119,11 @@ function webpChunks(bytes: Buffer): Map<string, Buffer> {
   return chunks;
 }
 
+/** Nesting deeper than this in an embedded or uploaded workflow is refused before parsing (real graphs nest < 10). */
+export const maxWorkflowDepth = 64;
+
 function parseEmbedded(key: EmbeddedKey, text: string): unknown {
+  if (jsonDepth(text, maxWorkflowDepth) > maxWorkflowDepth) throw workflowTooComplex(`the image's embedded "${key}" is nested more than ${maxWorkflowDepth} levels deep`);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
@@ -114,11 +144,11 @@ function fromPrefixedStrings(strings: string[], into: EmbeddedWorkflow): void {
  * The workflow embedded in a PNG or WebP, or null when the image carries none. Throws `SF_WORKFLOW_INVALID`
  * when the bytes are not PNG/WebP or the embedded JSON is broken.
  */
-export function extractWorkflowFromImage(bytes: Buffer): EmbeddedWorkflow | null {
+export function extractWorkflowFromImage(bytes: Buffer, maxTextBytes = defaultMaxTextBytes): EmbeddedWorkflow | null {
   let found: EmbeddedWorkflow;
   if (isPng(bytes)) {
     found = { format: 'png' };
-    for (const [keyword, text] of pngTextChunks(bytes)) if (isEmbeddedKey(keyword)) found[keyword] = parseEmbedded(keyword, text);
+    for (const [keyword, text] of pngTextChunks(bytes, maxTextBytes)) if (isEmbeddedKey(keyword)) found[keyword] = parseEmbedded(keyword, text);
   } else if (isWebp(bytes)) {
     found = { format: 'webp' };
     const chunks = webpChunks(bytes);

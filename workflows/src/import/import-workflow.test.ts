@@ -8,7 +8,7 @@ import { missingClasses } from './convert-ui-to-api.ts';
 import { extractWorkflowFromImage } from './extract-workflow-from-image.ts';
 import { importWorkflow } from './import-workflow.ts';
 import { ObjectInfo } from './object-info.ts';
-import { fixtureFiles, readFixture, readFixtureJson, repoRoot, testObjectInfo } from './test-fixtures.ts';
+import { fixtureFiles, readFixture, readFixtureJson, repoRoot, testObjectInfo } from '../../test/import-fixtures.ts';
 import { UiWorkflow } from './ui-workflow.ts';
 import { WorkflowImportError, WorkflowNodesUnknownError } from './workflow-import-error.ts';
 

@@ -1,10 +1,10 @@
-import { ComfyApiGraph, RecipeManifest, type JobType, type RecipeImageRole } from '@shotfarm/shared';
+import { ComfyApiGraph, jsonDepth, RecipeManifest, valueDepth, type JobType, type RecipeImageRole } from '@shotfarm/shared';
 import { convertUiToApi } from './convert-ui-to-api.ts';
 import { detectBindings, type DetectedBindings } from './detect-bindings.ts';
-import { extractWorkflowFromImage, isPng, isWebp } from './extract-workflow-from-image.ts';
+import { extractWorkflowFromImage, isPng, isWebp, maxWorkflowDepth } from './extract-workflow-from-image.ts';
 import type { ObjectInfo } from './object-info.ts';
 import { looksLikeUiWorkflow } from './ui-workflow.ts';
-import { invalidWorkflow } from './workflow-import-error.ts';
+import { invalidWorkflow, workflowTooComplex, workflowTooLarge } from './workflow-import-error.ts';
 
 /**
  * One entry for every way a designer hands us a workflow: API JSON, UI JSON (converted with the server's
@@ -25,6 +25,24 @@ export interface ImportWorkflowInput {
   name?: string;
   /** The recipe type; guessed from outputs and image roles when absent. */
   type?: JobType;
+  /** Caps on what one import may cost; each defaults to {@link defaultImportLimits}. */
+  limits?: Partial<ImportLimits>;
+}
+
+export interface ImportLimits {
+  /** Largest file or JSON text, and largest text a PNG may inflate to, bytes (SF_WORKFLOW_TOO_LARGE). */
+  maxBytes: number;
+  /** Most nodes in the graph (SF_WORKFLOW_TOO_COMPLEX). */
+  maxNodes: number;
+}
+
+export const defaultImportLimits: ImportLimits = { maxBytes: 4 * 1024 * 1024, maxNodes: 1000 };
+
+/** How many nodes a parsed workflow declares, in either format, counted before anything walks them. */
+function nodeCount(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  const nodes = (value as { nodes?: unknown }).nodes;
+  return Array.isArray(nodes) ? nodes.length : Object.keys(value).length;
 }
 
 export interface ImportWorkflowResult {
@@ -37,6 +55,8 @@ export interface ImportWorkflowResult {
 const defaultDraftName = 'imported';
 
 function parseJsonText(text: string): unknown {
+  // Scanned without recursion first: 2,000 levels of nesting overflowed the stack of the validators that follow.
+  if (jsonDepth(text, maxWorkflowDepth) > maxWorkflowDepth) throw workflowTooComplex(`the workflow is nested more than ${maxWorkflowDepth} levels deep`);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
@@ -113,11 +133,14 @@ function buildDraft(graph: ComfyApiGraph, objectInfo: ObjectInfo | undefined, op
  */
 export function importWorkflow(input: ImportWorkflowInput): ImportWorkflowResult {
   const { objectInfo } = input;
+  const limits = { ...defaultImportLimits, ...input.limits };
   let value: unknown;
   let source: ImportWorkflowResult['source'];
   const warnings: string[] = [];
+  if (input.file !== undefined && input.file.length > limits.maxBytes) throw workflowTooLarge(`the file is ${input.file.length} bytes, more than the ${limits.maxBytes} allowed`);
+  if (typeof input.json === 'string' && input.json.length > limits.maxBytes) throw workflowTooLarge(`the workflow is ${input.json.length} characters, more than the ${limits.maxBytes} allowed`);
   if (input.file !== undefined && (isPng(input.file) || isWebp(input.file))) {
-    const embedded = extractWorkflowFromImage(input.file);
+    const embedded = extractWorkflowFromImage(input.file, limits.maxBytes);
     if (!embedded) throw invalidWorkflow('the image carries no ComfyUI workflow (no "prompt" or "workflow" metadata)');
     source = embedded.format;
     // The API graph is what actually ran; the UI copy is only the fallback.
@@ -127,8 +150,11 @@ export function importWorkflow(input: ImportWorkflowInput): ImportWorkflowResult
     const raw = input.file !== undefined ? input.file.toString('utf8') : input.json;
     if (raw === undefined) throw invalidWorkflow('send a workflow: a JSON body or a file (API JSON, UI JSON, PNG or WebP)');
     value = typeof raw === 'string' ? parseJsonText(raw) : raw;
+    if (typeof raw !== 'string' && valueDepth(value, maxWorkflowDepth) > maxWorkflowDepth) throw workflowTooComplex(`the workflow is nested more than ${maxWorkflowDepth} levels deep`);
     source = 'api';
   }
+  const nodes = nodeCount(value);
+  if (nodes > limits.maxNodes) throw workflowTooComplex(`the workflow has ${nodes} nodes, more than the ${limits.maxNodes} allowed`);
   const { graph, warnings: convertWarnings, format } = toGraph(value, objectInfo);
   if (source === 'api') source = format;
   const draft = buildDraft(graph, objectInfo, input);

@@ -1,35 +1,7 @@
-import { z } from 'zod';
+// The `/object_info` shapes are protocol types, shared with the render worker and the studio.
+import type { ObjectInfoInputSpec, ObjectInfoNode } from '@shotfarm/shared/comfyui';
 
-/**
- * ComfyUI's `GET /object_info` answer: class name → node definition. Only what conversion and binding
- * detection read is typed; the rest passes through.
- */
-
-/** `[type, options?]`; type is a name (`INT`, `MODEL`, `COMBO`) or, for classic combos, the option list. */
-export const ObjectInfoInputSpec = z.union([
-  z.tuple([z.union([z.string(), z.array(z.json())])]),
-  z.tuple([z.union([z.string(), z.array(z.json())]), z.record(z.string(), z.unknown())]),
-]);
-export type ObjectInfoInputSpec = z.infer<typeof ObjectInfoInputSpec>;
-
-export const ObjectInfoNode = z.looseObject({
-  input: z.looseObject({
-    required: z.record(z.string(), ObjectInfoInputSpec).optional(),
-    optional: z.record(z.string(), ObjectInfoInputSpec).optional(),
-  }),
-  input_order: z.looseObject({ required: z.array(z.string()).optional(), optional: z.array(z.string()).optional() }).optional(),
-  output: z.array(z.union([z.string(), z.array(z.json())])).optional(),
-  output_name: z.array(z.string()).optional(),
-  output_node: z.boolean().optional(),
-  name: z.string().optional(),
-  /** Null for V3-schema nodes that declare none; the editor then shows the class name. */
-  display_name: z.string().nullish(),
-  category: z.string().optional(),
-});
-export type ObjectInfoNode = z.infer<typeof ObjectInfoNode>;
-
-export const ObjectInfo = z.record(z.string(), ObjectInfoNode);
-export type ObjectInfo = z.infer<typeof ObjectInfo>;
+export { ObjectInfo, ObjectInfoInputSpec, ObjectInfoNode } from '@shotfarm/shared/comfyui';
 
 /** Types the editor draws as a widget; everything else (MODEL, IMAGE, …) is a socket only. */
 const widgetTypes = new Set(['INT', 'FLOAT', 'STRING', 'BOOLEAN', 'COMBO']);

@@ -2,7 +2,7 @@
  * Why an import failed, with the code the API answers. Kept free of HTTP so the CLI and the route share it;
  * the route maps `code` to a 422.
  */
-export type WorkflowImportErrorCode = 'SF_WORKFLOW_INVALID' | 'SF_WORKFLOW_NODES_UNKNOWN';
+export type WorkflowImportErrorCode = 'SF_WORKFLOW_INVALID' | 'SF_WORKFLOW_NODES_UNKNOWN' | 'SF_WORKFLOW_TOO_LARGE' | 'SF_WORKFLOW_TOO_COMPLEX';
 
 export class WorkflowImportError extends Error {
   readonly code: WorkflowImportErrorCode;
@@ -33,3 +33,7 @@ export class WorkflowNodesUnknownError extends WorkflowImportError {
 }
 
 export const invalidWorkflow = (message: string): WorkflowImportError => new WorkflowImportError('SF_WORKFLOW_INVALID', message);
+/** The file, or text it embeds once inflated, is over the size cap (the route answers 413). */
+export const workflowTooLarge = (message: string): WorkflowImportError => new WorkflowImportError('SF_WORKFLOW_TOO_LARGE', message);
+/** Too many nodes, too deep, or too slow to import (the route answers 422). */
+export const workflowTooComplex = (message: string): WorkflowImportError => new WorkflowImportError('SF_WORKFLOW_TOO_COMPLEX', message);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRecipe, seedFor, type RecipeInput } from '../define-recipe.ts';
+import { defineRecipe, oneTaskPerVariant, type RecipeInput } from '../define-recipe.ts';
 
 /** Frame size of each aspect, in pixels: the sizes Douyin, Taobao and Tmall feeds take without re-scaling. */
 export const slideshowFrames = {
@@ -46,9 +46,46 @@ export const shortVideoSlideshowLocal = defineRecipe({
   backend: 'local',
   inputs: imageInputs,
   params: ShortVideoSlideshowParams,
+  paramText: {
+    aspect: {
+      label: { 'zh-CN': '画面比例', en: 'Aspect ratio' },
+      options: {
+        '9:16': { 'zh-CN': '竖屏 9:16（抖音）', en: 'Portrait 9:16 (Douyin)' },
+        '1:1': { 'zh-CN': '方形 1:1（主图视频）', en: 'Square 1:1 (main-image video)' },
+        '16:9': { 'zh-CN': '横屏 16:9', en: 'Landscape 16:9' },
+      },
+    },
+    durationS: { label: { 'zh-CN': '时长（秒）', en: 'Duration (s)' } },
+    caption: {
+      label: { 'zh-CN': '字幕', en: 'Caption' },
+      help: { 'zh-CN': '烧录在画面底部，最多 60 字；留空则无字幕。', en: 'Burnt into the bottom of the frame, up to 60 characters; leave empty for none.' },
+    },
+    transition: {
+      label: { 'zh-CN': '转场', en: 'Transition' },
+      options: {
+        fade: { 'zh-CN': '淡入淡出', en: 'Fade' },
+        slideleft: { 'zh-CN': '向左滑动', en: 'Slide left' },
+        slideright: { 'zh-CN': '向右滑动', en: 'Slide right' },
+        slideup: { 'zh-CN': '向上滑动', en: 'Slide up' },
+        wipeleft: { 'zh-CN': '向左擦除', en: 'Wipe left' },
+        circleopen: { 'zh-CN': '圆形展开', en: 'Circle open' },
+        dissolve: { 'zh-CN': '溶解', en: 'Dissolve' },
+      },
+    },
+    fps: {
+      label: { 'zh-CN': '帧率', en: 'Frame rate' },
+      options: { 25: { 'zh-CN': '25 帧/秒', en: '25 fps' }, 30: { 'zh-CN': '30 帧/秒', en: '30 fps' } },
+    },
+    background: {
+      label: { 'zh-CN': '背景', en: 'Background' },
+      options: {
+        blur: { 'zh-CN': '虚化原图', en: 'Blurred photo' },
+        white: { 'zh-CN': '纯白', en: 'Plain white' },
+      },
+    },
+  },
   outputs: { kind: 'video', countPerTask: 1 },
   estimateSecondsPerTask: 20,
   commercialUse: true,
-  compile: ({ params, variants, seedBase }) =>
-    Array.from({ length: variants }, (_, i) => ({ params: { ...params }, seed: seedFor(seedBase, i) })),
+  compile: oneTaskPerVariant,
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ComfyBlocklistRecord } from '@shotfarm/shared';
 import { comfyBlocklistKey, createRedis, EmbeddedRedis } from '@shotfarm/shared/queue';
 import { ComfyBlocklistBoard, type ComfyBlocklistBoardOptions } from './comfy-blocklist-board.ts';
-import { ComfyFailure } from './comfy-failure.ts';
+import { ComfyFailure } from '@shotfarm/shared/comfyui';
 import { ComfyServerPool, type ComfyBlocklistChange } from './comfy-server-pool.ts';
 
 const prefix = 'board-test';

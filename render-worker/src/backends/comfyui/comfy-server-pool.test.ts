@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskError } from '@shotfarm/shared';
-import { ComfyFailure, type ComfyFailureKind } from './comfy-failure.ts';
+import { ComfyFailure, type ComfyFailureKind } from '@shotfarm/shared/comfyui';
 import { ComfyServerPool, type ComfyBlocklistChange, type ComfyServerPoolOptions } from './comfy-server-pool.ts';
 
 // The blocklist rules alone, with a clock the test moves: no server is ever contacted (the pool is never

@@ -1,7 +1,7 @@
 import { TaskError } from '@shotfarm/shared';
 import type { ComfyServerSpec } from '@shotfarm/shared/config';
 import type { ComfyClientOptions } from './comfy-client.ts';
-import { ComfyFailure } from './comfy-failure.ts';
+import { ComfyFailure } from '@shotfarm/shared/comfyui';
 import { ComfyPoolServer, type ComfyRequirements } from './comfy-pool-server.ts';
 
 export interface ComfyServerPoolOptions {

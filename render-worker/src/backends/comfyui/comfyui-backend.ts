@@ -8,9 +8,8 @@ import { storeImageOutput } from '../../outputs/store-output.ts';
 // Written for the replicate backend; belongs in outputs/ next to storeImageOutput (told the lead).
 import { storeVideoOutput } from '../../outputs/store-video-output.ts';
 import type { ComfyClient } from './comfy-client.ts';
-import { ComfyFailure } from './comfy-failure.ts';
 import type { ComfyPoolServer } from './comfy-pool-server.ts';
-import { filesOf, type HistoryEntry } from './comfy-protocol.ts';
+import { ComfyFailure, filesOf, type HistoryEntry } from '@shotfarm/shared/comfyui';
 import { ComfyServerPool, type ComfyBlocklistChange } from './comfy-server-pool.ts';
 import { PromptProgress } from './prompt-progress.ts';
 import { watchPrompt } from './prompt-watch.ts';

@@ -3,5 +3,4 @@ export { ComfyServerPool, type ComfyServerPoolOptions, type ComfyPoolJob, type C
 export { ComfyBlocklistBoard, type ComfyBlocklistBoardOptions } from './comfy-blocklist-board.ts';
 export { ComfyPoolServer, type ComfyRequirements } from './comfy-pool-server.ts';
 export { ComfyClient, type ComfyClientOptions, type ComfyClientEvents } from './comfy-client.ts';
-export { ComfyFailure, type ComfyFailureKind } from './comfy-failure.ts';
 export { ComfyServerList, type ComfyServerSpec } from './server-list.ts';

@@ -1,7 +1,6 @@
 import type { PreviewFrame } from './binary-frame.ts';
 import type { ComfyClient } from './comfy-client.ts';
-import { ComfyFailure, failureFromExecutionError } from './comfy-failure.ts';
-import type { HistoryEntry, WsMessage } from './comfy-protocol.ts';
+import { ComfyFailure, failureFromExecutionError, type HistoryEntry, type WsMessage } from '@shotfarm/shared/comfyui';
 
 /** What a watched prompt reports on its way, for progress. */
 export type PromptEvent =

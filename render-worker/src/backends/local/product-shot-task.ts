@@ -19,6 +19,8 @@ export async function runProductShotTask(task: RenderTask, ctx: RenderContext): 
     // Progress is best effort: a lost update must never fail (or crash) the render itself.
     onProgress: (fraction, stage) => { ctx.progress({ fraction: 0.05 + fraction * 0.85, stage }).catch(() => undefined); },
   });
+  // A cancel that arrived during the render must not leave a file behind: stop before anything is stored.
+  if (ctx.signal.aborted) throw new TaskError('SF_RENDER_CANCELED', 'product shot canceled before its output was stored', { cause: ctx.signal.reason });
   const output = await storeImageOutput(ctx.storage, {
     task, bytes: shot.data, mime: 'image/jpeg', width: shot.info.widthPx, height: shot.info.heightPx,
     params: { ...task.params, variant: task.variantIndex, seed: task.seed, cutout: shot.cutout.method, ...shot.variant },

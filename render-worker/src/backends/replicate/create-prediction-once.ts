@@ -1,5 +1,5 @@
 import { TaskError } from '@shotfarm/shared';
-import type { Prediction } from './prediction.ts';
+import type { Prediction } from '@shotfarm/shared/replicate';
 import { ReplicateCallError, taskErrorOf } from './replicate-call-error.ts';
 import { waitBefore, type CreatePredictionRequest, type ReplicateApi } from './replicate-api.ts';
 import { backoffMs, sleep, type RetryPolicy } from './retry-policy.ts';

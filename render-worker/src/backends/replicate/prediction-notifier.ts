@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createRedis } from '@shotfarm/shared/queue';
-import { replicatePredictionChannel } from './channels.ts';
-import { Prediction } from './prediction.ts';
+import { Prediction, replicatePredictionChannel } from '@shotfarm/shared/replicate';
 
 /** Longest a task waits for its SUBSCRIBE before it goes on polling regardless. */
 const subscribeWaitMs = 2000;

@@ -1,6 +1,6 @@
 import Replicate from 'replicate';
 import { z } from 'zod';
-import { Prediction, PredictionPage } from './prediction.ts';
+import { Prediction, PredictionPage } from '@shotfarm/shared/replicate';
 import { neverSent, ReplicateCallError, retryAfterMsOf } from './replicate-call-error.ts';
 import { backoffMs, sleep, type RetryPolicy } from './retry-policy.ts';
 

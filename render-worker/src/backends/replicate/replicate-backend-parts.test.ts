@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TaskError, type RenderTask } from '@shotfarm/shared';
 import { canonicalJson } from './create-prediction-once.ts';
 import { OutputCopier } from './output-copier.ts';
-import { isTerminal } from './prediction.ts';
+import { isTerminal } from '@shotfarm/shared/replicate';
 import { neverSent, ReplicateCallError, retryAfterMsOf } from './replicate-call-error.ts';
 import { buildModelInput, type ReplicateRecipe } from './replicate-recipe.ts';
 

@@ -14,9 +14,8 @@ import { recipes as shippedRecipes, type Recipe } from '@shotfarm/workflows';
 import { ReplicateDouble, type DoubleModel } from '../../../test/replicate-double/replicate-double.ts';
 import { makePng } from '../../../test/replicate-double/media.ts';
 import type { RenderContext } from '../../interfaces/index.ts';
-import { replicatePredictionChannel } from './channels.ts';
+import { replicatePredictionChannel, verifyReplicateWebhook } from '@shotfarm/shared/replicate';
 import { ReplicateBackend, type ReplicateBackendOptions } from './replicate-backend.ts';
-import { verifyReplicateWebhook } from './webhook-signature.ts';
 
 const fixtures = path.resolve(fileURLToPath(new URL('../../../../../shared/fixtures/images', import.meta.url)));
 const token = 'r8_test_token';

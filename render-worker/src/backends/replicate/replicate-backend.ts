@@ -4,7 +4,7 @@ import { recipes as shippedRecipes, type Recipe } from '@shotfarm/workflows';
 import type { RenderBackend, RenderContext } from '../../interfaces/index.ts';
 import { createPredictionOnce, findOwnPrediction } from './create-prediction-once.ts';
 import { OutputCopier } from './output-copier.ts';
-import { isTerminal, usageOf, type Prediction } from './prediction.ts';
+import { isTerminal, usageOf, type Prediction } from '@shotfarm/shared/replicate';
 import { PredictionNotifier } from './prediction-notifier.ts';
 import { ReplicateApi, type CreatePredictionRequest } from './replicate-api.ts';
 import { ReplicateCallError, taskErrorOf } from './replicate-call-error.ts';

@@ -19,5 +19,7 @@ export const assets = pgTable('assets', {
   jobId: uuid('job_id').references(() => jobs.id, { onDelete: 'set null' }),
   taskId: uuid('task_id').references(() => tasks.id, { onDelete: 'set null' }),
   params: jsonb('params').$type<Params>(),
+  /** The user who uploaded it or whose job rendered it; null before accounts existed. */
+  createdBy: text('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 }, (t) => [index('assets_job_idx').on(t.jobId), index('assets_kind_idx').on(t.kind, t.id)]);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import type { JobStatus, JobType, Params, RenderUsage, SweepAxis, TaskStatus } from '../../schemas/index.ts';
+import type { JobStatus, JobType, Params, RenderUsage, RoutingDecision, SweepAxis, TaskStatus } from '../../schemas/index.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -21,6 +21,17 @@ export const jobs = pgTable('jobs', {
   errorMessage: text('error_message'),
   /** Times a person retried the job's failed tasks; events of each run carry it so none is mistaken for an earlier one's. */
   retries: integer('retries').notNull().default(0),
+  /** The user who submitted the job (directly or through one of their API keys); null before accounts existed. */
+  createdBy: text('created_by'),
+  /** The most the job may spend, milli-fen; null: only the daily cap applies. */
+  budgetMilliFen: bigint('budget_milli_fen', { mode: 'number' }),
+  /** What its tasks were expected to cost at submission (price book × expected seconds), milli-fen; null when unpriced. */
+  estimateMilliFen: bigint('estimate_milli_fen', { mode: 'number' }),
+  /** How `backend: "auto"` chose the backend (and recipe), and why; null for jobs from before routing. */
+  routing: jsonb('routing').$type<RoutingDecision>(),
+  /** The launch and SKU the job renders for (issue 16); null until launches exist. */
+  launchId: uuid('launch_id'),
+  sku: text('sku'),
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
 }, (t) => [
@@ -54,5 +65,5 @@ export const tasks = pgTable('tasks', {
 }, (t) => [
   unique('tasks_job_index_unique').on(t.jobId, t.index),
   index('tasks_status_idx').on(t.status),
-  check('tasks_status_check', sql`${t.status} in ('queued','running','succeeded','failed','canceled')`),
+  check('tasks_status_check', sql`${t.status} in ('queued','running','succeeded','failed','canceled','skipped_budget')`),
 ]);

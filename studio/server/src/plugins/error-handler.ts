@@ -7,9 +7,11 @@ import type { ApiError, ErrorCode } from '@shotfarm/shared';
 const libraryCodes: Record<string, { code: ErrorCode; status: number }> = {
   FST_REQ_FILE_TOO_LARGE: { code: 'SF_UPLOAD_TOO_LARGE', status: 413 },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'SF_UPLOAD_MISSING_FILE', status: 400 },
-  FST_FILES_LIMIT: { code: 'SF_REQUEST_INVALID', status: 413 },
+  FST_FILES_LIMIT: { code: 'SF_UPLOAD_TOO_MANY_FILES', status: 400 },
   FST_PARTS_LIMIT: { code: 'SF_REQUEST_INVALID', status: 413 },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'SF_REQUEST_INVALID', status: 413 },
+  FST_CSRF_MISSING_SECRET: { code: 'SF_CSRF_INVALID', status: 403 },
+  FST_CSRF_INVALID_TOKEN: { code: 'SF_CSRF_INVALID', status: 403 },
 };
 
 /** Every failure leaves the API as `{ code, message, details? }` with a stable code. */
@@ -28,7 +30,10 @@ export const errorHandlerPlugin = fp(async (app) => {
       return reply.code(status).send({ code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) });
     }
     const mapped = libraryCodes[error.code];
-    if (mapped) return reply.code(mapped.status).send({ code: mapped.code, message: error.message });
+    if (mapped) {
+      const code = mapped.status === 413 ? (req.routeOptions.config?.tooLargeCode ?? mapped.code) : mapped.code;
+      return reply.code(mapped.status).send({ code, message: error.message });
+    }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ code: 'SF_REQUEST_INVALID', message: error.message });
     }

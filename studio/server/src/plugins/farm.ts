@@ -9,6 +9,7 @@ import { RenderEventListener } from '../services/render-event-listener.ts';
 import { ScoreLedger } from '../services/score-ledger.ts';
 import { TaskEnqueuer } from '../services/task-enqueuer.ts';
 import { TaskRecorder } from '../services/task-recorder.ts';
+import { attachBudgets, createCostServices, type CostServices } from '../services/costs/index.ts';
 
 /** The manager's services, wired once: what the job routes use and what runs in the background. */
 export interface Farm {
@@ -20,6 +21,8 @@ export interface Farm {
   reconciler: Reconciler;
   scores: ScoreLedger;
   models: ModelRegistry;
+  /** The price book, the ledger, routing and budgets. */
+  costs: CostServices;
 }
 
 export interface FarmPluginOptions {
@@ -38,18 +41,26 @@ declare module 'fastify' {
 export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
   const recipes = allRecipes;
   const bus = new JobEventBus();
-  const recorder = new TaskRecorder(app.db, bus);
+  const costs = await createCostServices({ db: app.db, config: app.config, recipes, redis: app.queues.redis, queuePrefix: app.queues.prefix, log: app.log });
+  const recorder = new TaskRecorder(app.db, bus, costs.ledger);
+  recorder.deleteLateOutputsFrom(app.storage);
   const enqueuer = new TaskEnqueuer(app.db, app.queues, {
     attempts: app.config.taskAttempts, backoffMs: app.config.taskBackoffMs,
     backendOf: (id) => recipes.get(id)?.backend ?? 'local',
   });
-  const submission = new JobSubmission(app.db, enqueuer, { recipes, backends: app.config.renderBackends });
+  const budgets = attachBudgets(costs, { db: app.db, recorder, enqueuer, log: app.log });
+  const submission = new JobSubmission(app.db, enqueuer, { recipes, backends: app.config.renderBackends, costs: { router: costs.router, budgets } });
   const scores = new ScoreLedger(app.db, app.queues, { attempts: app.config.taskAttempts, backoffMs: app.config.taskBackoffMs });
   const models = new ModelRegistry(app.db, app.storage, app.queues.redis, app.queues.prefix);
   const reconciler = new Reconciler(app.db, enqueuer, recorder, scores, app.log);
   const listener = new RenderEventListener(app.queues, recorder, enqueuer, app.log);
   const finalizer = new JobFinalizer(app.queues, recorder);
-  app.decorate('farm', { recipes, bus, recorder, enqueuer, submission, reconciler, scores, models });
+  app.decorate('farm', { recipes, bus, recorder, enqueuer, submission, reconciler, scores, models, costs });
+
+  // Every charged attempt may leave a job (or the day) without room for its queued tasks: the budget gate skips them.
+  const stopBudgetGate = bus.subscribeAll((e) => {
+    if (e.type === 'task-done' && e.status !== 'skipped_budget') void budgets.afterAttempt(e.jobId);
+  });
 
   // Every output is scored as soon as its task is recorded; the reconciler catches any this misses.
   const stopScoringOutputs = bus.subscribeAll((e) => {
@@ -64,6 +75,7 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
 
   app.addHook('onReady', async () => {
     await models.ensureShipped(opts.shippedModels ?? []);
+    costs.meters.start(app.config.comfyui.healthIntervalMs);
     app.queues.scoreEvents.on('completed', recordScore);
     listener.start();
     await finalizer.start();
@@ -71,6 +83,9 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
     reconciler.start(app.config.reconcileIntervalMs);
   });
   app.addHook('preClose', async () => {
+    stopBudgetGate();
+    costs.meters.stop();
+    await budgets.settle();
     stopScoringOutputs();
     app.queues.scoreEvents.off('completed', recordScore);
     reconciler.stop();

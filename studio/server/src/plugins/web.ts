@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
+import { declareScopeAccess } from './route-access.ts';
 
 /** Where `vite build` writes the studio bundle. */
 export const webDistDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -12,10 +13,16 @@ export const webDistDir = fileURLToPath(new URL('../../../web/dist', import.meta
  */
 export const webPlugin = fp(async (app) => {
   const hasBundle = existsSync(`${webDistDir}/index.html`);
-  if (hasBundle) await app.register(fastifyStatic, { root: webDistDir, prefix: '/', wildcard: false, index: 'index.html' });
+  // The bundle's files are public (the login page is one of them); @fastify/static's routes get that declared here.
+  if (hasBundle) {
+    await app.register(async (scope) => {
+      declareScopeAccess(scope, 'public');
+      await scope.register(fastifyStatic, { root: webDistDir, prefix: '/', wildcard: false, index: 'index.html' });
+    });
+  }
   app.setNotFoundHandler((req, reply) => {
     const isPage = req.method === 'GET' && !/^\/(api|files|docs)(\/|$)/.test(req.url);
-    if (isPage && hasBundle) return reply.type('text/html').sendFile('index.html');
+    if (isPage && hasBundle) return reply.type('text/html').send(createReadStream(`${webDistDir}/index.html`));
     return reply.code(404).send({ code: 'SF_ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
 }, { name: 'shotfarm-web', fastify: '5.x' });

@@ -16,7 +16,7 @@ describe('GET /api/assets', () => {
   beforeAll(async () => {
     farm = await startFarm();
     for (const r of [10, 80, 160]) {
-      const res = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await swatch(r), `s${r}.jpg`, 'image/jpeg') });
+      const res = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await swatch(r), `s${r}.jpg`, 'image/jpeg') });
       expect(res.statusCode).toBe(201);
       uploads.push(res.json());
     }
@@ -36,7 +36,7 @@ describe('GET /api/assets', () => {
   });
   afterAll(() => farm.close());
 
-  const list = (qs: string) => farm.app.inject({ method: 'GET', url: `/api/assets${qs}` });
+  const list = (qs: string) => farm.inject({ method: 'GET', url: `/api/assets${qs}` });
 
   it('lists uploads and outputs newest first, each as GET /api/assets/:id shows it', async () => {
     const res = await list('');
@@ -44,14 +44,14 @@ describe('GET /api/assets', () => {
     const body = res.json();
     expect(body.items.map((a: AssetView) => a.id)).toEqual([...outputIds].reverse().concat(uploads.map((u) => u.id).reverse()));
     expect(body.nextCursor).toBeNull();
-    const one = (await farm.app.inject({ method: 'GET', url: `/api/assets/${uploads[0]!.id}` })).json();
+    const one = (await farm.inject({ method: 'GET', url: `/api/assets/${uploads[0]!.id}` })).json();
     expect(body.items.find((a: AssetView) => a.id === one.id)).toEqual({ ...one, recipe: null, score: null, review: null });
     // Outputs name the recipe that made them.
     expect(body.items[0].recipe).toEqual({ id: 'product-shot/test', version: 1 });
     expect(one.thumbnailUrl).toEqual(expect.any(String));
     // The signed URLs it hands out serve the bytes.
     const url = new URL(body.items[0].url);
-    const file = await farm.app.inject({ method: 'GET', url: url.pathname + url.search });
+    const file = await farm.inject({ method: 'GET', url: url.pathname + url.search });
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('image/png');
   });
@@ -116,7 +116,7 @@ describe('GET /api/assets', () => {
       // Same quality as uploads[1]: the id breaks the tie, so paging by score stays exact.
       await insertScore(outputIds[0]!, score(0.5, 0.03, []), 'm2', new Date());
       for (const [assetId, verdict] of [[uploads[1]!.id, 'reject'], [uploads[1]!.id, 'approve'], [outputIds[0]!, 'reject']] as const) {
-        await farm.app.inject({ method: 'POST', url: `/api/assets/${assetId}/review`, payload: { verdict } });
+        await farm.inject({ method: 'POST', url: `/api/assets/${assetId}/review`, payload: { verdict } });
       }
     });
 

@@ -6,6 +6,7 @@ import { listAssets } from '../services/asset-list.ts';
 /** The library: one request for what the assets page, the gallery and the input picker show. */
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/assets', {
+    config: { access: 'authenticated' },
     schema: { tags: ['assets'], summary: 'Uploads and outputs with signed URLs, newest first, cursor-paged',
       querystring: AssetListQuery, response: { 200: AssetList, '4xx': ApiError } },
   }, async (req) => listAssets(app.db, app.storage, req.query));

@@ -2,12 +2,11 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ApiError, AssetView, Id, newId } from '@shotfarm/shared';
+import { ApiError, AssetView, Id } from '@shotfarm/shared';
 import { tables } from '@shotfarm/shared/db';
-import { makeThumbnail } from '@shotfarm/shared/images';
-import { storageKeys, type Storage } from '@shotfarm/shared/storage';
-import { AssetNotFoundError, UploadBadFilenameError, UploadMissingFileError, UploadTooLargeError } from '../errors.ts';
-import { ingestUpload } from '../services/upload-ingest.ts';
+import type { Storage } from '@shotfarm/shared/storage';
+import { AssetNotFoundError } from '../errors.ts';
+import { IdempotencyHeaders } from '../services/idempotency.ts';
 
 type AssetRow = typeof tables.assets.$inferSelect;
 
@@ -19,54 +18,32 @@ export async function toAssetView(storage: Storage, a: AssetRow): Promise<AssetV
   };
 }
 
-// A name is only ever shown, never used as a path; one that tries to be a path is refused outright.
-// eslint-disable-next-line no-control-regex
-const badFilename = /[/\\\u0000-\u001f\u007f]|^\.\.?$/;
-
 const routes: FastifyPluginAsyncZod = async (app) => {
+  /** An asset's view by id, signed afresh: what an upload answers, first time or replayed. */
+  const viewOf = async (kept: unknown): Promise<AssetView> => {
+    const [row] = await app.db.select().from(tables.assets).where(eq(tables.assets.id, (kept as { id: string }).id));
+    if (!row) throw new AssetNotFoundError((kept as { id: string }).id);
+    return toAssetView(app.storage, row);
+  };
+
   app.post('/api/assets', {
+    config: { access: 'designer', rateLimitClass: 'uploads' },
     schema: {
-      tags: ['assets'], summary: 'Upload an image (multipart field "file")', consumes: ['multipart/form-data'],
+      tags: ['assets'], summary: 'Upload an image (multipart field "file"); send `Idempotency-Key` to retry safely', consumes: ['multipart/form-data'], headers: IdempotencyHeaders,
       response: { 201: AssetView, '4xx': ApiError },
     },
   }, async (req, reply) => {
-    let file;
+    const upload = await app.uploads.receive(req);
     try {
-      // preservePath: busboy would otherwise strip the path silently, and a client sending one deserves to know.
-      file = await req.file({ preservePath: true, limits: { fileSize: app.config.uploadMaxBytes, files: 1, fields: 4, parts: 5 } });
-    } catch (e) {
-      if ((e as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new UploadMissingFileError();
-      throw e;
+      // The key's body is the file as sent: the same photo again is the same asset, another photo under the same key is refused.
+      return await app.idempotent(req, reply, upload.sha256, async () => ({ statusCode: 201, body: { id: (await app.uploads.ingest(upload, { createdBy: req.user?.id ?? null })).id } }), viewOf);
+    } finally {
+      await upload.discard();
     }
-    if (!file || file.fieldname !== 'file') throw new UploadMissingFileError();
-    if (file.filename && badFilename.test(file.filename)) {
-      file.file.resume(); // drain, so the connection can be reused
-      throw new UploadBadFilenameError(JSON.stringify(file.filename));
-    }
-    let raw: Buffer;
-    try {
-      raw = await file.toBuffer();
-    } catch (e) {
-      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new UploadTooLargeError(app.config.uploadMaxBytes);
-      throw e;
-    }
-    const image = await ingestUpload(raw, { maxPixels: app.config.uploadMaxPixels });
-    const key = storageKeys.upload(image.sha256, image.ext);
-    const thumbKey = storageKeys.thumbnail(key);
-    // Storage before the row: a row never points at bytes that are not there. Same bytes → same key, same row.
-    await app.storage.put(thumbKey, await makeThumbnail(image.bytes), { contentType: 'image/webp' });
-    await app.storage.put(key, image.bytes, { contentType: image.mime });
-    await app.db.insert(tables.assets).values({
-      id: newId(), kind: 'upload', mime: image.mime, width: image.width, height: image.height, bytes: image.bytes.length,
-      sha256: image.sha256, key, thumbKey, jobId: null, taskId: null, params: null,
-    }).onConflictDoNothing({ target: tables.assets.key });
-    const [row] = await app.db.select().from(tables.assets).where(eq(tables.assets.key, key));
-    // Uploads are scored too: a designer sees at once whether a source photo meets a marketplace's rules.
-    await app.farm.scores.enqueue({ assetId: row!.id, key });
-    return reply.code(201).send(await toAssetView(app.storage, row!));
   });
 
   app.get('/api/assets/:id', {
+    config: { access: 'authenticated' },
     schema: { tags: ['assets'], summary: 'An asset with a signed URL', params: z.object({ id: Id }), response: { 200: AssetView, '4xx': ApiError } },
   }, async (req) => {
     const [row] = await app.db.select().from(tables.assets).where(eq(tables.assets.id, req.params.id));
@@ -76,4 +53,4 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 };
 
 export const assetRoutes = fp(routes, { name: 'shotfarm-asset-routes', fastify: '5.x', encapsulate: true,
-  dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-storage', 'shotfarm-farm'] });
+  dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-storage', 'shotfarm-farm', 'shotfarm-uploads', 'shotfarm-idempotency'] });

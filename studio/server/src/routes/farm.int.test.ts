@@ -21,7 +21,7 @@ describe('GET /api/farm', () => {
   afterAll(async () => { await farm.close(); await comfy.close(); });
 
   const get = async () => {
-    const res = await farm.app.inject({ method: 'GET', url: '/api/farm' });
+    const res = await farm.inject({ method: 'GET', url: '/api/farm' });
     expect(res.statusCode).toBe(200);
     return FarmStatus.parse(res.json());
   };
@@ -71,7 +71,7 @@ describe('GET /api/farm', () => {
   it('counts the render and score queues from BullMQ', async () => {
     const before = await get();
     // No scorer runs here, so an upload's score task waits; a delayed render job stays delayed.
-    const res = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(plainProductPhoto()), 'p.jpg', 'image/jpeg') });
+    const res = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(plainProductPhoto()), 'p.jpg', 'image/jpeg') });
     expect(res.statusCode).toBe(201);
     await farm.app.queues.render.add('probe', {}, { delay: 60 * 60_000 });
     const after = await get();
@@ -111,7 +111,7 @@ describe('GET /api/farm', () => {
     const farmWith = async (token: string, run: (status: FarmStatus) => void, baseUrl = replicate.baseUrl) => {
       const f = await startFarm({ RENDER_BACKENDS: 'local,replicate', REPLICATE_API_TOKEN: token, REPLICATE_API_BASE_URL: baseUrl });
       try {
-        const res = await f.app.inject({ method: 'GET', url: '/api/farm' });
+        const res = await f.inject({ method: 'GET', url: '/api/farm' });
         run(FarmStatus.parse(res.json()));
       } finally {
         await f.close();

@@ -5,10 +5,10 @@ import { z } from 'zod';
 const Ready = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })) });
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } } },
+  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['health'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } } },
     async () => ({ status: 'ok' as const }));
 
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Redis, the database and storage answer', response: { 200: Ready, 503: Ready } } },
+  app.get('/readyz', { config: { access: 'public' }, schema: { tags: ['health'], summary: 'Redis, the database and storage answer', response: { 200: Ready, 503: Ready } } },
     async (_req, reply) => {
       const probe = async (fn: () => Promise<unknown>) => {
         try { await withTimeout(fn(), 2000); return { ok: true }; } catch (e) { return { ok: false, error: e instanceof Error ? e.message : String(e) }; }

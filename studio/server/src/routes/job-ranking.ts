@@ -2,36 +2,34 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ApiError, Id, RankingQuery } from '@shotfarm/shared';
+import { ApiError, GateProfileId, Id, JobRanking, RankingQuery } from '@shotfarm/shared';
 import { tables } from '@shotfarm/shared/db';
-import { gateProfileIds, topKDiverse } from '@shotfarm/scorer';
+import { topKDiverse } from '@shotfarm/shared/ranking';
 import { GateProfileUnknownError, JobNotFoundError } from '../errors.ts';
-
-const Ranking = z.object({
-  jobId: Id, profile: z.string(), k: z.int(),
-  /** Outputs not yet scored; the ranking may change once they are. */
-  pending: z.int(),
-  /** Scored outputs that fail the profile's gate, so never candidates. */
-  gateFailed: z.int(),
-  picks: z.array(z.object({ assetId: Id, rank: z.int(), ctr: z.number(), quality: z.number(), phash: z.string(), url: z.string(), thumbnailUrl: z.string().nullable() })),
-});
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/jobs/:id/ranking', {
+    config: { access: 'authenticated' },
     schema: { tags: ['scores'], summary: 'The top K gate-passing outputs by predicted CTR, kept diverse: the candidates for an A/B rollout',
-      params: z.object({ id: Id }), querystring: RankingQuery, response: { 200: Ranking, '4xx': ApiError } },
+      params: z.object({ id: Id }), querystring: RankingQuery, response: { 200: JobRanking, '4xx': ApiError } },
   }, async (req) => {
     const { k, profile, minDistance } = req.query;
-    if (!gateProfileIds.includes(profile)) throw new GateProfileUnknownError(profile, gateProfileIds.join(', '));
+    if (!GateProfileId.safeParse(profile).success) throw new GateProfileUnknownError(profile, GateProfileId.options.join(', '));
     const [job] = await app.db.select({ id: tables.jobs.id }).from(tables.jobs).where(eq(tables.jobs.id, req.params.id));
     if (!job) throw new JobNotFoundError(req.params.id);
     const outputs = await app.db.select().from(tables.assets).where(and(eq(tables.assets.jobId, job.id), eq(tables.assets.kind, 'output')));
+    // The newest score of each output (the active model's, once re-scored), all in one query.
+    const newest = await app.db.selectDistinctOn([tables.scores.assetId], {
+      assetId: tables.scores.assetId, ctr: tables.scores.ctr, quality: tables.scores.quality, phash: tables.scores.phash, gatesPassed: tables.scores.gatesPassed,
+    }).from(tables.scores).innerJoin(tables.assets, eq(tables.assets.id, tables.scores.assetId))
+      .where(and(eq(tables.assets.jobId, job.id), eq(tables.assets.kind, 'output')))
+      .orderBy(tables.scores.assetId, desc(tables.scores.createdAt));
+    const scoreOf = new Map(newest.map((s) => [s.assetId, s]));
     const candidates = [];
     let pending = 0;
     let gateFailed = 0;
     for (const asset of outputs) {
-      // The newest score of each output (the active model's, once re-scored).
-      const [score] = await app.db.select().from(tables.scores).where(eq(tables.scores.assetId, asset.id)).orderBy(desc(tables.scores.createdAt)).limit(1);
+      const score = scoreOf.get(asset.id);
       if (!score) { pending++; continue; }
       if (!score.gatesPassed.includes(profile)) { gateFailed++; continue; }
       candidates.push({ id: asset.id, ctr: score.ctr, quality: score.quality, phash: score.phash, asset });

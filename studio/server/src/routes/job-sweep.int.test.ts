@@ -15,19 +15,19 @@ describe('sweeps and short videos, run to completion on a local worker', () => {
   beforeAll(async () => {
     farm = await startFarm();
     await farm.startWorker(2);
-    const res = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(plainProductPhoto()), 'p.jpg') });
+    const res = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await readFile(plainProductPhoto()), 'p.jpg') });
     photoId = res.json().id;
   });
   afterAll(() => farm.close());
 
   const finished = async (id: string): Promise<JobBody> => waitFor(async () => {
-    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json() as JobBody;
+    const job = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json() as JobBody;
     return job.status === 'queued' || job.status === 'running' ? undefined : job;
   }, 90_000, 200);
 
   it('renders a 2 × 2 sweep: each output records the swept values that made it', async () => {
     const sweep = [{ param: 'marginPct', values: [4, 24] }, { param: 'scene', values: ['solid', 'gradient'] }];
-    const res = await farm.app.inject({ method: 'POST', url: '/api/jobs', payload: {
+    const res = await farm.inject({ method: 'POST', url: '/api/jobs', payload: {
       type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: photoId }, params: { color: '#d9cbb4' }, sweep,
     } });
     expect(res.statusCode).toBe(201);
@@ -46,7 +46,7 @@ describe('sweeps and short videos, run to completion on a local worker', () => {
   });
 
   it('renders a short-video job into a 1080 × 1080 MP4 asset with a poster thumbnail, not sent to the image scorer', async () => {
-    const res = await farm.app.inject({ method: 'POST', url: '/api/jobs', payload: {
+    const res = await farm.inject({ method: 'POST', url: '/api/jobs', payload: {
       type: 'short-video', recipe: 'short-video/slideshow-local', inputs: { image1: photoId },
       params: { aspect: '1:1', durationS: 5, caption: '夏季新品' },
     } });
@@ -57,7 +57,7 @@ describe('sweeps and short videos, run to completion on a local worker', () => {
     const [out] = job.outputs;
     expect(out).toMatchObject({ mime: 'video/mp4', width: 1080, height: 1080, params: { aspect: '1:1', caption: '夏季新品', images: 1 } });
     expect(out!.thumbnailUrl).toBeTruthy();
-    const asset = (await farm.app.inject({ method: 'GET', url: `/api/assets/${out!.assetId}` })).json();
+    const asset = (await farm.inject({ method: 'GET', url: `/api/assets/${out!.assetId}` })).json();
     expect(asset).toMatchObject({ kind: 'output', mime: 'video/mp4', width: 1080, height: 1080 });
     // Image outputs are sent to the scorer as they are recorded; a video must not be (asked directly, so no race).
     await farm.app.farm.scores.enqueueMissing([out!.assetId]);

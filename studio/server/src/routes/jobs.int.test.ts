@@ -8,12 +8,12 @@ describe('POST /api/jobs: validation at the edge', () => {
   beforeAll(async () => {
     farm = await startFarm();
     const photo = await readFile((await listProductPhotos())[0]!);
-    const res = await farm.app.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'p.jpg') });
+    const res = await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'p.jpg') });
     productId = res.json().id;
   });
   afterAll(() => farm.close());
 
-  const submit = (body: unknown) => farm.app.inject({ method: 'POST', url: '/api/jobs', payload: body as object });
+  const submit = (body: unknown) => farm.inject({ method: 'POST', url: '/api/jobs', payload: body as object });
   const valid = () => ({ type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: productId }, params: {}, variants: 2 });
 
   const cases: [string, (b: ReturnType<typeof valid>) => unknown, number, string, string][] = [
@@ -46,7 +46,7 @@ describe('POST /api/jobs: validation at the edge', () => {
     const res = await submit({ ...valid(), variants: 3, priority: 9 });
     expect(res.statusCode).toBe(201);
     const { id } = res.json();
-    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+    const job = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
     expect(job).toMatchObject({ id, type: 'product-shot', recipe: { id: 'product-shot/studio-local', version: 1 }, status: 'queued', progress: 0 });
     expect(job.tasks).toHaveLength(3);
     expect(job.params).toMatchObject({ preset: 'taobao-800', scene: 'auto' }); // defaults filled at submit
@@ -59,23 +59,23 @@ describe('POST /api/jobs: validation at the edge', () => {
 
   it('pages the job list with a cursor and filters by status and type', async () => {
     for (let i = 0; i < 3; i++) expect((await submit(valid())).statusCode).toBe(201);
-    const first = (await farm.app.inject({ method: 'GET', url: '/api/jobs?limit=2' })).json();
+    const first = (await farm.inject({ method: 'GET', url: '/api/jobs?limit=2' })).json();
     expect(first.items).toHaveLength(2);
     expect(first.nextCursor).toBe(first.items[1].id);
-    const second = (await farm.app.inject({ method: 'GET', url: `/api/jobs?limit=2&cursor=${first.nextCursor}` })).json();
+    const second = (await farm.inject({ method: 'GET', url: `/api/jobs?limit=2&cursor=${first.nextCursor}` })).json();
     expect(second.items[0].id < first.items[1].id).toBe(true);
     const ids = new Set([...first.items, ...second.items].map((j: { id: string }) => j.id));
     expect(ids.size).toBe(first.items.length + second.items.length);
-    const queued = (await farm.app.inject({ method: 'GET', url: '/api/jobs?status=queued&type=product-shot&limit=100' })).json();
+    const queued = (await farm.inject({ method: 'GET', url: '/api/jobs?status=queued&type=product-shot&limit=100' })).json();
     expect(queued.items.length).toBeGreaterThanOrEqual(4);
-    expect((await farm.app.inject({ method: 'GET', url: '/api/jobs?status=succeeded' })).json().items).toHaveLength(0);
-    expect((await farm.app.inject({ method: 'GET', url: '/api/jobs?status=bogus' })).statusCode).toBe(400);
+    expect((await farm.inject({ method: 'GET', url: '/api/jobs?status=succeeded' })).json().items).toHaveLength(0);
+    expect((await farm.inject({ method: 'GET', url: '/api/jobs?status=bogus' })).statusCode).toBe(400);
   });
 
   it('cancels a queued job: its tasks leave the queue and the job is canceled', async () => {
     const { id } = (await submit({ ...valid(), variants: 4 })).json();
-    const view = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
-    const res = await farm.app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
+    const view = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+    const res = await farm.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('canceled');
     expect(res.json().tasks.every((t: { status: string }) => t.status === 'canceled')).toBe(true);
@@ -103,7 +103,7 @@ describe('POST /api/jobs: validation at the edge', () => {
     const sweep = [{ param: 'marginPct', values: [4, 20] }, { param: 'scene', values: ['solid', 'gradient', 'studio-sweep'] }];
     const res = await submit({ ...valid(), variants: 1, params: { shadowOpacity: 0.5 }, sweep });
     expect(res.statusCode).toBe(201);
-    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${res.json().id}` })).json();
+    const job = (await farm.inject({ method: 'GET', url: `/api/jobs/${res.json().id}` })).json();
     expect(job.sweep).toEqual(sweep);
     expect(job.tasks.map((t: { params: Record<string, unknown> }) => [t.params.marginPct, t.params.scene])).toEqual([
       [4, 'solid'], [4, 'gradient'], [4, 'studio-sweep'], [20, 'solid'], [20, 'gradient'], [20, 'studio-sweep'],
@@ -113,13 +113,13 @@ describe('POST /api/jobs: validation at the edge', () => {
     expect(new Set(job.tasks.map((t: { seed: number }) => t.seed)).size).toBe(1);
     const children = await Promise.all(job.tasks.map((t: { id: string }) => farm.app.queues.render.getJob(t.id)));
     expect(children.map((c) => c?.data.variantIndex)).toEqual([0, 0, 0, 0, 0, 0]);
-    const list = (await farm.app.inject({ method: 'GET', url: '/api/jobs?limit=1' })).json();
+    const list = (await farm.inject({ method: 'GET', url: '/api/jobs?limit=1' })).json();
     expect(list.items[0].sweep).toEqual(sweep);
   });
 
   it('fans a sweep × variants out cell by cell, restarting the variant index in each cell', async () => {
     const res = await submit({ ...valid(), variants: 2, sweep: [{ param: 'marginPct', values: [4, 20] }] });
-    const job = (await farm.app.inject({ method: 'GET', url: `/api/jobs/${res.json().id}` })).json();
+    const job = (await farm.inject({ method: 'GET', url: `/api/jobs/${res.json().id}` })).json();
     expect(job.tasks.map((t: { params: { marginPct: number } }) => t.params.marginPct)).toEqual([4, 4, 20, 20]);
     const children = await Promise.all(job.tasks.map((t: { id: string }) => farm.app.queues.render.getJob(t.id)));
     expect(children.map((c) => c?.data.variantIndex)).toEqual([0, 1, 0, 1]);
@@ -146,28 +146,29 @@ describe('POST /api/jobs: validation at the edge', () => {
   });
 
   it('answers 404 for an unknown job', async () => {
-    const res = await farm.app.inject({ method: 'GET', url: '/api/jobs/01900000-0000-7000-8000-000000000000' });
+    const res = await farm.inject({ method: 'GET', url: '/api/jobs/01900000-0000-7000-8000-000000000000' });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('SF_JOB_NOT_FOUND');
   });
 
   it('lists recipes with a JSON Schema of their parameters', async () => {
-    const res = (await farm.app.inject({ method: 'GET', url: '/api/recipes' })).json();
+    const res = (await farm.inject({ method: 'GET', url: '/api/recipes' })).json();
     const recipe = res.items.find((r: { id: string }) => r.id === 'product-shot/studio-local');
     expect(recipe.params.properties.preset.enum).toContain('taobao-800');
     expect(recipe.available).toBe(true);
-    // The local CPU costs no rented compute; nothing has succeeded yet, so there is no sample to show.
-    expect(recipe.estimateMilliFenPerImage).toBe(0);
+    // The local CPU is priced per core-hour from the shipped price book: 0.5 s at ¥0.12 = 1.67 → 2 milli-fen.
+    // Nothing has succeeded yet, so there is no sample to show (and no measured median to replace the estimate).
+    expect(recipe.estimateMilliFenPerImage).toBe(2);
     expect(recipe.sample).toBeNull();
   });
 
   it('serves health, readiness and the OpenAPI document', async () => {
-    expect((await farm.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    const ready = await farm.app.inject({ method: 'GET', url: '/readyz' });
+    expect((await farm.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await farm.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json().checks).toMatchObject({ redis: { ok: true }, database: { ok: true }, storage: { ok: true } });
-    const doc = (await farm.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const doc = (await farm.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/assets', '/api/jobs', '/api/jobs/{id}', '/api/jobs/{id}/events']));
-    expect((await farm.app.inject({ method: 'GET', url: '/api/nope' })).json().code).toBe('SF_ROUTE_NOT_FOUND');
+    expect((await farm.inject({ method: 'GET', url: '/api/nope' })).json().code).toBe('SF_ROUTE_NOT_FOUND');
   });
 });

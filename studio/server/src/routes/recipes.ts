@@ -1,38 +1,37 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { JobType } from '@shotfarm/shared';
+import { RecipeSummary, type UnavailableReason } from '@shotfarm/shared';
+import type { Config } from '@shotfarm/shared/config';
 import { estimateMilliFenPerImage } from '../services/recipe-estimate.ts';
 import { recipeSamples } from '../services/recipe-samples.ts';
 
-const Localised = z.object({ 'zh-CN': z.string(), en: z.string() });
-const RecipeSummary = z.object({
-  id: z.string(), version: z.int(), type: JobType, title: Localised, description: Localised, backend: z.string(),
-  available: z.boolean(),
-  /** False when a model the recipe runs forbids commercial use (its licence), so the studio can warn. */
-  commercialUse: z.boolean(),
-  inputs: z.array(z.object({ name: z.string(), role: z.string(), required: z.boolean(), label: Localised })),
-  /** JSON Schema of the parameters, for generated forms. */
-  params: z.record(z.string(), z.unknown()),
-  estimateSecondsPerTask: z.number(),
-  /** Rented compute per image at the configured price, integer milli-fen (¥0.00001); null when no price is configured. */
-  estimateMilliFenPerImage: z.int().nonnegative().nullable(),
-  /** An output of the recipe's newest succeeded job on this farm; null until it has run once. */
-  sample: z.object({ url: z.string(), thumbnailUrl: z.string().nullable() }).nullable(),
-});
+function unavailableReasons(backend: string, config: Config): UnavailableReason[] {
+  const reasons: UnavailableReason[] = [];
+  if (!config.renderBackends.includes(backend)) reasons.push('backend-not-enabled');
+  if (backend === 'comfyui' && config.comfyui.servers.length === 0) reasons.push('no-comfyui-servers');
+  if (backend === 'replicate' && !config.replicate.token) reasons.push('no-replicate-token');
+  return reasons;
+}
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/recipes', {
+    config: { access: 'authenticated' },
     schema: { tags: ['recipes'], summary: 'Every recipe, with its inputs and a JSON Schema of its parameters', response: { 200: z.object({ items: z.array(RecipeSummary) }) } },
   }, async () => {
     const recipes = [...app.farm.recipes.values()];
     const samples = await recipeSamples(app.db, app.storage, recipes.map((r) => r.id));
+    // The same price book and measured running medians the ledger and the budget check use.
+    const pricing = app.farm.costs.pricing();
+    const measured = new Map(await Promise.all(recipes.map(async (r) => [r.id, await app.farm.costs.timings.medianSeconds(r.id, r.backend)] as const)));
     return { items: recipes.map((r) => ({
       id: r.id, version: r.version, type: r.type, title: r.title, description: r.description, backend: r.backend,
-      available: app.config.renderBackends.includes(r.backend), commercialUse: r.commercialUse,
+      available: app.config.renderBackends.includes(r.backend),
+      unavailableReasons: app.config.renderBackends.includes(r.backend) ? [] : unavailableReasons(r.backend, app.config),
+      paramText: r.paramText, commercialUse: r.commercialUse,
       inputs: r.inputs.map((i) => ({ ...i })), params: z.toJSONSchema(r.params, { io: 'input' }) as Record<string, unknown>,
-      estimateSecondsPerTask: r.estimateSecondsPerTask,
-      estimateMilliFenPerImage: estimateMilliFenPerImage(r, app.config),
+      estimateSecondsPerTask: measured.get(r.id) ?? r.estimateSecondsPerTask,
+      estimateMilliFenPerImage: estimateMilliFenPerImage(r, pricing, measured.get(r.id)),
       sample: samples.get(r.id) ?? null,
     })) };
   });

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createRedis } from '@shotfarm/shared/queue';
-import { replicatePredictionChannel } from '@shotfarm/render-worker/replicate';
+import { replicatePredictionChannel } from '@shotfarm/shared/replicate';
 import { startFarm, type Farm } from '../../test/harness.ts';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -36,7 +36,7 @@ describe('POST /api/webhooks/replicate', () => {
     await farm.close();
   });
 
-  const post = (payload: string, headers: Record<string, string>) => farm.app.inject({ method: 'POST', url: '/api/webhooks/replicate', payload, headers });
+  const post = (payload: string, headers: Record<string, string>) => farm.inject({ method: 'POST', url: '/api/webhooks/replicate', payload, headers });
   const waitForMessages = async (n: number) => {
     for (let i = 0; i < 100 && received.length < n; i++) await new Promise((r) => setTimeout(r, 20));
   };
@@ -96,7 +96,7 @@ describe('POST /api/webhooks/replicate', () => {
   });
 
   it('leaves JSON parsing of the other routes alone', async () => {
-    const res = await farm.app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'hologram' } });
+    const res = await farm.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'hologram' } });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'SF_REQUEST_INVALID' });
   });
@@ -107,7 +107,7 @@ describe('POST /api/webhooks/replicate without REPLICATE_WEBHOOK_SECRET', () => 
     const farm = await startFarm();
     try {
       const body = prediction('p_nosecret');
-      const res = await farm.app.inject({ method: 'POST', url: '/api/webhooks/replicate', payload: body, headers: signed(body) });
+      const res = await farm.inject({ method: 'POST', url: '/api/webhooks/replicate', payload: body, headers: signed(body) });
       expect(res.statusCode).toBe(404);
     } finally {
       await farm.close();

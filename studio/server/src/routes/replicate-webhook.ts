@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ReplicatePrediction, replicatePredictionChannel, replicateWebhookSeenKey, verifyReplicateWebhook } from '@shotfarm/render-worker/replicate';
+import { Prediction as ReplicatePrediction, replicatePredictionChannel, replicateWebhookSeenKey, verifyReplicateWebhook } from '@shotfarm/shared/replicate';
 import { WebhookBodyInvalidError, WebhookSignatureInvalidError, WebhookTimestampInvalidError } from '../errors.ts';
 
 /** A prediction with its logs is small; anything far larger is not Replicate. */
@@ -28,6 +28,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxWebhookBytes }, (_req, body, done) => done(null, body));
 
   app.post('/api/webhooks/replicate', {
+    config: { access: 'public' },
     schema: { tags: ['webhooks'], summary: 'A signed Replicate prediction event', response: { 200: Accepted } },
   }, async (req) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

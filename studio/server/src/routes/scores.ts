@@ -12,6 +12,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const assetExists = async (id: string) => (await app.db.select({ id: tables.assets.id }).from(tables.assets).where(eq(tables.assets.id, id))).length > 0;
 
   app.get('/api/assets/:id/score', {
+    config: { access: 'authenticated' },
     schema: { tags: ['scores'], summary: 'Marketplace gates, features, quality and predicted CTR of an image; 202 until scored',
       params: AssetParams, response: { 200: ImageScore, 202: ScorePending, '4xx': ApiError } },
   }, async (req, reply) => {
@@ -22,6 +23,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/assets/:id/review', {
+    config: { access: 'designer' },
     schema: { tags: ['scores'], summary: "A designer's approval or rejection, kept as a label for the quality model",
       params: AssetParams, body: ReviewRequest, response: { 201: Review, '4xx': ApiError } },
   }, async (req, reply) => {

@@ -60,7 +60,8 @@ export async function listAssets(db: Db, storage: Storage, query: AssetListQuery
 
 function gateFilter(query: AssetListQuery, quality: SQLWrapper, gatesPassed: SQLWrapper): SQL | undefined {
   if (!query.gate) return undefined;
-  if (query.gate === 'pending') return isNull(quality);
+  // A video is never scored (the scorer reads images): it is not waiting for anything, so it is not "pending".
+  if (query.gate === 'pending') return and(isNull(quality), sql`${tables.assets.mime} like 'image/%'`);
   const passed = sql`${gatesPassed} @> ${JSON.stringify([query.profile])}::jsonb`;
   return query.gate === 'pass' ? passed : and(isNotNull(quality), sql`not (${passed})`);
 }

@@ -1,5 +1,4 @@
-import { ComfyClient } from '@shotfarm/render-worker';
-import type { ComfyServerHealth } from '@shotfarm/shared';
+import { ComfyHttpClient, readComfyServerHealth, type ComfyServerReading } from '@shotfarm/shared/comfyui';
 import type { ComfyServerSpec } from '@shotfarm/shared/config';
 import { SharedReading } from './shared-reading.ts';
 
@@ -7,9 +6,6 @@ import { SharedReading } from './shared-reading.ts';
 const defaultTimeoutMs = 2_000;
 /** Several open farm pages polling share one reading. */
 const defaultCacheMs = 5_000;
-
-/** What a probe of the server itself tells; the blocklist comes from the render workers, through Redis. */
-export type ComfyServerReading = Omit<ComfyServerHealth, 'blocklistedFor'>;
 
 export interface ComfyHealthOptions {
   timeoutMs?: number;
@@ -25,27 +21,12 @@ export class ComfyHealthProbe {
 
   constructor(servers: readonly ComfyServerSpec[], opts: ComfyHealthOptions = {}) {
     const requestTimeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
-    const clients = servers.map((spec) => ({ spec, client: new ComfyClient({ url: spec.url, requestTimeoutMs }) }));
-    this.#reading = new SharedReading(() => Promise.all(clients.map((s) => probe(s.spec, s.client))), opts.cacheMs ?? defaultCacheMs);
+    const clients = servers.map((spec) => ({ spec, client: new ComfyHttpClient({ url: spec.url, requestTimeoutMs }) }));
+    this.#reading = new SharedReading(() => Promise.all(clients.map((s) => readComfyServerHealth(s.spec, s.client))), opts.cacheMs ?? defaultCacheMs);
   }
 
   /** Every server's health, at most `cacheMs` old; concurrent callers share one round of requests. */
   read(now: number = Date.now()): Promise<ComfyServerReading[]> {
     return this.#reading.get(now);
-  }
-}
-
-async function probe(spec: ComfyServerSpec, client: ComfyClient): Promise<ComfyServerReading> {
-  const base = { name: spec.name, url: spec.url, configuredGpu: spec.gpu ?? null };
-  try {
-    const [stats, queue] = await Promise.all([client.systemStats(), client.queue()]);
-    const d = stats.devices[0];
-    return {
-      ...base, state: 'up', error: null, checkedAt: new Date().toISOString(),
-      device: d ? { name: d.name, vramTotalBytes: d.vram_total, vramFreeBytes: d.vram_free } : null,
-      queueRemaining: queue.queue_running.length + queue.queue_pending.length,
-    };
-  } catch (e) {
-    return { ...base, state: 'down', device: null, queueRemaining: null, error: (e as Error).message, checkedAt: new Date().toISOString() };
   }
 }

@@ -1,7 +1,6 @@
 import type { ComfyServerSpec } from '@shotfarm/shared/config';
-import { ComfyClient } from '@shotfarm/render-worker';
+import { ComfyHttpClient, type ObjectInfo } from '@shotfarm/shared/comfyui';
 import { SharedReading } from './shared-reading.ts';
-import type { ObjectInfo } from '@shotfarm/workflows/import';
 
 /** `/object_info` is slow on big installs (comfyui.md §1.10): read it once a while, not per import. */
 const defaultCacheMs = 5 * 60_000;
@@ -18,7 +17,7 @@ export interface ComfyObjectInfoOptions {
  * its inputs). Undefined when no server is configured or none answers: import then says how to export API format.
  */
 export function comfyObjectInfoSource(servers: readonly ComfyServerSpec[], opts: ComfyObjectInfoOptions = {}): () => Promise<ObjectInfo | undefined> {
-  const clients = servers.map((s) => new ComfyClient({ url: s.url, ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }) }));
+  const clients = servers.map((s) => new ComfyHttpClient({ url: s.url, ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }) }));
   const read = async (): Promise<ObjectInfo | undefined> => {
     const answers = await Promise.allSettled(clients.map((c) => c.objectInfo()));
     const infos = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));

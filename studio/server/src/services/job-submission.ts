@@ -8,11 +8,15 @@ import {
 } from '../errors.ts';
 import { expandSweep } from './job-sweep.ts';
 import type { TaskEnqueuer } from './task-enqueuer.ts';
+import type { BackendRouter } from './costs/backend-router.ts';
+import type { BudgetGuard } from './costs/budget-guard.ts';
 
 export interface JobSubmissionOptions {
   recipes: ReadonlyMap<string, Recipe>;
   /** Backends the farm runs (RENDER_BACKENDS); a recipe needing another one is refused. */
   backends: readonly string[];
+  /** Routing (`backend: "auto"`), the estimate and the budget check before anything is stored. */
+  costs?: { router: BackendRouter; budgets: BudgetGuard };
 }
 
 /**
@@ -23,14 +27,17 @@ export interface JobSubmissionOptions {
 export class JobSubmission {
   constructor(private readonly db: Db, private readonly enqueuer: TaskEnqueuer, private readonly opts: JobSubmissionOptions) {}
 
-  async submit(req: JobRequest): Promise<JobAccepted> {
-    const recipe = this.opts.recipes.get(req.recipe);
-    if (!recipe) {
+  /** `createdBy`: the submitting user (a key's creator), recorded on the job and, by the recorder, on its outputs. */
+  async submit(req: JobRequest, by: { createdBy?: string | null } = {}): Promise<JobAccepted> {
+    const requested = this.opts.recipes.get(req.recipe);
+    if (!requested) {
       throw withDetails(new RecipeUnknownError(`recipe "${req.recipe}" does not exist`), { field: 'recipe', known: [...this.opts.recipes.keys()] });
     }
-    if (recipe.type !== req.type) {
-      throw withDetails(new RecipeUnknownError(`recipe "${recipe.id}" makes ${recipe.type}, not ${req.type}`), { field: 'type' });
+    if (requested.type !== req.type) {
+      throw withDetails(new RecipeUnknownError(`recipe "${requested.id}" makes ${requested.type}, not ${req.type}`), { field: 'type' });
     }
+    const routed = this.opts.costs ? await this.opts.costs.router.route({ ...req, backend: req.backend ?? 'auto' }, requested) : undefined;
+    const recipe = routed?.recipe ?? requested;
     if (!this.opts.backends.includes(recipe.backend)) {
       // Name every backend some recipe of this type runs on, so the operator learns what to configure.
       const able = [...new Set([recipe.backend, ...[...this.opts.recipes.values()].filter((r) => r.type === recipe.type).map((r) => r.backend)])].sort();
@@ -51,10 +58,14 @@ export class JobSubmission {
     const job = {
       id: jobId, type: req.type, recipeId: recipe.id, recipeVersion: recipe.version, status: 'queued' as const,
       params, inputs: req.inputs, variants: req.variants, priority: req.priority, sweep: grid?.axes ?? null,
+      createdBy: by.createdBy ?? null,
     };
     const taskRows = variants.map((v, index) => ({ id: newId(), jobId, index, status: 'queued' as const, params: v.params, seed: v.seed }));
+    // Priced before anything is stored: a job over its budget or today's cap is refused with nothing written.
+    const estimateMilliFen = routed ? routed.perTaskMilliFen * taskRows.length : null;
+    await this.opts.costs?.budgets.checkSubmission(estimateMilliFen, req.budget ?? null);
     const inserted = await this.db.transaction(async (tx) => {
-      const [j] = await tx.insert(tables.jobs).values(job).returning();
+      const [j] = await tx.insert(tables.jobs).values({ ...job, estimateMilliFen, budgetMilliFen: req.budget ?? null, routing: routed?.decision ?? null }).returning();
       const ts = await tx.insert(tables.tasks).values(taskRows).returning();
       return { job: j!, tasks: ts };
     });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { JobListQuery, JobList, JobSummary, JobView, Task } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { Storage } from '@shotfarm/shared/storage';
@@ -50,11 +50,16 @@ export async function loadJobView(db: Db, storage: Storage, jobId: string): Prom
     thumbnailUrl: a.thumbKey ? await storage.signedUrl(a.thumbKey) : null,
     width: a.width, height: a.height, mime: a.mime, params: a.params ?? {},
   })));
-  return { ...toSummary(job, jobProgress(taskRows)), tasks: taskRows.map(toTask), outputs };
+  const [spent] = await db.select({ sum: sql<string | null>`sum(${tables.costEntries.amountMilliFen})` }).from(tables.costEntries).where(eq(tables.costEntries.jobId, jobId));
+  return {
+    ...toSummary(job, jobProgress(taskRows)), tasks: taskRows.map(toTask), outputs,
+    cost: { estimate: job.estimateMilliFen, actual: Number(spent?.sum ?? 0), budget: job.budgetMilliFen },
+    ...(job.routing ? { routing: job.routing } : {}),
+  };
 }
 
-/** Newest first, cursor-paged by id (UUIDv7 ids sort by creation time). */
-export async function listJobs(db: Db, query: JobListQuery): Promise<JobList> {
+/** Newest first, cursor-paged by id (UUIDv7 ids sort by creation time); each with its output count and first thumbnail. */
+export async function listJobs(db: Db, query: JobListQuery, storage?: Storage): Promise<JobList> {
   const filters = [
     query.status ? eq(tables.jobs.status, query.status) : undefined,
     query.type ? eq(tables.jobs.type, query.type) : undefined,
@@ -64,6 +69,14 @@ export async function listJobs(db: Db, query: JobListQuery): Promise<JobList> {
   const page = rows.slice(0, query.limit);
   const taskRows = page.length === 0 ? [] : await db.select({ jobId: tables.tasks.jobId, status: tables.tasks.status, progress: tables.tasks.progress })
     .from(tables.tasks).where(inArray(tables.tasks.jobId, page.map((j) => j.id)));
-  const items = page.map((j) => toSummary(j, jobProgress(taskRows.filter((t) => t.jobId === j.id))));
+  const outputRows = page.length === 0 ? [] : await db.select({ jobId: tables.assets.jobId, key: tables.assets.key, thumbKey: tables.assets.thumbKey })
+    .from(tables.assets).where(and(inArray(tables.assets.jobId, page.map((j) => j.id)), eq(tables.assets.kind, 'output')))
+    .orderBy(asc(tables.assets.createdAt), asc(tables.assets.id));
+  const items = await Promise.all(page.map(async (j) => {
+    const outputs = outputRows.filter((o) => o.jobId === j.id);
+    const first = outputs[0];
+    const thumbnailUrl = first && storage ? await storage.signedUrl(first.thumbKey ?? first.key) : null;
+    return { ...toSummary(j, jobProgress(taskRows.filter((t) => t.jobId === j.id))), outputCount: outputs.length, thumbnailUrl };
+  }));
   return { items, nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
 }

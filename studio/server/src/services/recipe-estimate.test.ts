@@ -1,34 +1,41 @@
 import { describe, expect, it } from 'vitest';
+import { shippedPriceBook } from '@shotfarm/shared/costs';
 import { loadConfig } from '@shotfarm/shared/config';
 import type { BackendId } from '@shotfarm/workflows';
-import { estimateMilliFenPerImage } from './recipe-estimate.ts';
+import { estimateMilliFenPerImage, estimateMilliFenPerTask, pricingFrom } from './recipe-estimate.ts';
 
-const config = (env: Record<string, string>) => loadConfig({ DATA_DIR: '/tmp/shotfarm-estimate-test', URL_SIGNING_SECRET: 'x'.repeat(32), ...env });
-const recipe = (backend: BackendId, seconds: number, countPerTask = 1) => ({ backend, estimateSecondsPerTask: seconds, outputs: { kind: 'image' as const, countPerTask } });
+const config = (env: Record<string, string>) => loadConfig({ DATA_DIR: '/tmp/shotfarm-estimate-test', URL_SIGNING_SECRET: 'x'.repeat(32), SESSION_SECRET: 'y'.repeat(32), ...env });
+const pricing = (env: Record<string, string>) => pricingFrom(shippedPriceBook(), config(env));
+const recipe = (backend: BackendId, seconds: number, countPerTask = 1, model?: string) => ({
+  backend, estimateSecondsPerTask: seconds, outputs: { kind: 'image' as const, countPerTask }, ...(model ? { manifest: { replicate: { model } } } : {}),
+});
 
-describe('estimateMilliFenPerImage', () => {
-  it('prices ComfyUI GPU-seconds at the median hourly price of the priced servers', () => {
-    // 36 s on a ¥2.50/h GPU: 250 fen × 36 / 3600 = 2.5 fen = 2500 milli-fen.
-    const c = config({ COMFYUI_URLS: 'http://a:8188;fenPerHour=250,http://b:8188;fenPerHour=100,http://c:8188;fenPerHour=900,http://d:8188' });
-    expect(estimateMilliFenPerImage(recipe('comfyui', 36), c)).toBe(2500);
-    // Two images per run share the run's cost.
-    expect(estimateMilliFenPerImage(recipe('comfyui', 36, 2), c)).toBe(1250);
+describe('estimates from the price book', () => {
+  it('prices ComfyUI GPU-seconds at the median of the configured servers, fenPerHour overriding the book', () => {
+    // 36 s on a ¥2.50/h GPU: 250 fen × 36 / 3600 = 2.5 fen = 2500 milli-fen. Server d has no price: the book's default (¥1.98/h).
+    const p = pricing({ COMFYUI_URLS: 'http://a:8188;fenPerHour=250,http://b:8188;fenPerHour=100,http://c:8188;fenPerHour=900' });
+    expect(estimateMilliFenPerImage(recipe('comfyui', 36), p)).toBe(2500);
+    expect(estimateMilliFenPerImage(recipe('comfyui', 36, 2), p)).toBe(1250);
+  });
+
+  it('uses the book for a server without a price: by GPU type, else the default', () => {
+    expect(estimateMilliFenPerTask(recipe('comfyui', 3600), pricing({ COMFYUI_URLS: 'http://a:8188;gpu=A100-80GB' }))).toBe(698_000);
+    expect(estimateMilliFenPerTask(recipe('comfyui', 3600), pricing({ COMFYUI_URLS: 'http://a:8188' }))).toBe(198_000);
   });
 
   it('is an integer even when the division is not exact', () => {
-    const c = config({ COMFYUI_URLS: 'http://a:8188;fenPerHour=7' });
-    const v = estimateMilliFenPerImage(recipe('comfyui', 13), c);
-    expect(Number.isInteger(v)).toBe(true);
-    expect(v).toBe(Math.round((13 * 7 * 1000) / 3600));
+    const v = estimateMilliFenPerImage(recipe('comfyui', 13), pricing({ COMFYUI_URLS: 'http://a:8188;fenPerHour=7' }));
+    expect(v).toBe(25); // 13 × 7000 / 3600 = 25.28
   });
 
-  it('says null, not zero, when no price is configured', () => {
-    expect(estimateMilliFenPerImage(recipe('comfyui', 36), config({ COMFYUI_URLS: 'http://a:8188' }))).toBeNull();
-    expect(estimateMilliFenPerImage(recipe('replicate', 10), config({}))).toBeNull();
+  it('prices Replicate per output where the book says so, else per hour (REPLICATE_FEN_PER_HOUR wins), and local per core-hour', () => {
+    expect(estimateMilliFenPerImage(recipe('replicate', 10, 1, 'qwen/qwen-image-edit'), pricing({}))).toBe(21_300);
+    expect(estimateMilliFenPerImage(recipe('replicate', 10, 1, 'cuuupid/idm-vton'), pricing({}))).toBe(6923); // L40S ¥24.921/h × 10 s
+    expect(estimateMilliFenPerImage(recipe('replicate', 10, 1, 'cuuupid/idm-vton'), pricing({ REPLICATE_FEN_PER_HOUR: '3600' }))).toBe(10_000);
+    expect(estimateMilliFenPerImage(recipe('local', 30), pricing({}))).toBe(100); // ¥0.12/core-hour × 30 s
   });
 
-  it('prices Replicate at REPLICATE_FEN_PER_HOUR and the local CPU at nothing', () => {
-    expect(estimateMilliFenPerImage(recipe('replicate', 10), config({ REPLICATE_FEN_PER_HOUR: '3600' }))).toBe(10_000);
-    expect(estimateMilliFenPerImage(recipe('local', 10), config({}))).toBe(0);
+  it('prefers the measured running median to the recipe estimate', () => {
+    expect(estimateMilliFenPerTask(recipe('local', 30), pricing({}), 60)).toBe(200);
   });
 });

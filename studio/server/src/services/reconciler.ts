@@ -57,18 +57,24 @@ export class Reconciler {
       entry.tasks.push(row.tasks);
       byJob.set(row.jobs.id, entry);
     }
-    for (const { job, tasks } of byJob.values()) {
+    // The list above was read at the start of the pass; a cancel may commit at any moment after. So the database is
+    // read again right before each enqueue, and once more after it: a task canceled in between is taken back out (and
+    // its cancel mark stops any worker that got it first). A burst of cancels once had 95 tasks re-queued and rendered.
+    for (const { job, tasks: listed } of byJob.values()) {
       const parent = await this.enqueuer.findParentJob(job.id);
       if (!parent) {
+        const tasks = await this.#stillOpen(job.id, listed);
+        if (tasks.length === 0) continue;
         await this.enqueuer.enqueueJob(job, tasks);
-        report.jobsEnqueued++;
+        if ((await this.#withdrawCanceled(job.id, tasks)) < tasks.length) report.jobsEnqueued++;
         continue;
       }
-      for (const task of tasks) {
+      for (const task of listed) {
         const child = await this.enqueuer.findRenderJob(task.id);
         if (!child) {
+          if ((await this.#stillOpen(job.id, [task])).length === 0) continue;
           await this.enqueuer.enqueueChild(job, task);
-          report.tasksEnqueued++;
+          if ((await this.#withdrawCanceled(job.id, [task])) === 0) report.tasksEnqueued++;
         } else if ((await recordFinishedRenderJob(this.recorder, child)) === 'recorded') {
           report.tasksRecorded++;
         }
@@ -77,6 +83,24 @@ export class Reconciler {
     await this.#reconcileScores(report);
     if (Object.values(report).some((n) => n > 0)) this.log.info({ ...report }, 'reconciled');
     return report;
+  }
+
+  /** Those of `tasks` that are still open in the database, in a still open job. */
+  async #stillOpen<T extends { id: string }>(jobId: string, tasks: T[]): Promise<T[]> {
+    const rows = await this.db.select({ id: tables.tasks.id }).from(tables.tasks).innerJoin(tables.jobs, eq(tables.tasks.jobId, tables.jobs.id))
+      .where(and(eq(tables.tasks.jobId, jobId), inArray(tables.tasks.id, tasks.map((t) => t.id)),
+        inArray(tables.tasks.status, ['queued', 'running']), inArray(tables.jobs.status, ['queued', 'running'])));
+    const open = new Set(rows.map((r) => r.id));
+    return tasks.filter((t) => open.has(t.id));
+  }
+
+  /** Remove from Redis those of `tasks` a cancel closed while they were being enqueued; returns how many. */
+  async #withdrawCanceled(jobId: string, tasks: { id: string }[]): Promise<number> {
+    const open = new Set((await this.#stillOpen(jobId, tasks)).map((t) => t.id));
+    const closed = tasks.filter((t) => !open.has(t.id));
+    for (const t of closed) await (await this.enqueuer.findRenderJob(t.id))?.remove().catch(() => undefined);
+    if (closed.length === tasks.length) await (await this.enqueuer.findParentJob(jobId))?.remove({ removeChildren: true }).catch(() => undefined);
+    return closed.length;
   }
 
   /** Every stored image gets scored: record finished score jobs, enqueue missing ones (failed ones stay failed). */

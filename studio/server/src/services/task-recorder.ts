@@ -1,9 +1,11 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { newId, terminalJobStatuses, type JobStatus, type RenderProgress, type RenderResult, type TaskStatus } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
 import { JobNotFinishedError, JobNotFoundError, JobNothingToRetryError } from '../errors.ts';
 import type { JobEventBus } from './job-event-bus.ts';
 import { appendJobEvents, type DbOrTx, type NewJobEvent } from './job-event-log.ts';
+import type { CostLedger } from './costs/cost-ledger.ts';
+import type { Storage } from '@shotfarm/shared/storage';
 
 type JobRow = typeof tables.jobs.$inferSelect;
 type TaskRow = typeof tables.tasks.$inferSelect;
@@ -19,7 +21,8 @@ const runSuffix = (retries: number): string => (retries === 0 ? '' : `:retry${re
  * second time — task updates are guarded on open states, assets are keyed by storage key, events by dedupe key.
  */
 export class TaskRecorder {
-  constructor(private readonly db: Db, private readonly bus: JobEventBus) {}
+  /** `ledger`: every run that ends is charged in the transaction that records it (see CostLedger). */
+  constructor(private readonly db: Db, private readonly bus: JobEventBus, private readonly ledger?: CostLedger) {}
 
   async markRunning(taskId: string, attempts: number): Promise<void> {
     await this.#commit(async (tx) => {
@@ -47,25 +50,54 @@ export class TaskRecorder {
     if (jobId && p.preview) this.bus.publishPreview({ type: 'task-preview', jobId, taskId, preview: p.preview });
   }
 
+  #lateOutputStorage: Storage | undefined;
+
+  /**
+   * Where outputs live, so that outputs arriving for a task that was canceled meanwhile are deleted instead of being
+   * left in storage with no row pointing at them (a render that finished just as its job was canceled).
+   */
+  deleteLateOutputsFrom(storage: Storage): void {
+    this.#lateOutputStorage = storage;
+  }
+
   async recordSuccess(taskId: string, result: RenderResult, attempts?: number): Promise<void> {
+    let recorded = false;
     await this.#commit(async (tx) => {
       const [task] = await tx.update(tables.tasks)
         .set({ status: 'succeeded', progress: 1, finishedAt: new Date(), backend: result.backend, worker: result.worker,
           renderMs: result.renderMs, usage: result.usage ?? null, errorCode: null, errorMessage: null, ...(attempts ? { attempts } : {}) })
         .where(and(eq(tables.tasks.id, taskId), inArray(tables.tasks.status, open))).returning();
       if (!task) return [];
+      recorded = true;
+      // Outputs belong to whoever submitted the job.
+      const [job] = await tx.select({ createdBy: tables.jobs.createdBy }).from(tables.jobs).where(eq(tables.jobs.id, task.jobId));
       await tx.insert(tables.assets).values(result.outputs.map((o) => ({
         id: newId(), kind: 'output' as const, mime: o.mime, width: o.width, height: o.height, bytes: o.bytes, sha256: o.sha256,
-        key: o.key, thumbKey: o.thumbKey, jobId: task.jobId, taskId, params: o.params,
+        key: o.key, thumbKey: o.thumbKey, jobId: task.jobId, taskId, params: o.params, createdBy: job?.createdBy ?? null,
       }))).onConflictDoNothing({ target: tables.assets.key });
       const outputs = await tx.select({ id: tables.assets.id }).from(tables.assets)
         .where(inArray(tables.assets.key, result.outputs.map((o) => o.key)));
+      await this.ledger?.recordAttempt(tx, task, 'succeeded', result.outputs.length);
       return [
         ...await appendJobEvents(tx, [{ type: 'task-done', jobId: task.jobId, taskId, status: 'succeeded',
           outputAssetIds: outputs.map((o) => o.id), dedupeKey: `task-done:${taskId}${runSuffix(task.retries)}` }]),
         ...await this.#refreshJob(tx, task.jobId),
       ];
     });
+    if (!recorded) await this.#deleteLateOutputs(taskId, result);
+  }
+
+  /** Outputs of a task that is canceled (or gone) and that no asset row points to are deleted; replays of recorded results keep theirs. */
+  async #deleteLateOutputs(taskId: string, result: RenderResult): Promise<void> {
+    const storage = this.#lateOutputStorage;
+    if (!storage || result.outputs.length === 0) return;
+    const [task] = await this.db.select({ status: tables.tasks.status }).from(tables.tasks).where(eq(tables.tasks.id, taskId));
+    if (task && task.status !== 'canceled') return;
+    const keys = result.outputs.flatMap((o) => [o.key, o.thumbKey]);
+    const referenced = await this.db.select({ key: tables.assets.key, thumbKey: tables.assets.thumbKey }).from(tables.assets)
+      .where(or(inArray(tables.assets.key, keys), inArray(tables.assets.thumbKey, keys)));
+    const kept = new Set(referenced.flatMap((r) => [r.key, r.thumbKey]));
+    for (const key of keys) if (!kept.has(key)) await storage.delete(key).catch(() => undefined);
   }
 
   async recordFailure(taskId: string, error: { code: string; message: string }, attempts?: number): Promise<void> {
@@ -74,6 +106,7 @@ export class TaskRecorder {
         .set({ status: 'failed', finishedAt: new Date(), errorCode: error.code, errorMessage: error.message, ...(attempts ? { attempts } : {}) })
         .where(and(eq(tables.tasks.id, taskId), inArray(tables.tasks.status, open))).returning();
       if (!task) return [];
+      await this.ledger?.recordAttempt(tx, task, 'failed', 0);
       return [
         ...await appendJobEvents(tx, [{ type: 'task-done', jobId: task.jobId, taskId, status: 'failed', outputAssetIds: [], dedupeKey: `task-done:${taskId}${runSuffix(task.retries)}` }]),
         ...await this.#refreshJob(tx, task.jobId),
@@ -88,6 +121,7 @@ export class TaskRecorder {
       const rows = await tx.update(tables.tasks).set({ status: 'canceled', finishedAt: new Date() })
         .where(and(eq(tables.tasks.jobId, jobId), inArray(tables.tasks.status, open))).returning({ id: tables.tasks.id, retries: tables.tasks.retries });
       canceled = rows.map((r) => r.id);
+      await this.ledger?.recordCanceled(tx, canceled);
       const [job] = await tx.update(tables.jobs).set({ status: 'canceled', finishedAt: new Date() })
         .where(and(eq(tables.jobs.id, jobId), inArray(tables.jobs.status, ['queued', 'running']))).returning({ retries: tables.jobs.retries });
       return appendJobEvents(tx, [
@@ -96,6 +130,26 @@ export class TaskRecorder {
       ]);
     });
     return canceled;
+  }
+
+  /**
+   * Mark queued tasks `skipped_budget` (the budget gate removed them from the queue first); tasks that started
+   * meanwhile are left alone, so nothing already paid for is lost. Returns the ids it skipped.
+   */
+  async skipForBudget(jobId: string, taskIds: readonly string[]): Promise<string[]> {
+    let skipped: string[] = [];
+    if (taskIds.length === 0) return skipped;
+    await this.#commit(async (tx) => {
+      const rows = await tx.update(tables.tasks).set({ status: 'skipped_budget', finishedAt: new Date() })
+        .where(and(eq(tables.tasks.jobId, jobId), inArray(tables.tasks.id, [...taskIds]), eq(tables.tasks.status, 'queued')))
+        .returning({ id: tables.tasks.id, retries: tables.tasks.retries });
+      skipped = rows.map((r) => r.id);
+      return [
+        ...await appendJobEvents(tx, rows.map((t): NewJobEvent => ({ type: 'task-done', jobId, taskId: t.id, status: 'skipped_budget', outputAssetIds: [], dedupeKey: `task-done:${t.id}${runSuffix(t.retries)}` }))),
+        ...await this.#refreshJob(tx, jobId),
+      ];
+    });
+    return skipped;
   }
 
   /**
@@ -158,11 +212,15 @@ export class TaskRecorder {
   }
 }
 
-/** A job is done when every task is; it failed if any task failed, whatever the others did. */
+/**
+ * A job is done when every task is; it failed if any task failed, whatever the others did. Tasks skipped for
+ * budget count as done: a job whose other tasks all succeeded succeeded (with fewer images than asked).
+ */
 export function deriveJobStatus(taskStatuses: readonly TaskStatus[]): JobStatus {
   if (taskStatuses.length === 0) return 'queued';
-  if (taskStatuses.every((s) => s === 'succeeded')) return 'succeeded';
-  if (taskStatuses.every((s) => s === 'succeeded' || s === 'failed' || s === 'canceled')) {
+  if (taskStatuses.every((s) => s === 'succeeded' || s === 'skipped_budget') && taskStatuses.includes('succeeded')) return 'succeeded';
+  if (taskStatuses.every((s) => s === 'skipped_budget')) return 'canceled';
+  if (taskStatuses.every((s) => s === 'succeeded' || s === 'failed' || s === 'canceled' || s === 'skipped_budget')) {
     return taskStatuses.some((s) => s === 'failed') ? 'failed' : 'canceled';
   }
   return taskStatuses.some((s) => s !== 'queued') ? 'running' : 'queued';

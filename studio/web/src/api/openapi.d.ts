@@ -103,6 +103,596 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in, and a CSRF token for this session */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                /** Format: uuid */
+                                id: string;
+                                email: string;
+                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                            };
+                            csrfToken: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Sign in: sets the session cookie; send csrfToken back as x-csrf-token on state-changing requests */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                /** Format: uuid */
+                                id: string;
+                                email: string;
+                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                            };
+                            csrfToken: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Sign out: ends the session at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                email: string;
+                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                                disabled: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                lastLoginAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a user */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                        roles: ("designer" | "operator" | "growth" | "admin")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            email: string;
+                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            disabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastLoginAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change roles, disable or enable, or reset the password (ends the user's sessions) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        roles?: ("designer" | "operator" | "growth" | "admin")[];
+                        disabled?: boolean;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            email: string;
+                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            disabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastLoginAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's keys (an admin: every key), never the keys themselves */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "automation" | "storefront";
+                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                                hint: string;
+                                /** Format: uuid */
+                                createdBy: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a key (roles never beyond the caller's); the key is in the answer this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        roles?: ("designer" | "operator" | "growth" | "admin")[];
+                        /**
+                         * @default automation
+                         * @enum {string}
+                         */
+                        kind?: "automation" | "storefront";
+                        /** Format: date-time */
+                        expiresAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: starts_with */
+                            key: string;
+                            name: string;
+                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            /** @enum {string} */
+                            kind: "automation" | "storefront";
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key: it stops working at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "automation" | "storefront";
+                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            hint: string;
+                            /** Format: uuid */
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            lastUsedAt: string | null;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit events, newest first, cursor-paged */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    action?: string;
+                    actorId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                action: string;
+                                /** Format: uuid */
+                                actorId: string | null;
+                                actorEmail: string | null;
+                                /** Format: uuid */
+                                apiKeyId: string | null;
+                                targetType: string | null;
+                                targetId: string | null;
+                                ip: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            /** Format: uuid */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assets": {
         parameters: {
             query?: never;
@@ -198,11 +788,14 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload an image (multipart field "file") */
+        /** Upload an image (multipart field "file"); send `Idempotency-Key` to retry safely */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters; the same key and body within 24 h get the first answer again (422 if the body differs) */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -366,6 +959,25 @@ export interface paths {
                                 };
                                 backend: string;
                                 available: boolean;
+                                unavailableReasons: ("backend-not-enabled" | "no-comfyui-servers" | "no-replicate-token")[];
+                                paramText: {
+                                    [key: string]: {
+                                        label: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                        help?: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                        options?: {
+                                            [key: string]: {
+                                                "zh-CN": string;
+                                                en: string;
+                                            };
+                                        };
+                                    };
+                                };
                                 commercialUse: boolean;
                                 inputs: {
                                     name: string;
@@ -430,26 +1042,18 @@ export interface paths {
                             key: string;
                             /** @enum {string} */
                             source: "api" | "ui" | "png" | "webp";
-                            manifest: {
-                                id: string;
-                                version: number;
+                            summary: {
+                                recipeId: string;
                                 /** @enum {string} */
                                 type: "product-shot" | "model-swap" | "short-video";
-                                /** @enum {string} */
-                                status: "published" | "draft";
-                                title: {
-                                    "zh-CN": string;
-                                    en: string;
-                                };
-                                description: {
-                                    "zh-CN": string;
-                                    en: string;
-                                };
-                                /** @enum {string} */
-                                backend: "comfyui" | "replicate";
+                                nodeCount: number;
                                 inputs: ({
                                     name: string;
                                     label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
                                         "zh-CN": string;
                                         en: string;
                                     };
@@ -464,6 +1068,10 @@ export interface paths {
                                         "zh-CN": string;
                                         en: string;
                                     };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
                                     /** @enum {string} */
                                     kind: "text";
                                     default?: string;
@@ -474,11 +1082,19 @@ export interface paths {
                                         "zh-CN": string;
                                         en: string;
                                     };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
                                     /** @enum {string} */
                                     kind: "seed";
                                 } | {
                                     name: string;
                                     label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
                                         "zh-CN": string;
                                         en: string;
                                     };
@@ -494,6 +1110,10 @@ export interface paths {
                                         "zh-CN": string;
                                         en: string;
                                     };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
                                     /** @enum {string} */
                                     kind: "number";
                                     min?: number;
@@ -506,62 +1126,32 @@ export interface paths {
                                         "zh-CN": string;
                                         en: string;
                                     };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
                                     /** @enum {string} */
                                     kind: "enum";
                                     options: string[];
                                     default?: string;
+                                    optionLabels?: {
+                                        [key: string]: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                    };
                                 })[];
                                 outputs: {
                                     /** @enum {string} */
                                     kind: "image" | "video";
                                     count: number;
                                 };
-                                requirements: {
-                                    nodeClasses: string[];
-                                    models: {
-                                        folder?: string;
-                                        file?: string;
-                                        model: string;
-                                        /** Format: uri */
-                                        source: string;
-                                        licence: string;
-                                        commercialUse: boolean;
-                                    }[];
-                                };
-                                commercialUse: boolean;
-                                estimate: {
-                                    gpuSecondsPerRun: number;
-                                    referenceGpu: string;
-                                };
-                                comfyui?: {
-                                    graph: {
-                                        [key: string]: {
-                                            class_type: string;
-                                            inputs: {
-                                                [key: string]: components["schemas"]["schema0"];
-                                            };
-                                            _meta?: {
-                                                title?: string;
-                                            };
-                                        };
-                                    };
-                                    bindings: {
-                                        [key: string]: {
-                                            node: string;
-                                            field: string;
-                                        }[];
-                                    };
-                                };
-                                replicate?: {
+                                nodeClasses: string[];
+                                models: {
                                     model: string;
-                                    version?: string;
-                                    fields: {
-                                        [key: string]: string;
-                                    };
-                                    fixedInput?: {
-                                        [key: string]: components["schemas"]["schema1"];
-                                    };
-                                };
+                                    commercialUse: boolean;
+                                }[];
+                                commercialUse: boolean;
                             };
                             warnings: string[];
                         };
@@ -646,10 +1236,29 @@ export interface paths {
                                     code: string;
                                     message: string;
                                 };
+                                cost?: {
+                                    estimate: number | null;
+                                    actual: number;
+                                    budget: number | null;
+                                };
+                                routing?: {
+                                    requested: string;
+                                    recipe: string;
+                                    backend: string;
+                                    reason: string;
+                                    candidates: {
+                                        recipe: string;
+                                        backend: string;
+                                        perAcceptedImage: number | null;
+                                        excluded?: string;
+                                    }[];
+                                };
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
                                 finishedAt: string | null;
+                                outputCount: number;
+                                thumbnailUrl: string | null;
                             }[];
                             /** Format: uuid */
                             nextCursor: string | null;
@@ -672,11 +1281,14 @@ export interface paths {
             };
         };
         put?: never;
-        /** Submit a job */
+        /** Submit a job; send `Idempotency-Key` to retry safely (same key and body → the same job for 24 h) */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters; the same key and body within 24 h get the first answer again (422 if the body differs) */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -701,6 +1313,9 @@ export interface paths {
                             param: string;
                             values: components["schemas"]["schema0"][];
                         }[];
+                        /** @enum {string} */
+                        backend?: "auto" | "local" | "comfyui" | "replicate";
+                        budget?: number;
                     };
                 };
             };
@@ -797,7 +1412,7 @@ export interface paths {
                                 jobId: string;
                                 index: number;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                                status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped_budget";
                                 progress: number;
                                 params: {
                                     [key: string]: components["schemas"]["schema0"];
@@ -841,6 +1456,23 @@ export interface paths {
                             error?: {
                                 code: string;
                                 message: string;
+                            };
+                            cost?: {
+                                estimate: number | null;
+                                actual: number;
+                                budget: number | null;
+                            };
+                            routing?: {
+                                requested: string;
+                                recipe: string;
+                                backend: string;
+                                reason: string;
+                                candidates: {
+                                    recipe: string;
+                                    backend: string;
+                                    perAcceptedImage: number | null;
+                                    excluded?: string;
+                                }[];
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -931,7 +1563,7 @@ export interface paths {
                                 jobId: string;
                                 index: number;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                                status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped_budget";
                                 progress: number;
                                 params: {
                                     [key: string]: components["schemas"]["schema0"];
@@ -975,6 +1607,23 @@ export interface paths {
                             error?: {
                                 code: string;
                                 message: string;
+                            };
+                            cost?: {
+                                estimate: number | null;
+                                actual: number;
+                                budget: number | null;
+                            };
+                            routing?: {
+                                requested: string;
+                                recipe: string;
+                                backend: string;
+                                reason: string;
+                                candidates: {
+                                    recipe: string;
+                                    backend: string;
+                                    perAcceptedImage: number | null;
+                                    excluded?: string;
+                                }[];
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -1063,7 +1712,7 @@ export interface paths {
                                 jobId: string;
                                 index: number;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                                status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped_budget";
                                 progress: number;
                                 params: {
                                     [key: string]: components["schemas"]["schema0"];
@@ -1108,6 +1757,23 @@ export interface paths {
                                 code: string;
                                 message: string;
                             };
+                            cost?: {
+                                estimate: number | null;
+                                actual: number;
+                                budget: number | null;
+                            };
+                            routing?: {
+                                requested: string;
+                                recipe: string;
+                                backend: string;
+                                reason: string;
+                                candidates: {
+                                    recipe: string;
+                                    backend: string;
+                                    perAcceptedImage: number | null;
+                                    excluded?: string;
+                                }[];
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -1147,7 +1813,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    lastEventId?: number;
+                    lastEventId?: string;
                 };
                 header?: never;
                 path: {
@@ -1533,12 +2199,1768 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Spend rolled up by job, launch, SKU, recipe, backend, server or day, with images, approved and live images, and ¥ per image (milli-fen); `Accept: text/csv` for CSV */
+        get: {
+            parameters: {
+                query?: {
+                    groupBy?: "task" | "job" | "launch" | "sku" | "recipe" | "backend" | "server" | "day";
+                    from?: string;
+                    to?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            currency: "CNY";
+                            /** @enum {string} */
+                            unit: "milli-fen";
+                            /** @enum {string} */
+                            groupBy: "task" | "job" | "launch" | "sku" | "recipe" | "backend" | "server" | "day";
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                            /** @enum {string} */
+                            liveSource: "approved" | "live-pointers";
+                            rows: {
+                                key: string | null;
+                                tasks: number;
+                                failedTasks: number;
+                                gpuSeconds: number;
+                                idleAmount: number;
+                                amount: number;
+                                images: number;
+                                approved: number;
+                                live: number;
+                                perImage: number | null;
+                                perApprovedImage: number | null;
+                                perLiveImage: number | null;
+                            }[];
+                            total: {
+                                key: string | null;
+                                tasks: number;
+                                failedTasks: number;
+                                gpuSeconds: number;
+                                idleAmount: number;
+                                amount: number;
+                                images: number;
+                                approved: number;
+                                live: number;
+                                perImage: number | null;
+                                perApprovedImage: number | null;
+                                perLiveImage: number | null;
+                            };
+                        } | string;
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cost roll-up as CSV (amounts in milli-fen) */
+        get: {
+            parameters: {
+                query?: {
+                    groupBy?: "task" | "job" | "launch" | "sku" | "recipe" | "backend" | "server" | "day";
+                    from?: string;
+                    to?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per recipe: what its jobs were estimated to cost against what they spent */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                recipeId: string;
+                                jobs: number;
+                                estimate: number;
+                                actual: number;
+                                actualPerMilleOfEstimate: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The price book in force (every price in milli-fen with its source and date) and earlier versions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: {
+                                version: number;
+                                content: {
+                                    usdToCny: {
+                                        milliFenPerUsd: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                    comfyui: {
+                                        defaultPerHour: {
+                                            milliFen: number;
+                                            usdMicros?: number;
+                                            source: string;
+                                            /** Format: date */
+                                            date: string;
+                                            note?: string;
+                                        };
+                                        gpuPerHour: {
+                                            [key: string]: {
+                                                milliFen: number;
+                                                usdMicros?: number;
+                                                source: string;
+                                                /** Format: date */
+                                                date: string;
+                                                note?: string;
+                                            };
+                                        };
+                                        serverPerHour: {
+                                            [key: string]: {
+                                                milliFen: number;
+                                                usdMicros?: number;
+                                                source: string;
+                                                /** Format: date */
+                                                date: string;
+                                                note?: string;
+                                            };
+                                        };
+                                    };
+                                    replicate: {
+                                        hardwarePerHour: {
+                                            [key: string]: {
+                                                milliFen: number;
+                                                usdMicros?: number;
+                                                source: string;
+                                                /** Format: date */
+                                                date: string;
+                                                note?: string;
+                                            };
+                                        };
+                                        defaultHardware: string;
+                                        modelHardware: {
+                                            [key: string]: string;
+                                        };
+                                        perOutput: {
+                                            [key: string]: {
+                                                milliFen: number;
+                                                usdMicros?: number;
+                                                source: string;
+                                                /** Format: date */
+                                                date: string;
+                                                note?: string;
+                                            };
+                                        };
+                                    };
+                                    localCpuPerCoreHour: {
+                                        milliFen: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                    storagePerGbMonth: {
+                                        milliFen: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                    egressPerGb: {
+                                        milliFen: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                    dailyBudget: {
+                                        milliFen: number | null;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                    targetPerLiveImage: {
+                                        milliFen: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                note: string | null;
+                            };
+                            history: {
+                                version: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Save a new version of the price book (dollar prices converted at its dated rate); audited */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        content: {
+                            usdToCny: {
+                                milliFenPerUsd: number;
+                                source: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                            };
+                            comfyui: {
+                                defaultPerHour: {
+                                    milliFen?: number;
+                                    usdMicros?: number;
+                                    source: string;
+                                    /** Format: date */
+                                    date: string;
+                                    note?: string;
+                                };
+                                gpuPerHour: {
+                                    [key: string]: {
+                                        milliFen?: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                };
+                                serverPerHour: {
+                                    [key: string]: {
+                                        milliFen?: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                };
+                            };
+                            replicate: {
+                                hardwarePerHour: {
+                                    [key: string]: {
+                                        milliFen?: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                };
+                                defaultHardware: string;
+                                modelHardware: {
+                                    [key: string]: string;
+                                };
+                                perOutput: {
+                                    [key: string]: {
+                                        milliFen?: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                };
+                            };
+                            localCpuPerCoreHour: {
+                                milliFen?: number;
+                                usdMicros?: number;
+                                source: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                            };
+                            storagePerGbMonth: {
+                                milliFen?: number;
+                                usdMicros?: number;
+                                source: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                            };
+                            egressPerGb: {
+                                milliFen?: number;
+                                usdMicros?: number;
+                                source: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                            };
+                            dailyBudget: {
+                                milliFen: number | null;
+                                source: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                            };
+                            targetPerLiveImage: {
+                                milliFen: number;
+                                source: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                            };
+                        };
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: number;
+                            content: {
+                                usdToCny: {
+                                    milliFenPerUsd: number;
+                                    source: string;
+                                    /** Format: date */
+                                    date: string;
+                                    note?: string;
+                                };
+                                comfyui: {
+                                    defaultPerHour: {
+                                        milliFen: number;
+                                        usdMicros?: number;
+                                        source: string;
+                                        /** Format: date */
+                                        date: string;
+                                        note?: string;
+                                    };
+                                    gpuPerHour: {
+                                        [key: string]: {
+                                            milliFen: number;
+                                            usdMicros?: number;
+                                            source: string;
+                                            /** Format: date */
+                                            date: string;
+                                            note?: string;
+                                        };
+                                    };
+                                    serverPerHour: {
+                                        [key: string]: {
+                                            milliFen: number;
+                                            usdMicros?: number;
+                                            source: string;
+                                            /** Format: date */
+                                            date: string;
+                                            note?: string;
+                                        };
+                                    };
+                                };
+                                replicate: {
+                                    hardwarePerHour: {
+                                        [key: string]: {
+                                            milliFen: number;
+                                            usdMicros?: number;
+                                            source: string;
+                                            /** Format: date */
+                                            date: string;
+                                            note?: string;
+                                        };
+                                    };
+                                    defaultHardware: string;
+                                    modelHardware: {
+                                        [key: string]: string;
+                                    };
+                                    perOutput: {
+                                        [key: string]: {
+                                            milliFen: number;
+                                            usdMicros?: number;
+                                            source: string;
+                                            /** Format: date */
+                                            date: string;
+                                            note?: string;
+                                        };
+                                    };
+                                };
+                                localCpuPerCoreHour: {
+                                    milliFen: number;
+                                    usdMicros?: number;
+                                    source: string;
+                                    /** Format: date */
+                                    date: string;
+                                    note?: string;
+                                };
+                                storagePerGbMonth: {
+                                    milliFen: number;
+                                    usdMicros?: number;
+                                    source: string;
+                                    /** Format: date */
+                                    date: string;
+                                    note?: string;
+                                };
+                                egressPerGb: {
+                                    milliFen: number;
+                                    usdMicros?: number;
+                                    source: string;
+                                    /** Format: date */
+                                    date: string;
+                                    note?: string;
+                                };
+                                dailyBudget: {
+                                    milliFen: number | null;
+                                    source: string;
+                                    /** Format: date */
+                                    date: string;
+                                    note?: string;
+                                };
+                                targetPerLiveImage: {
+                                    milliFen: number;
+                                    source: string;
+                                    /** Format: date */
+                                    date: string;
+                                    note?: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            note: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today's organisation-wide cap, spend and what is left (the Create page shows it) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            currency: "CNY";
+                            /** @enum {string} */
+                            unit: "milli-fen";
+                            daily: {
+                                cap: number | null;
+                                /** @enum {string} */
+                                source: "DAILY_BUDGET_FEN" | "price-book" | "none";
+                                spent: number;
+                                remaining: number | null;
+                            };
+                            priceBookVersion: number;
+                            targetPerLiveImage: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budgets/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the organisation's daily cap (a new price book version); audited. DAILY_BUDGET_FEN, when set, still wins */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        milliFen: number | null;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            currency: "CNY";
+                            /** @enum {string} */
+                            unit: "milli-fen";
+                            daily: {
+                                cap: number | null;
+                                /** @enum {string} */
+                                source: "DAILY_BUDGET_FEN" | "price-book" | "none";
+                                spent: number;
+                                remaining: number | null;
+                            };
+                            priceBookVersion: number;
+                            targetPerLiveImage: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storage/sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete stored objects no row points to (older than STORAGE_SWEEP_GRACE_S), expired drafts and idempotency answers; answers what was removed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orphansRemoved: string[];
+                            draftsRemoved: string[];
+                            idempotencyKeysExpired: number;
+                            scanned: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Experiments, newest first, by status and SKU */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "running" | "stopped" | "promoted";
+                    sku?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                sku: string;
+                                slot: string;
+                                /** @enum {string} */
+                                status: "running" | "stopped" | "promoted";
+                                /** @enum {string} */
+                                policy: "thompson" | "top-two-thompson" | "fixed";
+                                autoPromote: boolean;
+                                decision: {
+                                    /** @enum {string} */
+                                    state: "collecting" | "ready" | "srm" | "promoted";
+                                    /** @enum {string} */
+                                    reason: "srm" | "min-impressions" | "min-clicks" | "min-runtime" | "no-clear-winner" | "max-runtime" | "winner" | "stopped" | "promoted";
+                                    /** Format: uuid */
+                                    leaderAssetId: string | null;
+                                };
+                                armCount: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                endedAt: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start an A/B rollout of a SKU slot's image (the live image joins as the control), priors from the scorer; send `Idempotency-Key` to retry safely */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters; the same key and body within 24 h get the first answer again (422 if the body differs) */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sku: string;
+                        slot: string;
+                        arms: string[];
+                        /**
+                         * @default thompson
+                         * @enum {string}
+                         */
+                        policy?: "thompson" | "top-two-thompson" | "fixed";
+                        fixedWeights?: number[];
+                        /** @default false */
+                        autoPromote?: boolean;
+                        guardrails?: {
+                            /** @default 1000 */
+                            minImpressionsPerArm?: number;
+                            /** @default 20 */
+                            minClicksPerArm?: number;
+                            /** @default 86400 */
+                            minRuntimeS?: number;
+                            /** @default 2592000 */
+                            maxRuntimeS?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "running" | "stopped" | "promoted";
+                            arms: {
+                                /** Format: uuid */
+                                assetId: string;
+                                prior: {
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                weight: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An experiment with each arm's counts, CTR interval, posterior, P(best) and weight, its decision, SRM p-value and weights by period */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            sku: string;
+                            slot: string;
+                            /** @enum {string} */
+                            status: "running" | "stopped" | "promoted";
+                            /** @enum {string} */
+                            policy: "thompson" | "top-two-thompson" | "fixed";
+                            autoPromote: boolean;
+                            decision: {
+                                /** @enum {string} */
+                                state: "collecting" | "ready" | "srm" | "promoted";
+                                /** @enum {string} */
+                                reason: "srm" | "min-impressions" | "min-clicks" | "min-runtime" | "no-clear-winner" | "max-runtime" | "winner" | "stopped" | "promoted";
+                                /** Format: uuid */
+                                leaderAssetId: string | null;
+                            };
+                            armCount: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            guardrails: {
+                                /** @default 1000 */
+                                minImpressionsPerArm: number;
+                                /** @default 20 */
+                                minClicksPerArm: number;
+                                /** @default 86400 */
+                                minRuntimeS: number;
+                                /** @default 2592000 */
+                                maxRuntimeS: number;
+                            };
+                            priorStrength: number;
+                            arms: {
+                                /** Format: uuid */
+                                assetId: string;
+                                control: boolean;
+                                predictedCtr: number | null;
+                                impressions: number;
+                                clicks: number;
+                                ctr: {
+                                    mean: number;
+                                    low: number;
+                                    high: number;
+                                };
+                                prior: {
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                posterior: {
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                pBest: number;
+                                weight: number;
+                                url?: string;
+                            }[];
+                            srmPValue: number;
+                            /** Format: uuid */
+                            promotedAssetId: string | null;
+                            weightsHistory: {
+                                period: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                                weights: number[];
+                                pBest: number[];
+                                assignments: number[];
+                                impressions: number[];
+                                clicks: number[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the experiment; the slot serves its live image again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            sku: string;
+                            slot: string;
+                            /** @enum {string} */
+                            status: "running" | "stopped" | "promoted";
+                            /** @enum {string} */
+                            policy: "thompson" | "top-two-thompson" | "fixed";
+                            autoPromote: boolean;
+                            decision: {
+                                /** @enum {string} */
+                                state: "collecting" | "ready" | "srm" | "promoted";
+                                /** @enum {string} */
+                                reason: "srm" | "min-impressions" | "min-clicks" | "min-runtime" | "no-clear-winner" | "max-runtime" | "winner" | "stopped" | "promoted";
+                                /** Format: uuid */
+                                leaderAssetId: string | null;
+                            };
+                            armCount: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            guardrails: {
+                                /** @default 1000 */
+                                minImpressionsPerArm: number;
+                                /** @default 20 */
+                                minClicksPerArm: number;
+                                /** @default 86400 */
+                                minRuntimeS: number;
+                                /** @default 2592000 */
+                                maxRuntimeS: number;
+                            };
+                            priorStrength: number;
+                            arms: {
+                                /** Format: uuid */
+                                assetId: string;
+                                control: boolean;
+                                predictedCtr: number | null;
+                                impressions: number;
+                                clicks: number;
+                                ctr: {
+                                    mean: number;
+                                    low: number;
+                                    high: number;
+                                };
+                                prior: {
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                posterior: {
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                pBest: number;
+                                weight: number;
+                                url?: string;
+                            }[];
+                            srmPValue: number;
+                            /** Format: uuid */
+                            promotedAssetId: string | null;
+                            weightsHistory: {
+                                period: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                                weights: number[];
+                                pBest: number[];
+                                assignments: number[];
+                                impressions: number[];
+                                clicks: number[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/{id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the experiment and make an arm (default: the leader by P(best)) the live image */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        assetId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            sku: string;
+                            slot: string;
+                            /** @enum {string} */
+                            status: "running" | "stopped" | "promoted";
+                            /** @enum {string} */
+                            policy: "thompson" | "top-two-thompson" | "fixed";
+                            autoPromote: boolean;
+                            decision: {
+                                /** @enum {string} */
+                                state: "collecting" | "ready" | "srm" | "promoted";
+                                /** @enum {string} */
+                                reason: "srm" | "min-impressions" | "min-clicks" | "min-runtime" | "no-clear-winner" | "max-runtime" | "winner" | "stopped" | "promoted";
+                                /** Format: uuid */
+                                leaderAssetId: string | null;
+                            };
+                            armCount: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            guardrails: {
+                                /** @default 1000 */
+                                minImpressionsPerArm: number;
+                                /** @default 20 */
+                                minClicksPerArm: number;
+                                /** @default 86400 */
+                                minRuntimeS: number;
+                                /** @default 2592000 */
+                                maxRuntimeS: number;
+                            };
+                            priorStrength: number;
+                            arms: {
+                                /** Format: uuid */
+                                assetId: string;
+                                control: boolean;
+                                predictedCtr: number | null;
+                                impressions: number;
+                                clicks: number;
+                                ctr: {
+                                    mean: number;
+                                    low: number;
+                                    high: number;
+                                };
+                                prior: {
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                posterior: {
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                pBest: number;
+                                weight: number;
+                                url?: string;
+                            }[];
+                            srmPValue: number;
+                            /** Format: uuid */
+                            promotedAssetId: string | null;
+                            weightsHistory: {
+                                period: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                                weights: number[];
+                                pBest: number[];
+                                assignments: number[];
+                                impressions: number[];
+                                clicks: number[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SKU slots that have a live image, latest change first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                sku: string;
+                                slot: string;
+                                /** Format: uuid */
+                                assetId: string;
+                                /** Format: date-time */
+                                since: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/slots/{sku}/{slot}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A SKU slot's live image and the history of its changes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sku: string;
+                    slot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sku: string;
+                            slot: string;
+                            live: {
+                                /** Format: uuid */
+                                assetId: string;
+                                url: string;
+                                /** Format: date-time */
+                                since: string;
+                            } | null;
+                            /** Format: uuid */
+                            runningExperimentId: string | null;
+                            history: {
+                                /** Format: uuid */
+                                assetId: string;
+                                /** Format: uuid */
+                                previousAssetId: string | null;
+                                /** @enum {string} */
+                                reason: "experiment" | "manual" | "rollback";
+                                /** Format: uuid */
+                                experimentId: string | null;
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Make an image the live one (a manual change) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sku: string;
+                    slot: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        assetId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sku: string;
+                            slot: string;
+                            live: {
+                                /** Format: uuid */
+                                assetId: string;
+                                url: string;
+                                /** Format: date-time */
+                                since: string;
+                            } | null;
+                            /** Format: uuid */
+                            runningExperimentId: string | null;
+                            history: {
+                                /** Format: uuid */
+                                assetId: string;
+                                /** Format: uuid */
+                                previousAssetId: string | null;
+                                /** @enum {string} */
+                                reason: "experiment" | "manual" | "rollback";
+                                /** Format: uuid */
+                                experimentId: string | null;
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/slots/{sku}/{slot}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return the slot to the image it showed before its latest change */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sku: string;
+                    slot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sku: string;
+                            slot: string;
+                            live: {
+                                /** Format: uuid */
+                                assetId: string;
+                                url: string;
+                                /** Format: date-time */
+                                since: string;
+                            } | null;
+                            /** Format: uuid */
+                            runningExperimentId: string | null;
+                            history: {
+                                /** Format: uuid */
+                                assetId: string;
+                                /** Format: uuid */
+                                previousAssetId: string | null;
+                                /** @enum {string} */
+                                reason: "experiment" | "manual" | "rollback";
+                                /** Format: uuid */
+                                experimentId: string | null;
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/serve/{sku}/{slot}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The image to show this visitor: a 302 to its URL, or JSON with ?format=json; counts one impression unless record=0 */
+        get: {
+            parameters: {
+                query?: {
+                    visitor?: string;
+                    format?: "redirect" | "json";
+                    record?: "0" | "1";
+                };
+                header?: never;
+                path: {
+                    sku: string;
+                    slot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            assetId: string;
+                            url: string;
+                            /** Format: uuid */
+                            experimentId: string | null;
+                            impressionId: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Impressions and clicks (≤ 1,000 per batch); duplicates by eventId count once, late events within the window count */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        events: unknown[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicates: number;
+                            rejected: {
+                                index: number;
+                                code: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         schema0: unknown;
-        schema1: unknown;
     };
     responses: never;
     parameters: never;

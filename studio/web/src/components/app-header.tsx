@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { LanguageSwitch } from './language-switch.tsx';
+import { UserMenu } from './user-menu.tsx';
 
 export function AppHeader() {
   const { t } = useI18n();
@@ -24,6 +25,7 @@ export function AppHeader() {
             </svg>
           </a>
           <LanguageSwitch />
+          <UserMenu />
         </nav>
       </div>
     </header>

@@ -9,6 +9,18 @@ import { ErrorNotice } from './error-notice.tsx';
 import { ProgressBar } from './progress-bar.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { TaskChip } from './task-chip.tsx';
+import { groupFailures, worthRetrying } from '../lib/task-failures.ts';
+import { formatYuan } from '../lib/format-yuan.ts';
+import type { Translate } from '../i18n/i18n.ts';
+
+/** Why the router chose this backend, in the page's language (the API's own sentence is English, for logs and API users). */
+function routingWhy(routing: NonNullable<JobView['routing']>, t: Translate): string {
+  if (routing.requested !== 'auto') return t('job.routing.fixed');
+  const able = routing.candidates.filter((c) => c.excluded === undefined);
+  const chosen = routing.candidates.find((c) => c.recipe === routing.recipe);
+  if (able.length <= 1 || !chosen || chosen.perAcceptedImage === null) return t('job.routing.only');
+  return t('job.routing.cheapest', { cost: formatYuan(chosen.perAcceptedImage), count: able.length });
+}
 
 /**
  * A button's request on the job (cancel, retry): pending from the click itself, so a double click sends one
@@ -57,8 +69,10 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
   const status = watch.status ?? job.status;
   const finished = isTerminal(status);
   const tone = status === 'succeeded' ? 'success' : status === 'failed' ? 'danger' : status === 'canceled' ? 'neutral' : 'active';
-  const failedTasks = job.tasks.filter((task) => task.status === 'failed' && task.error);
-  const retryable = finished && job.tasks.some((task) => task.status === 'failed');
+  const failures = groupFailures(job.tasks);
+  const anyFailed = job.tasks.some((task) => task.status === 'failed');
+  // A failure that depends on the input (a refused photo) fails again: not offered as a retry.
+  const retryable = finished && anyFailed && worthRetrying(job.tasks);
 
   return (
     <div className="job-panel" data-testid="job-panel" data-job-id={job.id}>
@@ -86,6 +100,13 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
         {job.retries > 0 && <span className="muted" data-testid="job-retries">{t('job.retried', { count: job.retries })}</span>}
       </div>
       <ProgressBar value={watch.progress} label={t('job.progress')} tone={tone} testId="job-progress" />
+      {job.cost && (
+        <p className="muted job-cost" data-testid="job-cost">
+          {job.cost.estimate !== null ? t('job.cost', { estimate: formatYuan(job.cost.estimate), actual: formatYuan(job.cost.actual) }) : t('job.costNoEstimate', { actual: formatYuan(job.cost.actual) })}
+          {job.cost.budget !== null && <> · {t('job.costBudget', { budget: formatYuan(job.cost.budget) })}</>}
+          {job.routing && <> · <span data-testid="job-routing" data-backend={job.routing.backend}>{t('job.routing', { backend: job.routing.backend, reason: routingWhy(job.routing, t) })}</span></>}
+        </p>
+      )}
       {watch.interrupted && <p className="muted" role="status">{t('job.reconnecting')}</p>}
       {job.error && <ErrorNotice error={describeCode(job.error.code, job.error.message, t)} testId="job-error" />}
       {cancel.error !== null && <ErrorNotice error={describeError(cancel.error, t)} testId="cancel-error" />}
@@ -95,18 +116,20 @@ export function JobPanel({ jobId, watch }: JobPanelProps) {
       <ol className="task-chips" aria-labelledby={tasksLabelId}>
         {job.tasks.map((task) => <TaskChip key={task.id} task={task} live={watch.live[task.id]} />)}
       </ol>
-      {failedTasks.length > 0 && (
+      {failures.length > 0 && (
         <ul className="task-errors">
-          {failedTasks.map((task) => {
-            const error = describeCode(task.error!.code, task.error!.message, t);
+          {failures.map((group) => {
+            const error = describeCode(group.code, group.message, t);
+            const who = group.variants.length > 1 ? t('job.sameError', { count: group.variants.length }) : t('job.task', { n: group.variants[0]! });
             return (
-              <li key={task.id} data-testid="task-error" data-code={task.error!.code}>
-                <strong>{t('job.task', { n: task.index + 1 })}</strong> {error.message} <code>{task.error!.code}</code>
+              <li key={`${group.code}-${group.variants[0]}`} data-testid="task-error" data-code={group.code} data-count={group.variants.length}>
+                <strong>{who}</strong> {error.message} <code>{group.code}</code>
               </li>
             );
           })}
         </ul>
       )}
+      {finished && anyFailed && !retryable && <p className="muted" data-testid="not-retryable">{t('job.notRetryable')}</p>}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
 import type { JobOutput } from '@shotfarm/shared';
 import { useI18n } from '../i18n/i18n.ts';
+import { downloadName, downloadUrl } from '../lib/download-name.ts';
+import { OutputMedia } from './output-media.tsx';
 import { OutputParams } from './output-params.tsx';
 
 export interface LightboxProps {
@@ -8,6 +10,9 @@ export interface LightboxProps {
   index: number;
   onIndexChange: (index: number) => void;
   onClose: () => void;
+  /** For download names (`<job>-<recipe>-<n>.jpg`). */
+  jobId?: string | null;
+  recipeId?: string | null;
 }
 
 /**
@@ -15,7 +20,7 @@ export interface LightboxProps {
  * to the opening button. ← and → step through the outputs; a click on the backdrop closes. Every way out goes
  * through `dialog.close()`, so `onClose` runs once.
  */
-export function Lightbox({ outputs, index, onIndexChange, onClose }: LightboxProps) {
+export function Lightbox({ outputs, index, onIndexChange, onClose, jobId = null, recipeId = null }: LightboxProps) {
   const { t } = useI18n();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -45,15 +50,19 @@ export function Lightbox({ outputs, index, onIndexChange, onClose }: LightboxPro
       data-testid="lightbox"
     >
       <div className="lightbox-body">
-        <img className="lightbox-image" src={output.url} alt={t('outputs.alt', { n })} data-testid="lightbox-image" />
+        <OutputMedia key={output.assetId} className="lightbox-image" media={output} alt={t('outputs.alt', { n })} testId="lightbox-image" />
         <div className="lightbox-bar">
           <span className="lightbox-caption">
             {t('lightbox.label', { n, count: outputs.length })} · {output.width} × {output.height}
           </span>
-          <OutputParams params={output.params} />
+          <OutputParams params={output.params} recipeId={recipeId} />
           <div className="lightbox-actions">
             <a className="button button-secondary button-small" href={output.url} target="_blank" rel="noopener">
               {t('lightbox.openOriginal')}
+            </a>
+            <a className="button button-secondary button-small" href={downloadUrl(output.url, downloadName({ jobId, recipeId, n, mime: output.mime }))}
+              download={downloadName({ jobId, recipeId, n, mime: output.mime })} data-testid="lightbox-download">
+              {t('viewer.download')}
             </a>
             {outputs.length > 1 && (
               <>

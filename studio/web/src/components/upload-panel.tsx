@@ -17,10 +17,12 @@ type UploadProblem = { kind: 'api'; error: unknown } | { kind: 'not-image'; name
 export interface UploadPanelProps {
   asset: AssetView | null;
   onUploaded: (asset: AssetView) => void;
+  /** Whether a paste anywhere on the page lands here; with several inputs only one panel takes it. @defaultValue true */
+  acceptPaste?: boolean;
 }
 
 /** Drop, pick or paste one product photo; shows what the API stored. */
-export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
+export function UploadPanel({ asset, onUploaded, acceptPaste = true }: UploadPanelProps) {
   const { t } = useI18n();
   const inputId = useId();
   const hintId = useId();
@@ -63,6 +65,7 @@ export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
   // Paste anywhere on the page: designers copy straight out of Photoshop or a screenshot tool.
   useEffect(() => {
     const onPaste = (e: ClipboardEvent): void => {
+      if (!acceptPaste) return;
       const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
       if (!file) return;
       e.preventDefault();
@@ -78,7 +81,7 @@ export function UploadPanel({ asset, onUploaded }: UploadPanelProps) {
       window.removeEventListener('dragover', onWindowDrop);
       window.removeEventListener('drop', onWindowDrop);
     };
-  }, [upload]);
+  }, [upload, acceptPaste]);
 
   useEffect(() => () => pending.current?.abort(), []);
 

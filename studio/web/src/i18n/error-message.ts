@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@shotfarm/shared';
+import { formatYuan } from '../lib/format-yuan.ts';
 import { ApiRequestError, networkErrorCode, unexpectedResponseCode } from '../api/client.ts';
 import type { MessageKey, Translate, TranslateValues } from './i18n.ts';
 
@@ -23,6 +24,13 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
         ? { key: 'error.SF_BACKEND_REQUIRED.backends', values: { backends, configured } }
         : { key: `error.${code}` };
     }
+    case 'SF_BUDGET_EXCEEDED': {
+      const estimate = detail(details, 'estimate');
+      const remaining = detail(details, 'remaining');
+      return typeof estimate === 'number' && typeof remaining === 'number'
+        ? { key: 'error.SF_BUDGET_EXCEEDED.amounts', values: { estimate: formatYuan(estimate), remaining: formatYuan(remaining) } }
+        : { key: `error.${code}` };
+    }
     case 'SF_JOB_SWEEP_INVALID': {
       const field = detail(details, 'field');
       return typeof field === 'string' && field !== '' ? { key: 'error.SF_JOB_SWEEP_INVALID.field', values: { field } } : { key: `error.${code}` };
@@ -36,6 +44,16 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_UPLOAD_TOO_MANY_PIXELS':
     case 'SF_UPLOAD_MISSING_FILE':
     case 'SF_UPLOAD_BAD_FILENAME':
+    case 'SF_UPLOAD_TOO_COSTLY':
+    case 'SF_UPLOAD_HEIC_UNSUPPORTED':
+    case 'SF_UPLOAD_TOO_MANY_FILES':
+    case 'SF_REQUEST_TOO_DEEP':
+    case 'SF_HOST_NOT_ALLOWED':
+    case 'SF_IDEMPOTENCY_KEY_INVALID':
+    case 'SF_IDEMPOTENCY_KEY_REUSED':
+    case 'SF_IDEMPOTENCY_IN_PROGRESS':
+    case 'SF_WORKFLOW_TOO_LARGE':
+    case 'SF_WORKFLOW_TOO_COMPLEX':
     case 'SF_ASSET_NOT_FOUND':
     case 'SF_URL_SIGNATURE_INVALID':
     case 'SF_OBJECT_NOT_FOUND':
@@ -47,6 +65,7 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_JOB_FINISHED':
     case 'SF_JOB_NOT_FINISHED':
     case 'SF_JOB_NOTHING_TO_RETRY':
+    case 'SF_PRICE_BOOK_INVALID':
     case 'SF_CURSOR_INVALID':
     case 'SF_RENDER_BACKGROUND_TOO_BUSY':
     case 'SF_RENDER_INPUT_UNREADABLE':
@@ -76,10 +95,33 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_SCORE_IMAGE_TOO_LARGE':
     case 'SF_SCORE_NO_MODEL':
     case 'SF_SCORE_FAILED':
+    case 'SF_SCORE_TASK_INVALID':
     case 'SF_GATE_PROFILE_UNKNOWN':
     case 'SF_WORKFLOW_INVALID':
     case 'SF_WORKFLOW_NODES_UNKNOWN':
     case 'SF_CONFIG_INVALID':
+    case 'SF_UNAUTHENTICATED':
+    case 'SF_FORBIDDEN':
+    case 'SF_CSRF_INVALID':
+    case 'SF_TOO_MANY_ATTEMPTS':
+    case 'SF_RATE_LIMITED':
+    case 'SF_LOGIN_FAILED':
+    case 'SF_EMAIL_TAKEN':
+    case 'SF_USER_NOT_FOUND':
+    case 'SF_LAST_ADMIN':
+    case 'SF_KEY_ROLES_EXCEED':
+    case 'SF_API_KEY_NOT_FOUND':
+    case 'SF_EXPERIMENT_NOT_FOUND':
+    case 'SF_EXPERIMENT_SLOT_BUSY':
+    case 'SF_EXPERIMENT_INVALID':
+    case 'SF_EXPERIMENT_NOT_RUNNING':
+    case 'SF_SLOT_EMPTY':
+    case 'SF_SLOT_NO_PREVIOUS':
+    case 'SF_EVENT_INVALID':
+    case 'SF_EVENT_TOO_LATE':
+    case 'SF_EVENT_FROM_FUTURE':
+    case 'SF_EVENT_NO_EXPERIMENT':
+    case 'SF_EVENT_ASSET_NOT_IN_EXPERIMENT':
       return { key: `error.${code}` }; // a code whose key is missing from the dictionaries fails the type check here
     default: {
       const unknown: never = code; // the server may be newer than this bundle: fall back to its message

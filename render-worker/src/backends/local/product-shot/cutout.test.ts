@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { TaskError } from '@shotfarm/shared';
 import { analyseCutout, cutOut } from './cutout.ts';
-import { mulberry32 } from './variants.ts';
+import { mulberry32 } from '@shotfarm/shared/images';
 
 interface Synthetic {
   data: Buffer;

@@ -1,5 +1,8 @@
 import sharp from 'sharp';
 import { TaskError } from '@shotfarm/shared';
+import {
+  connectedComponents, floodFromEdge, forEachRingPixel, maskExtent, scaleBoxOutward, srgbByteToLinear, type BoxPx,
+} from '@shotfarm/shared/images';
 
 /**
  * Separates the product from a plain product photo, on the CPU.
@@ -17,13 +20,7 @@ import { TaskError } from '@shotfarm/shared';
 /** How the product was separated. */
 export type CutoutMethod = 'alpha' | 'border-colour';
 
-/** A pixel rectangle. */
-export interface BoxPx {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+export type { BoxPx };
 
 /** A single-channel 8-bit image: 255 is product, 0 is background. */
 export interface MaskImage {
@@ -413,9 +410,9 @@ function toLab(img: WorkingCopy): Float32Array {
 
 /** Writes the Lab of one 8-bit sRGB colour at `out[o..o+2]`. */
 function labOf(r8: number, g8: number, b8: number, out: Float32Array, o: number): void {
-  const r = srgbToLinearTable[r8]!;
-  const g = srgbToLinearTable[g8]!;
-  const b = srgbToLinearTable[b8]!;
+  const r = srgbByteToLinear[r8]!;
+  const g = srgbByteToLinear[g8]!;
+  const b = srgbByteToLinear[b8]!;
   const fx = labF((0.4124564 * r + 0.3575761 * g + 0.1804375 * b) * (1 / 0.95047));
   const fy = labF(0.2126729 * r + 0.7151522 * g + 0.072175 * b);
   const fz = labF((0.0193339 * r + 0.119192 * g + 0.9503041 * b) * (1 / 1.08883));
@@ -423,11 +420,6 @@ function labOf(r8: number, g8: number, b8: number, out: Float32Array, o: number)
   out[o + 1] = 500 * (fx - fy);
   out[o + 2] = 200 * (fy - fz);
 }
-
-const srgbToLinearTable = Float64Array.from({ length: 256 }, (_, v) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-});
 
 /** Lab's f(t) on [0, 1.1] (X/Xn and Z/Zn reach a little past 1), tabulated: a cube root per channel per pixel adds up. */
 const labFSteps = 4096;
@@ -602,31 +594,9 @@ function solveLinear(a: number[][], b: number[]): number[] | null {
 
 /** 1 where a pixel is near-background and connected to the image border through near-background pixels. */
 function floodFromBorder(distance: Float32Array, w: number, h: number, toleranceDeltaE: number): Uint8Array {
-  const n = w * h;
-  const reached = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  let top = 0;
-  const seed = (i: number): void => {
-    if (!reached[i] && distance[i]! < toleranceDeltaE) {
-      reached[i] = 1;
-      stack[top++] = i;
-    }
-  };
-  for (let x = 0; x < w; x++) { seed(x); seed((h - 1) * w + x); }
-  for (let y = 0; y < h; y++) { seed(y * w); seed(y * w + w - 1); }
-  while (top > 0) {
-    const i = stack[--top]!;
-    const x = i % w;
-    let j = i - 1;
-    if (x > 0 && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
-    j = i + 1;
-    if (x < w - 1 && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
-    j = i - w;
-    if (i >= w && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
-    j = i + w;
-    if (i < n - w && !reached[j] && distance[j]! < toleranceDeltaE) { reached[j] = 1; stack[top++] = j; }
-  }
-  return reached;
+  const passable = new Uint8Array(w * h);
+  for (let i = 0; i < passable.length; i++) passable[i] = distance[i]! < toleranceDeltaE ? 1 : 0;
+  return floodFromEdge(passable, w, h);
 }
 
 /**
@@ -636,38 +606,16 @@ function floodFromBorder(distance: Float32Array, w: number, h: number, tolerance
  */
 function keepProductIslands(background: Uint8Array, w: number, h: number): Uint8Array {
   const n = w * h;
-  const label = new Int32Array(n);
-  const sizes: number[] = [0];
-  const onFrame: boolean[] = [false];
-  const stack = new Int32Array(n);
-  for (let start = 0; start < n; start++) {
-    if (background[start] || label[start]) continue;
-    const id = sizes.length;
-    let size = 0;
-    let touches = false;
-    let top = 0;
-    label[start] = id;
-    stack[top++] = start;
-    while (top > 0) {
-      const i = stack[--top]!;
-      size++;
-      const x = i % w;
-      if (x === 0 || x === w - 1 || i < w || i >= n - w) touches = true;
-      if (x > 0 && !background[i - 1] && !label[i - 1]) { label[i - 1] = id; stack[top++] = i - 1; }
-      if (x < w - 1 && !background[i + 1] && !label[i + 1]) { label[i + 1] = id; stack[top++] = i + 1; }
-      if (i >= w && !background[i - w] && !label[i - w]) { label[i - w] = id; stack[top++] = i - w; }
-      if (i < n - w && !background[i + w] && !label[i + w]) { label[i + w] = id; stack[top++] = i + w; }
-    }
-    sizes.push(size);
-    onFrame.push(touches);
-  }
+  const candidate = new Uint8Array(n);
+  for (let i = 0; i < n; i++) candidate[i] = background[i] ? 0 : 1;
+  const { labels, sizes, onFrame } = connectedComponents(candidate, w, h);
   let largest = 0;
   for (let id = 1; id < sizes.length; id++) if (sizes[id]! > sizes[largest]!) largest = id;
   const dropFrameIslands = largest > 0 && !onFrame[largest];
   const keep = sizes.map((s, id) =>
     id > 0 && s >= sizes[largest]! * minIslandFraction && !(dropFrameIslands && onFrame[id]));
   const product = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (keep[label[i]!]) product[i] = 1;
+  for (let i = 0; i < n; i++) if (keep[labels[i]!]) product[i] = 1;
   return product;
 }
 
@@ -686,24 +634,8 @@ function touchesProduct(product: Uint8Array, w: number, h: number, x: number, y:
 // ——————————————————————————————————————————— checks and boxes ———————————————————————————————————————————
 
 function maskStats(mask: MaskImage): { productFraction: number; boxPx: BoxPx | null } {
-  const { data, widthPx: w, heightPx: h } = mask;
-  let count = 0;
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
-      if (data[i]! < 128) continue;
-      count++;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  const boxPx = count > 0 ? { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } : null;
-  return { productFraction: count / (w * h), boxPx };
+  const { count, box } = maskExtent(mask.data, mask.widthPx, mask.heightPx, { minValue: 128 });
+  return { productFraction: count / (mask.widthPx * mask.heightPx), boxPx: box };
 }
 
 /** Fraction of the frame's outermost pixels that are at least half product. */
@@ -711,9 +643,7 @@ function frameContact(mask: MaskImage): number {
   const { data, widthPx: w, heightPx: h } = mask;
   let count = 0;
   let total = 0;
-  const at = (x: number, y: number): void => { total++; if (data[y * w + x]! >= 128) count++; };
-  for (let x = 0; x < w; x++) { at(x, 0); if (h > 1) at(x, h - 1); }
-  for (let y = 1; y < h - 1; y++) { at(0, y); if (w > 1) at(w - 1, y); }
+  forEachRingPixel(w, h, (i) => { total++; if (data[i]! >= 128) count++; });
   return total > 0 ? count / total : 0;
 }
 
@@ -740,14 +670,8 @@ function refuseImplausibleProduct(diagnostics: CutoutDiagnostics, box: BoxPx | n
 
 /** Working-copy box → source box, rounded outward so no product pixel falls outside. */
 function toSourceBox(box: BoxPx | null, mask: MaskImage, img: WorkingCopy): BoxPx {
-  if (!box) return { left: 0, top: 0, width: img.sourceWidthPx, height: img.sourceHeightPx };
-  const sx = img.sourceWidthPx / mask.widthPx;
-  const sy = img.sourceHeightPx / mask.heightPx;
-  const left = Math.max(0, Math.floor(box.left * sx));
-  const top = Math.max(0, Math.floor(box.top * sy));
-  const right = Math.min(img.sourceWidthPx, Math.ceil((box.left + box.width) * sx));
-  const bottom = Math.min(img.sourceHeightPx, Math.ceil((box.top + box.height) * sy));
-  return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
+  const source = { widthPx: img.sourceWidthPx, heightPx: img.sourceHeightPx };
+  return box ? scaleBoxOutward(box, mask, source) : { left: 0, top: 0, width: source.widthPx, height: source.heightPx };
 }
 
 // ——————————————————————————————————————————————— helpers ———————————————————————————————————————————————

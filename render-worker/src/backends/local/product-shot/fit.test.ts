@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Composition, marketplacePresets, placeProduct } from './fit.ts';
+import { marketplacePresets } from '@shotfarm/shared';
+import { Composition, placeProduct } from './fit.ts';
 
 const centred = Composition.parse({});
 

@@ -15,9 +15,8 @@ export {
 } from './shadow.ts';
 export { planHarmony, neutralGain, defaultHarmonyStrength, type HarmonyOptions } from './harmony.ts';
 export {
-  Composition, MarketplacePresetId, Placement, marketplacePresets, placeProduct,
-  type MarketplacePreset, type OutputFormat, type ProductPlacement,
+  Composition, Placement, placeProduct, type ProductPlacement,
 } from './fit.ts';
 export {
-  ProductShotStudioParams, planVariant, mulberry32, scenePalette, type VariantContext, type VariantPlan,
+  ProductShotStudioParams, planVariant, scenePalette, type VariantContext, type VariantPlan,
 } from './variants.ts';

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TaskError } from '@shotfarm/shared';
-import { MarketplacePresetId } from './fit.ts';
+import { MarketplacePresetId } from '@shotfarm/shared';
 import { ProductShotPipeline, renderProductShot, type ProductShotStage } from './pipeline.ts';
-import { mulberry32 } from './variants.ts';
+import { mulberry32 } from '@shotfarm/shared/images';
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 /** Real product photos, read at test time and never copied into the repository. */

@@ -1,11 +1,11 @@
 import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';
 import { z } from 'zod';
-import { TaskError } from '@shotfarm/shared';
+import { MarketplacePresetId, marketplacePresets, TaskError } from '@shotfarm/shared';
 import type { BoxPx, CutoutAnalysis, CutoutDiagnostics, CutoutMethod, CutoutOptions } from './cutout.ts';
 import { analyseCutout, renderCutoutLayer, renderMask } from './cutout.ts';
 import type { ProductPlacement } from './fit.ts';
-import { Composition, MarketplacePresetId, marketplacePresets, placeProduct } from './fit.ts';
+import { Composition, placeProduct } from './fit.ts';
 import type { HarmonyOptions } from './harmony.ts';
 import { neutralGain, planHarmony } from './harmony.ts';
 import { renderScene, SceneSpec } from './scene.ts';

@@ -1,10 +1,9 @@
 import sharp from 'sharp';
 import { z } from 'zod';
-import { TaskError } from '@shotfarm/shared';
+import { HexColor, TaskError } from '@shotfarm/shared';
+import { linearToSrgb, srgbToLinear } from '@shotfarm/shared/images';
 
-/** A colour as `#rrggbb`. */
-export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like #f4efe6');
-export type HexColor = z.infer<typeof HexColor>;
+export { HexColor };
 
 /**
  * What the product stands on. `gradient` follows CSS's angle convention (0 = towards the top, 90 = towards the
@@ -102,18 +101,10 @@ function gradient(spec: Extract<SceneSpec, { kind: 'gradient' }>, w: number, h: 
 }
 
 /** Linear light [0, 1] → sRGB 0–255 (float), tabulated: the sweep evaluates it for every pixel. */
-const linearToSrgbTable = Float64Array.from({ length: 4097 }, (_, i) => {
-  const c = i / 4096;
-  return 255 * (c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055);
-});
-
-function srgbToLinear(v: number): number {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-}
+const linearToSrgbTable = Float64Array.from({ length: 4097 }, (_, i) => 255 * linearToSrgb(i / 4096));
 
 function studioSweep(spec: Extract<SceneSpec, { kind: 'studio-sweep' }>, w: number, h: number): Buffer {
-  const base = hexToRgb(spec.color).map(srgbToLinear) as [number, number, number];
+  const base = hexToRgb(spec.color).map((v) => srgbToLinear(v / 255)) as [number, number, number];
   const horizon = spec.horizonPct / 100;
   // Light falls in linear light, so the shading is a multiplier there. Per row: the wall darkens towards the
   // top (farther from the key light), a soft crease marks the curve, the floor brightens towards the camera.

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { z } from 'zod';
-import type { BoxPx, MaskImage } from './cutout.ts';
+import { maskExtent, type BoxPx } from '@shotfarm/shared/images';
+import type { MaskImage } from './cutout.ts';
 
 /** The shadow under the product: a soft contact shadow at its base, plus a faint drop shadow of its shape. */
 export const ShadowOptions = z.strictObject({
@@ -157,17 +158,9 @@ async function dropShadow(target: ShadowTarget, lw: number, lh: number, sigmaPx:
 /** The horizontal extent of the mask's bottom rows (its last ~6% of height): where the product touches down. */
 function footprint(mask: ShadowTarget['mask'], heightPx: number): { centreX: number; width: number } | null {
   const rows = Math.max(1, Math.round(heightPx * 0.06));
-  let bottom = -1;
-  for (let y = mask.heightPx - 1; y >= 0 && bottom < 0; y--) {
-    for (let x = 0; x < mask.widthPx; x++) if (mask.data[y * mask.widthPx + x]! >= 128) { bottom = y; break; }
-  }
-  if (bottom < 0) return null;
-  let x0 = mask.widthPx;
-  let x1 = -1;
-  for (let y = Math.max(0, bottom - rows); y <= bottom; y++) {
-    for (let x = 0; x < mask.widthPx; x++) {
-      if (mask.data[y * mask.widthPx + x]! >= 128) { if (x < x0) x0 = x; if (x > x1) x1 = x; }
-    }
-  }
-  return { centreX: mask.leftPx + (x0 + x1 + 1) / 2, width: x1 - x0 + 1 };
+  const whole = maskExtent(mask.data, mask.widthPx, mask.heightPx, { minValue: 128 });
+  if (!whole.box) return null;
+  const bottom = whole.box.top + whole.box.height - 1;
+  const foot = maskExtent(mask.data, mask.widthPx, mask.heightPx, { minValue: 128, rows: [bottom - rows, bottom] }).box!;
+  return { centreX: mask.leftPx + foot.left + foot.width / 2, width: foot.width };
 }

@@ -1,7 +1,7 @@
-import { TaskError } from '@shotfarm/shared';
+import { marketplacePresets, TaskError } from '@shotfarm/shared';
+import { mulberry32 } from '@shotfarm/shared/images';
 import { ProductShotStudioParams } from '@shotfarm/workflows';
 import type { Composition } from './fit.ts';
-import { marketplacePresets } from './fit.ts';
 import type { HexColor, SceneSpec } from './scene.ts';
 import { mixHex } from './scene.ts';
 import type { ShadowOptions } from './shadow.ts';
@@ -120,16 +120,4 @@ export function planVariant(params: ProductShotStudioParams, variantIndex: numbe
       throw new TaskError('SF_RENDER_TASK_INVALID', `unknown scene kind ${String(unknown)}`);
     }
   }
-}
-
-/** A small, fast, seedable PRNG (Mulberry32): the same seed gives the same sequence everywhere. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

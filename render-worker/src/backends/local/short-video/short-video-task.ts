@@ -21,6 +21,8 @@ export async function runShortVideoTask(task: RenderTask, ctx: RenderContext, op
     // Progress is best effort: a lost update must never fail (or crash) the render itself.
     onProgress: (fraction, stage) => { ctx.progress({ fraction: 0.05 + fraction * 0.9, stage }).catch(() => undefined); },
   });
+  // A cancel that arrived during the encode must not leave a file behind: stop before anything is stored.
+  if (ctx.signal.aborted) throw new TaskError('SF_RENDER_CANCELED', 'short video canceled before its output was stored', { cause: ctx.signal.reason });
   const output = await storeImageOutput(ctx.storage, {
     task, bytes: show.video, mime: 'video/mp4', width: show.size.widthPx, height: show.size.heightPx, poster: show.poster,
     params: { ...task.params, variant: task.variantIndex, seed: task.seed, images: photos.length },

@@ -6,6 +6,9 @@ import { cssTransform, identityTransform, panBy, transformForKey, zoomAbout, zoo
 export interface CompareItem {
   id: string;
   url: string;
+  /** A video plays in its pane (poster, controls); zoom and pan apply to it as to an image. */
+  mime?: string;
+  poster?: string | null;
   /** Shown under the image: recipe, parameters, scores. */
   caption?: ReactNode;
   /** Approve / reject / download for this image. */
@@ -68,8 +71,11 @@ export function CompareView({ items, onClose }: CompareViewProps) {
           <figure key={item.id} className="compare-pane" data-testid="compare-pane">
             <div className="compare-viewport" onWheel={onWheel} onPointerDown={onPointerDown} onPointerMove={onPointerMove}
               onPointerUp={onPointerUp} onPointerCancel={onPointerUp}>
-              <img src={item.url} alt={t('compare.item', { n: i + 1 })} draggable={false}
-                style={{ transform: cssTransform(view) }} data-testid="compare-image" />
+              {item.mime?.startsWith('video/')
+                ? <video src={item.url} poster={item.poster ?? undefined} controls playsInline preload="metadata" aria-label={t('compare.item', { n: i + 1 })}
+                  style={{ transform: cssTransform(view) }} data-testid="compare-video" onPointerDown={(e) => e.stopPropagation()} />
+                : <img src={item.url} alt={t('compare.item', { n: i + 1 })} draggable={false}
+                  style={{ transform: cssTransform(view) }} data-testid="compare-image" />}
             </div>
             <figcaption>
               {item.caption}

@@ -8,6 +8,7 @@ export type ParamField =
   | { kind: 'number'; name: string; required: boolean; integer: boolean; min?: number; max?: number; default: unknown }
   | { kind: 'seed'; name: string; required: boolean; min: number; max: number; default: unknown }
   | { kind: 'text'; name: string; required: boolean; multiline: boolean; maxLength?: number; default: unknown }
+  | { kind: 'colour'; name: string; required: boolean; default: unknown }
   | { kind: 'boolean'; name: string; required: boolean; default: unknown };
 
 export type ParamValues = Record<string, unknown>;
@@ -31,11 +32,25 @@ function upperBound(schema: ParamSchema): number | undefined {
   return schema.maximum ?? schema.exclusiveMaximum;
 }
 
+/** A `#rrggbb` colour, as recipes declare colour parameters. */
+export const hexColourPattern = /^#[0-9a-fA-F]{6}$/;
+
+/** The fixed values of a union of literals (`fps: 25 | 30` is `anyOf: [{const: 25}, {const: 30}]`); null when free. */
+function literalChoices(schema: ParamSchema): (string | number | boolean)[] | null {
+  const parts = schema.anyOf ?? schema.oneOf;
+  if (!parts || parts.length === 0) return null;
+  const values = parts.flatMap((p) => (p.enum ? [...p.enum] : p.const !== undefined ? [p.const] : [null]));
+  return values.every((v): v is string | number | boolean => v !== null && ['string', 'number', 'boolean'].includes(typeof v)) ? values : null;
+}
+
 /** Reads one property's schema into a field. */
 export function fieldFor(name: string, schema: ParamSchema, required: boolean): ParamField {
   const type = typeOf(schema);
   const base = { name, required, default: schema.default };
   if (schema.enum && schema.enum.length > 0) return { ...base, kind: 'select', options: [...schema.enum] };
+  const choices = literalChoices(schema);
+  if (choices) return { ...base, kind: 'select', options: choices };
+  if (type === 'string' && schema.pattern === hexColourPattern.source) return { ...base, kind: 'colour' };
   if (type === 'boolean') return { ...base, kind: 'boolean' };
   if (type === 'integer' || type === 'number') {
     const integer = type === 'integer';
@@ -78,6 +93,8 @@ export function validateField(field: ParamField, value: unknown): ParamError | n
       return field.options.includes(value as string) ? null : { key: 'params.notAnOption' };
     case 'boolean':
       return typeof value === 'boolean' ? null : { key: 'params.notANumber' };
+    case 'colour':
+      return typeof value === 'string' && hexColourPattern.test(value) ? null : { key: 'params.notAColour' };
     case 'text':
       if (typeof value !== 'string') return { key: 'params.required' };
       return field.maxLength !== undefined && value.length > field.maxLength ? { key: 'params.tooLong', values: { max: field.maxLength } } : null;

@@ -69,7 +69,7 @@ describe('ParamForm', () => {
     expect(input('prompt').tagName).toBe('TEXTAREA');
     expect(screen.getByRole('switch')).toBeTruthy();
     expect(screen.getByLabelText('Random seed')).toBeTruthy();
-  });
+  }, 20_000); // the file's first antd render builds every style: seconds on a loaded two-core machine
 
   it('picks an enum value, flips the switch and rolls the seed dice', () => {
     let values: ParamValues = {};

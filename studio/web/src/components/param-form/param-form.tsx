@@ -1,8 +1,9 @@
 import { useId } from 'react';
 import { Button, Input, InputNumber, Radio, Select, Slider, Switch, Tooltip } from 'antd';
 import { useI18n } from '../../i18n/i18n.ts';
-import { paramLabel, paramValueLabel } from './param-labels.ts';
+import { ColourControl } from './colour-control.tsx';
 import { randomSeed, type ParamError, type ParamField, type ParamValues } from './param-fields.ts';
+import { paramWordsFrom, type ParamWords } from './use-param-words.ts';
 
 /** Up to this many choices show as a segmented row (one click, all visible); more become a dropdown. */
 const maxInlineOptions = 5;
@@ -12,13 +13,17 @@ export interface ParamFormProps {
   values: ParamValues;
   errors: Readonly<Record<string, ParamError>>;
   onChange: (name: string, value: unknown) => void;
+  /** The recipe's words for its parameters (see useParamWords); without them, the studio's dictionary. */
+  words?: ParamWords;
 }
 
 /** A recipe's parameters as controls, generated from its JSON Schema (see {@link fieldsFor}). */
-export function ParamForm({ fields, values, errors, onChange }: ParamFormProps) {
+export function ParamForm({ fields, values, errors, onChange, words }: ParamFormProps) {
+  const { t, language } = useI18n();
+  const shown = words ?? paramWordsFrom([], t, language);
   return (
     <div className="param-form" data-testid="param-form">
-      {fields.map((f) => <ParamControl key={f.name} field={f} value={values[f.name]} error={errors[f.name]} onChange={(v) => onChange(f.name, v)} />)}
+      {fields.map((f) => <ParamControl key={f.name} field={f} value={values[f.name]} error={errors[f.name]} words={shown} onChange={(v) => onChange(f.name, v)} />)}
     </div>
   );
 }
@@ -31,13 +36,25 @@ function range(min: number | undefined, max: number | undefined): Record<string,
   return { ...(min === undefined ? {} : { 'aria-valuemin': min }), ...(max === undefined ? {} : { 'aria-valuemax': max }) };
 }
 
-function ParamControl({ field, value, error, onChange }: { field: ParamField; value: unknown; error: ParamError | undefined; onChange: (v: unknown) => void }) {
+export interface ParamControlProps {
+  field: ParamField;
+  value: unknown;
+  error: ParamError | undefined;
+  words: ParamWords;
+  onChange: (v: unknown) => void;
+}
+
+/** One parameter's control with its label, help line and error: the Create form and the re-run form both use it. */
+export function ParamControl({ field, value, error, words, onChange }: ParamControlProps) {
   const { t } = useI18n();
   const id = useId();
   const hintId = `${id}-hint`;
-  const label = paramLabel(t, field.name);
-  const optionLabel = (v: string | number | boolean): string => paramValueLabel(t, field.name, v);
-  const a11y = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? hintId : undefined };
+  const helpId = `${id}-help`;
+  const label = words.label(field.name);
+  const help = words.help(field.name);
+  const optionLabel = (v: string | number | boolean): string => words.value(field.name, v);
+  const describedBy = [error ? hintId : null, help ? helpId : null].filter(Boolean).join(' ') || undefined;
+  const a11y = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
   const num = typeof value === 'number' ? value : null;
   const setNumber = (v: number | string | null): void => onChange(v === null || v === '' ? undefined : Number(v));
 
@@ -78,6 +95,9 @@ function ParamControl({ field, value, error, onChange }: { field: ParamField; va
         </div>
       );
       break;
+    case 'colour':
+      control = <ColourControl id={id} labelId={`${id}-label`} value={typeof value === 'string' ? value : undefined} onChange={onChange} testId={`param-${field.name}`} />;
+      break;
     case 'boolean':
       control = <Switch {...a11y} aria-labelledby={`${id}-label`} checked={value === true} onChange={onChange} data-testid={`param-${field.name}`} />;
       break;
@@ -93,6 +113,7 @@ function ParamControl({ field, value, error, onChange }: { field: ParamField; va
     <div className="field" data-kind={field.kind}>
       <label id={`${id}-label`} htmlFor={id}>{label}{field.required && <span aria-hidden="true"> *</span>}</label>
       {control}
+      {help && <p id={helpId} className="field-hint" data-testid={`param-${field.name}-help`}>{help}</p>}
       {error && <p id={hintId} className="field-hint is-invalid" role="alert" data-testid={`param-${field.name}-error`}>{t(error.key, error.values)}</p>}
     </div>
   );

@@ -30,8 +30,12 @@ export interface GalleryGridProps {
   active: number;
   onActiveChange: (index: number) => void;
   onToggle: (assetId: string) => void;
-  /** Enter on the grid. */
+  /** Enter on the grid: compare when 2–4 are selected, else the active card's single-image view. */
   onCompare: () => void;
+  /** Opens one card's single-image view. */
+  onOpen: (index: number) => void;
+  /** A recipe id → its title in the page's language. */
+  titleOf: (recipeId: string | null) => string;
   /** Asked when the last rows come into view; the page decides whether there is more. */
   onNearEnd: () => void;
   label: string;
@@ -42,9 +46,9 @@ export interface GalleryGridProps {
 /**
  * The virtualised grid: only the rows in view (and a few either side) are in the DOM. It owns the scroll
  * state, so a scroll frame re-renders this and nothing else on the page (the toolbar's selects are costly).
- * Keyboard: arrows move the cursor, Space selects, Enter compares.
+ * Keyboard: arrows move the cursor, Space selects, Enter opens the image (or compares the selection).
  */
-export const GalleryGrid = memo(function GalleryGrid({ items, selected, active, onActiveChange, onToggle, onCompare, onNearEnd, label, t, language }: GalleryGridProps) {
+export const GalleryGrid = memo(function GalleryGrid({ items, selected, active, onActiveChange, onToggle, onCompare, onOpen, titleOf, onNearEnd, label, t, language }: GalleryGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = useColumns(scrollRef);
   const rows = Math.ceil(items.length / columns);
@@ -65,7 +69,8 @@ export const GalleryGrid = memo(function GalleryGrid({ items, selected, active, 
       if (item) onToggle(item.assetId);
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      onCompare();
+      if (selected.length >= 2) onCompare();
+      else if (items[active]) onOpen(active);
     }
   };
 
@@ -78,7 +83,8 @@ export const GalleryGrid = memo(function GalleryGrid({ items, selected, active, 
             style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
             {items.slice(row.index * columns, row.index * columns + columns).map((item, i) => {
               const index = row.index * columns + i;
-              return <GalleryCard key={item.assetId} item={item} index={index} selected={selected.includes(item.assetId)} active={index === active} onToggle={onToggle} t={t} language={language} />;
+              return <GalleryCard key={item.assetId} item={item} index={index} selected={selected.includes(item.assetId)} active={index === active} onToggle={onToggle}
+                onOpen={onOpen} recipeTitle={titleOf(item.recipeId)} t={t} language={language} />;
             })}
           </div>
         ))}

@@ -7,6 +7,8 @@ export interface GalleryItem {
   jobId: string | null;
   /** `<id> v<version>` of the recipe that made it; empty when unknown. */
   recipe: string;
+  /** The recipe's id alone, for its title and parameter words; null when unknown. */
+  recipeId: string | null;
   url: string;
   thumbnailUrl: string | null;
   width: number;
@@ -57,7 +59,7 @@ export async function loadGalleryPage(filter: GalleryFilter, cursor: string | un
   const page = await listAssets({ kind: 'output', limit: galleryPageSize, ...filter, ...(cursor ? { cursor } : {}) }, signal);
   return {
     items: page.items.map((a) => ({
-      assetId: a.id, jobId: a.jobId, recipe: a.recipe ? `${a.recipe.id} v${a.recipe.version}` : '', url: a.url, thumbnailUrl: a.thumbnailUrl, width: a.width, height: a.height,
+      assetId: a.id, jobId: a.jobId, recipe: a.recipe ? `${a.recipe.id} v${a.recipe.version}` : '', recipeId: a.recipe?.id ?? null, url: a.url, thumbnailUrl: a.thumbnailUrl, width: a.width, height: a.height,
       mime: a.mime, params: a.params ?? {}, score: a.score, review: a.review, createdAt: a.createdAt,
     })),
     nextCursor: page.nextCursor,

@@ -7,6 +7,10 @@ import { ErrorNotice } from '../../components/error-notice.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import { getJob } from '../../api/client.ts';
+import type { ReviewVerdict } from '@shotfarm/shared';
+import { recipeTitle, useRecipes } from '../../hooks/use-recipes.ts';
+import { ImageViewer } from './image-viewer.tsx';
+import { ItemCaption } from './item-caption.tsx';
 import { ReviewActions, ScoreLine } from './gallery-card.tsx';
 import { GalleryGrid } from './gallery-grid.tsx';
 import { galleryFilterFromSearch, loadGalleryPage, type GalleryFilter } from './gallery-items.ts';
@@ -45,7 +49,13 @@ export default function GalleryPage() {
     queryKey: ['gallery-sweep', filter.jobId], enabled: filter.jobId !== undefined,
     queryFn: ({ signal }) => getJob(filter.jobId!, signal),
   });
-  const list = useMemo(() => items.data?.pages.flatMap((p) => p.items) ?? [], [items.data]);
+  // Verdicts given on this page (in the single-image view or compare), shown on the cards without a reload.
+  const [verdicts, setVerdicts] = useState<Record<string, ReviewVerdict>>({});
+  const list = useMemo(() => (items.data?.pages.flatMap((p) => p.items) ?? []).map((i) => (verdicts[i.assetId] && verdicts[i.assetId] !== i.review ? { ...i, review: verdicts[i.assetId]! } : i)), [items.data, verdicts]);
+  const onReviewed = useCallback((assetId: string, verdict: ReviewVerdict) => setVerdicts((prev) => ({ ...prev, [assetId]: verdict })), []);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const recipes = useRecipes();
+  const titleOf = useCallback((id: string | null) => (id ? recipeTitle(recipes.data, id, language) : ''), [recipes.data, language]);
   const [selected, setSelected] = useState<string[]>([]);
   const [active, setActive] = useState(0);
   // A new order or filter is a new list: the cursor position from the old one means nothing in it.
@@ -73,20 +83,23 @@ export default function GalleryPage() {
         <span className="muted" aria-live="polite">{t('gallery.selected', { count: selected.length })}</span>
         <Button type="primary" disabled={!canCompare} onClick={() => setComparing(true)} data-testid="compare-open">{t('gallery.compare')}</Button>
         <Button disabled={selected.length === 0} onClick={() => setSelected([])}>{t('gallery.clear')}</Button>
-        <span className="muted gallery-hint">{t('gallery.keyboardHint')}</span>
+        <span className="muted gallery-hint">{t('gallery.keyboardHintView')}</span>
       </div>
       <GalleryFilterBar filter={filter} onChange={setFilter} />
       {sweepJob.data?.sweep && <SweepGrid job={sweepJob.data} selected={selected} onToggle={toggle} />}
       {items.isError && <ErrorNotice error={describeError(items.error, t)} />}
       {items.isSuccess && list.length === 0 && <p className="empty-state" data-testid="gallery-empty">{t(filterToSearch(filter).size > 0 ? 'gallery.emptyFiltered' : 'gallery.empty')}</p>}
       <GalleryGrid items={list} selected={selected} active={active} onActiveChange={setActive} onToggle={toggle} onCompare={compare}
-        onNearEnd={nearEnd} label={t('gallery.title')} t={t} language={language} />
+        onOpen={setViewing} titleOf={titleOf} onNearEnd={nearEnd} label={t('gallery.title')} t={t} language={language} />
+      {viewing !== null && (
+        <ImageViewer items={list} index={viewing} onIndexChange={setViewing} onClose={() => setViewing(null)} sweepJob={sweepJob.data} onReviewed={onReviewed} />
+      )}
       <Modal open={comparing} onCancel={() => setComparing(false)} footer={null} width="95vw" destroyOnHidden title={null} closable={false}>
         {comparing && (
           <CompareView onClose={() => setComparing(false)} items={compared.map((item) => ({
-            id: item.assetId, url: item.url,
-            caption: <ScoreLine item={item} t={t} language={language} />,
-            actions: <ReviewActions item={item} />,
+            id: item.assetId, url: item.url, mime: item.mime, poster: item.thumbnailUrl,
+            caption: <><ItemCaption item={item} sweepJob={sweepJob.data} limit={6} /><ScoreLine item={item} t={t} language={language} /></>,
+            actions: <ReviewActions item={item} n={list.indexOf(item) + 1} onReviewed={(v) => onReviewed(item.assetId, v)} />,
           }))} />
         )}
       </Modal>

@@ -1,3 +1,4 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { JobView, Task } from '@shotfarm/shared';
@@ -25,7 +26,15 @@ function sweepJob(axes: NonNullable<JobView['sweep']>, variants: number, opts: {
   } as JobView;
 }
 
-const inLanguage = (language: Language, ui: React.ReactNode) => render(<I18nProvider instance={createI18n(language)}>{ui}</I18nProvider>);
+/** The recipe list is cached already (empty): the grid's words then come from the dictionary, and nothing is fetched. */
+function withRecipes(): QueryClient {
+  const client = new QueryClient();
+  client.setQueryData(['recipes'], []);
+  return client;
+}
+const inLanguage = (language: Language, ui: React.ReactNode) => render(
+  <QueryClientProvider client={withRecipes()}><I18nProvider instance={createI18n(language)}>{ui}</I18nProvider></QueryClientProvider>,
+);
 
 describe('SweepGrid', () => {
   it('puts the first axis across and the second down, each cell holding its variants', () => {

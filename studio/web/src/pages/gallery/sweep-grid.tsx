@@ -1,5 +1,5 @@
 import type { JobView, ParamValue } from '@shotfarm/shared';
-import { paramLabel, paramValueLabel } from '../../components/param-form/param-labels.ts';
+import { useParamWords } from '../../components/param-form/use-param-words.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 
 export interface SweepGridProps {
@@ -19,6 +19,7 @@ const valueKey = (v: unknown): string => JSON.stringify(v ?? null);
  */
 export function SweepGrid({ job, selected, onToggle }: SweepGridProps) {
   const { t } = useI18n();
+  const words = useParamWords(job.recipe.id);
   const [across, down] = job.sweep ?? [];
   if (!across) return null;
   const rows: (ParamValue | null)[] = down ? down.values : [null];
@@ -31,8 +32,8 @@ export function SweepGrid({ job, selected, onToggle }: SweepGridProps) {
     cell.outputs.push(...(outputsByTask.get(task.id) ?? []));
     cells.set(key, cell);
   }
-  const name = (param: string) => paramLabel(t, param);
-  const showValue = (param: string, v: ParamValue | null): string => (v === null ? '—' : paramValueLabel(t, param, v));
+  const name = (param: string) => words.label(param);
+  const showValue = (param: string, v: ParamValue | null): string => (v === null ? '—' : words.value(param, v));
   const caption = down ? t('gallery.sweepCaption2', { across: name(across.param), down: name(down.param) }) : t('gallery.sweepCaption1', { across: name(across.param) });
 
   return (

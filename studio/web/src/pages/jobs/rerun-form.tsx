@@ -1,44 +1,57 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { Button, Input, Select } from 'antd';
+import { Button, Select } from 'antd';
 import type { JobView } from '@shotfarm/shared';
-import { submitJob } from '../../api/client.ts';
+import { paramsSchemaOf, submitJob } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
+import { ParamControl } from '../../components/param-form/param-form.tsx';
+import { fieldsFor, validateField } from '../../components/param-form/param-fields.ts';
+import { useParamWords } from '../../components/param-form/use-param-words.ts';
+import { useRecipes } from '../../hooks/use-recipes.ts';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 
-/** "123" → 123, "true" → true, anything else stays text: the recipe's schema on the API decides. */
-export function parseParamValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** Submits the job again with the same recipe, inputs and variants, and one parameter changed. */
+/**
+ * Submits the job again with the same recipe, inputs and variants, and one parameter changed — with the same
+ * control the Create form shows for it (a choice is a choice, a colour a colour picker), never a free-text box.
+ */
 export function RerunForm({ job, onSubmitted }: { job: JobView; onSubmitted: (jobId: string) => void }) {
   const { t } = useI18n();
-  const names = Object.keys(job.params);
-  const [name, setName] = useState<string | undefined>(names[0]);
-  const [text, setText] = useState('');
+  const recipes = useRecipes();
+  const words = useParamWords(job.recipe.id);
+  const recipe = recipes.data?.find((r) => r.id === job.recipe.id);
+  const fields = useMemo(() => (recipe ? fieldsFor(paramsSchemaOf(recipe)).filter((f) => f.kind !== 'seed') : []), [recipe]);
+  const [name, setName] = useState<string | undefined>(undefined);
+  const field = fields.find((f) => f.name === name) ?? fields[0];
+  const [values, setValues] = useState<Record<string, unknown>>({});
+  const current = field ? job.params[field.name] : undefined;
+  const value = field && Object.hasOwn(values, field.name) ? values[field.name] : current;
+  const error = field ? validateField(field, value) : null;
+  const changed = field !== undefined && JSON.stringify(value) !== JSON.stringify(current);
   const rerun = useMutation({
-    mutationFn: () => submitJob({
-      type: job.type, recipe: job.recipe.id, inputs: job.inputs, variants: job.variants, priority: job.priority,
-      params: { ...job.params, ...(name ? { [name]: parseParamValue(text) } : {}) } as Record<string, never>,
-    }),
+    mutationFn: () => {
+      const params: Record<string, unknown> = { ...job.params };
+      if (value === undefined || value === null || value === '') delete params[field!.name];
+      else params[field!.name] = value;
+      return submitJob({ type: job.type, recipe: job.recipe.id, inputs: job.inputs, variants: job.variants, priority: job.priority, params: params as Record<string, never> });
+    },
     onSuccess: (accepted) => onSubmitted(accepted.id),
   });
-  if (names.length === 0) return null;
+  if (!field) return null;
   return (
-    <form className="rerun-form" data-testid="rerun-form" onSubmit={(e) => { e.preventDefault(); rerun.mutate(); }}>
+    <form className="rerun-form" data-testid="rerun-form" onSubmit={(e) => { e.preventDefault(); if (changed && !error) rerun.mutate(); }}>
       <h3 className="rerun-title">{t('jobs.rerun')}</h3>
+      <p className="muted rerun-hint">{t('rerun.hint')}</p>
       <div className="rerun-row">
-        <Select aria-label={t('jobs.rerunParam')} value={name} onChange={(v: string) => { setName(v); setText(''); }} style={{ minWidth: 140 }}
-          options={names.map((n) => ({ value: n, label: `${n} = ${JSON.stringify(job.params[n])}` }))} />
-        <Input aria-label={t('jobs.rerunValue')} placeholder={t('jobs.rerunValue')} value={text} onChange={(e) => setText(e.target.value)} style={{ maxWidth: 220 }} />
-        <Button htmlType="submit" type="primary" disabled={text === ''} loading={rerun.isPending} data-testid="rerun-submit">{t('jobs.rerunSubmit')}</Button>
+        <Select aria-label={t('rerun.param')} value={field.name} onChange={(v: string) => setName(v)} style={{ minWidth: 200 }} data-testid="rerun-param"
+          options={fields.map((f) => ({ value: f.name, label: words.label(f.name) }))} />
+        <span className="muted" data-testid="rerun-current">{t('rerun.current', { value: current === undefined ? '—' : words.value(field.name, current) })}</span>
       </div>
+      <div className="rerun-control" data-testid="rerun-control">
+        <ParamControl key={field.name} field={field} value={value} error={changed && error ? error : undefined} words={words}
+          onChange={(v) => setValues((prev) => ({ ...prev, [field.name]: v }))} />
+      </div>
+      <Button htmlType="submit" type="primary" disabled={!changed || error !== null} loading={rerun.isPending} data-testid="rerun-submit">{t('jobs.rerunSubmit')}</Button>
       {rerun.isError && <ErrorNotice error={describeError(rerun.error, t)} />}
     </form>
   );

@@ -1,0 +1,50 @@
+import type { BetaParams } from '@shotfarm/shared/bandit';
+
+/** Φ by the Abramowitz–Stegun 7.1.26 erf (|error| < 1.5e-7), plenty for allocation weights. */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/** Inverse Φ (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) { const q = Math.sqrt(-2 * Math.log(p)); return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1); }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+const grid = Array.from({ length: 41 }, (_, i) => -5 + i * 0.25);
+const gridWeight = grid.map((z) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) * 0.25);
+
+/**
+ * P(best) under a normal approximation of each Beta posterior, by quadrature of GrowthBook's documented formula
+ * w_k = ∫ f_k(μ) Π_{i≠k} Φ((μ − m_i)/s_i) dμ. The simulator uses it instead of the product's 10,000 Monte Carlo
+ * draws so that a run over thousands of product-months fits in minutes; both estimate the same quantity.
+ */
+export function gaussianBestArm(posteriors: readonly BetaParams[]): number[] {
+  const k = posteriors.length;
+  const mean = posteriors.map((p) => p.alpha / (p.alpha + p.beta));
+  const sd = posteriors.map((p) => { const n = p.alpha + p.beta; return Math.sqrt((p.alpha * p.beta) / (n * n * (n + 1))); });
+  const w = new Array<number>(k).fill(0);
+  for (let a = 0; a < k; a++) {
+    let total = 0;
+    for (let g = 0; g < grid.length; g++) {
+      const mu = mean[a]! + sd[a]! * grid[g]!;
+      let prod = gridWeight[g]!;
+      for (let i = 0; i < k && prod > 1e-12; i++) if (i !== a) prod *= normalCdf((mu - mean[i]!) / sd[i]!);
+      total += prod;
+    }
+    w[a] = total;
+  }
+  const sum = w.reduce((x, y) => x + y, 0);
+  return sum > 0 ? w.map((x) => x / sum) : w.map(() => 1 / k);
+}

@@ -1,0 +1,7 @@
+// `@shotfarm/scorer/simulation`: the click simulator the CTR model is trained and evaluated on.
+export {
+  ClickSimulator, defaultClickSimulatorOptions, type ClickLogRow, type ClickSimulatorOptions, type ReplayContext, type ReplayFeedback,
+  type ReplayOptions, type ReplayPolicy, type ReplayResult, type SimImage, type SimImageTruth, type SimProduct,
+} from './click-simulator.ts';
+export { simFeatureNames, type SimFeatureName, type SimFeatures } from './image-features.ts';
+export { SeededRandom } from './seeded-random.ts';

@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import { StorefrontEvent, type ErrorCode, type EventBatchResult } from '@shotfarm/shared';
+import { counterField, type ExperimentKeys } from './experiment-keys.ts';
+import type { ServingState } from './serving-state.ts';
+
+/** Events stamped further ahead than this are refused (a storefront clock a little fast is tolerated). */
+const futureToleranceMs = 5 * 60 * 1000;
+
+/**
+ * One Lua call per batch: for each event, mark its id as seen (SET NX with a TTL) and, only when it is new,
+ * increment its counter. Atomic, so a resent batch or two replicas ingesting the same event count it once.
+ * ARGV: TTL, then (event key, counters key, field) per event. Returns 1 (counted) or 0 (duplicate) per event.
+ */
+const ingestScript = `
+local flags = {}
+for i = 2, #ARGV, 3 do
+  if redis.call('SET', ARGV[i], '1', 'NX', 'EX', ARGV[1]) then
+    redis.call('HINCRBY', ARGV[i + 1], ARGV[i + 2], 1)
+    flags[#flags + 1] = 1
+  else
+    flags[#flags + 1] = 0
+  end
+end
+return flags`;
+
+type IngestCommand = (...args: (string | number)[]) => Promise<number[]>;
+
+/**
+ * `POST /events`: validates each event against the in-memory serving state (no database), then counts the good
+ * ones in Redis. Counters are flushed to Postgres by the updater; until then Redis (with its AOF) holds them.
+ */
+export class EventIngest {
+  readonly #ingest: IngestCommand;
+
+  constructor(redis: Redis, private readonly keys: ExperimentKeys, private readonly serving: ServingState,
+    private readonly opts: { lateWindowS: number; eventTtlS: number }) {
+    if (!('sfIngest' in redis)) redis.defineCommand('sfIngest', { numberOfKeys: 0, lua: ingestScript });
+    this.#ingest = (redis as unknown as { sfIngest: IngestCommand }).sfIngest.bind(redis);
+  }
+
+  async ingest(events: readonly unknown[], now = Date.now()): Promise<EventBatchResult> {
+    const rejected: { index: number; code: ErrorCode }[] = [];
+    const args: string[] = [];
+    events.forEach((raw, index) => {
+      const parsed = StorefrontEvent.safeParse(raw);
+      if (!parsed.success) { rejected.push({ index, code: 'SF_EVENT_INVALID' }); return; }
+      const e = parsed.data;
+      const ts = Date.parse(e.ts);
+      if (ts < now - this.opts.lateWindowS * 1000) { rejected.push({ index, code: 'SF_EVENT_TOO_LATE' }); return; }
+      if (ts > now + futureToleranceMs) { rejected.push({ index, code: 'SF_EVENT_FROM_FUTURE' }); return; }
+      const xp = this.serving.experimentOf(e.sku, e.slot);
+      if (!xp) { rejected.push({ index, code: 'SF_EVENT_NO_EXPERIMENT' }); return; }
+      const position = xp.arms.findIndex((a) => a.assetId === e.assetId);
+      if (position < 0) { rejected.push({ index, code: 'SF_EVENT_ASSET_NOT_IN_EXPERIMENT' }); return; }
+      args.push(this.keys.event(e.eventId), this.keys.counters(xp.id), counterField(xp.period, e.type === 'click' ? 'c' : 'i', position));
+    });
+    let accepted = 0;
+    if (args.length > 0) {
+      const flags = await this.#ingest(this.opts.eventTtlS, ...args);
+      accepted = flags.filter((f) => Number(f) === 1).length;
+    }
+    return { accepted, duplicates: args.length / 3 - accepted, rejected };
+  }
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { pickByWeight } from '@shotfarm/shared/bandit';
+import type { Storage } from '@shotfarm/shared/storage';
+import { counterField, ExperimentKeys } from './experiment-keys.ts';
+
+/** What a replica needs to serve one SKU slot without touching the database. */
+export const SlotServing = z.object({
+  sku: z.string(),
+  slot: z.string(),
+  live: z.object({ assetId: z.string(), key: z.string() }).nullable(),
+  experiment: z.object({
+    id: z.string(),
+    period: z.int(),
+    arms: z.array(z.object({ assetId: z.string(), key: z.string() })),
+    weights: z.array(z.number()),
+  }).nullable(),
+});
+export type SlotServing = z.infer<typeof SlotServing>;
+
+export interface Served {
+  assetId: string;
+  url: string;
+  experimentId: string | null;
+  impressionId: string | null;
+}
+
+/**
+ * One Lua round trip per request: keep the visitor's first arm (SET NX GET with a TTL, as sticky bucketing does),
+ * count a new assignment for the SRM check, and count the impression with its id marked as seen (so the storefront
+ * re-posting it as an event counts once).
+ * KEYS: sticky, counters, impression id. ARGV: candidate position, sticky TTL, period, record (1/0), event TTL, sticky (1/0).
+ */
+const serveScript = `
+local chosen = ARGV[1]
+local fresh = true
+if ARGV[6] == '1' then
+  local prev = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'EX', ARGV[2])
+  if prev then chosen = prev; fresh = false end
+end
+if fresh then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':a:' .. chosen, 1) end
+if ARGV[4] == '1' then
+  redis.call('SET', KEYS[3], '1', 'EX', ARGV[5])
+  redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':i:' .. chosen, 1)
+end
+return chosen`;
+
+type ServeCommand = (sticky: string, counters: string, impression: string, candidate: string, ttl: number, period: number, record: string, eventTtl: number, useSticky: string) => Promise<string>;
+
+/**
+ * The storefront's view of every SKU slot, held in memory by each API replica and refreshed from Redis on the
+ * update cadence and at once when another replica announces a change, so `/serve` reads no database and several
+ * replicas serve the same weights. Writers (the experiment store, the live pointers) `publish` a slot after changing it.
+ */
+export class ServingState {
+  readonly #slots = new Map<string, SlotServing>();
+  readonly #urls = new Map<string, { url: string; refreshAt: number }>();
+  readonly #keys: ExperimentKeys;
+  readonly #serve: ServeCommand;
+  #subscriber: Redis | undefined;
+
+  constructor(private readonly redis: Redis, prefix: string, private readonly storage: Storage,
+    private readonly opts: { stickyTtlS: number; eventTtlS: number; urlTtlS: number }) {
+    this.#keys = new ExperimentKeys(prefix);
+    if (!('sfServe' in redis)) redis.defineCommand('sfServe', { numberOfKeys: 3, lua: serveScript });
+    this.#serve = (redis as unknown as { sfServe: ServeCommand }).sfServe.bind(redis);
+  }
+
+  get keys(): ExperimentKeys { return this.#keys; }
+
+  /** Load every slot and follow changes (a dedicated subscriber connection, as pub/sub requires). */
+  async start(subscriber: Redis): Promise<void> {
+    this.#subscriber = subscriber;
+    subscriber.on('message', (channel: string, field: string) => {
+      if (channel === this.#keys.changed) void this.reloadSlot(field).catch(() => undefined);
+    });
+    await subscriber.subscribe(this.#keys.changed);
+    await this.reloadAll();
+  }
+
+  async stop(): Promise<void> {
+    await this.#subscriber?.unsubscribe().catch(() => undefined);
+  }
+
+  /** Re-read every slot (the cadence refresh, which also heals a missed pub/sub message). */
+  async reloadAll(): Promise<void> {
+    const all = await this.redis.hgetall(this.#keys.slots);
+    const seen = new Set<string>();
+    for (const [field, json] of Object.entries(all)) {
+      const parsed = SlotServing.safeParse(JSON.parse(json));
+      if (parsed.success) { this.#slots.set(field, parsed.data); seen.add(field); }
+    }
+    for (const field of [...this.#slots.keys()]) if (!seen.has(field)) this.#slots.delete(field);
+  }
+
+  async reloadSlot(field: string): Promise<void> {
+    const json = await this.redis.hget(this.#keys.slots, field);
+    const parsed = json ? SlotServing.safeParse(JSON.parse(json)) : undefined;
+    if (parsed?.success) this.#slots.set(field, parsed.data);
+    else this.#slots.delete(field);
+  }
+
+  /** Write a slot's serving state to Redis and tell every replica (this one included, at once). */
+  async publish(state: SlotServing): Promise<void> {
+    const field = ExperimentKeys.slotField(state.sku, state.slot);
+    if (!state.live && !state.experiment) await this.redis.hdel(this.#keys.slots, field);
+    else await this.redis.hset(this.#keys.slots, field, JSON.stringify(state));
+    await this.reloadSlot(field);
+    await this.redis.publish(this.#keys.changed, field);
+  }
+
+  get(sku: string, slot: string): SlotServing | undefined {
+    return this.#slots.get(ExperimentKeys.slotField(sku, slot));
+  }
+
+  /** The running experiment of a slot as this replica knows it (used to validate events). */
+  experimentOf(sku: string, slot: string): SlotServing['experiment'] | undefined {
+    return this.get(sku, slot)?.experiment ?? undefined;
+  }
+
+  /** Choose the image for one request; undefined when the slot has neither an experiment nor a live image. */
+  async serve(sku: string, slot: string, visitor: string | undefined, record: boolean): Promise<Served | undefined> {
+    const state = this.get(sku, slot);
+    const xp = state?.experiment;
+    if (xp) {
+      const candidate = pickByWeight(xp.weights, Math.random());
+      const impressionId = record ? randomUUID() : null;
+      const chosen = Number(await this.#serve(
+        visitor ? this.#keys.sticky(xp.id, visitor) : this.#keys.sticky(xp.id, '-'), this.#keys.counters(xp.id),
+        this.#keys.event(impressionId ?? '-'), String(candidate), this.opts.stickyTtlS, xp.period, record ? '1' : '0',
+        this.opts.eventTtlS, visitor ? '1' : '0'));
+      const arm = xp.arms[chosen] ?? xp.arms[candidate]!;
+      return { assetId: arm.assetId, url: await this.url(arm.key), experimentId: xp.id, impressionId };
+    }
+    if (state?.live) return { assetId: state.live.assetId, url: await this.url(state.live.key), experimentId: null, impressionId: null };
+    return undefined;
+  }
+
+  /** Signed URLs are cached for half their lifetime: signing is cheap, but not free on the hot path. */
+  async url(key: string): Promise<string> {
+    const now = Date.now();
+    const cached = this.#urls.get(key);
+    if (cached && cached.refreshAt > now) return cached.url;
+    const url = await this.storage.signedUrl(key);
+    this.#urls.set(key, { url, refreshAt: now + (this.opts.urlTtlS * 1000) / 2 });
+    if (this.#urls.size > 100_000) this.#urls.clear();
+    return url;
+  }
+}
+
+export { counterField };
