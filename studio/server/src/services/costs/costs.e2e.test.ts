@@ -199,12 +199,13 @@ describe('the cost ledger', () => {
   });
 
   it('stops a job at its budget once measured spend reaches it: the rest are skipped_budget, nothing paid for is lost', async () => {
-    // At the raised price one big render costs a few million milli-fen (1,000 a millisecond): the cap covers a few.
+    // At the raised price (10,000 milli-fen a millisecond) eight big renders cost far more than the cap even on a fast
+    // machine (8 × 0.2 s = 16 million), so the stop is tested whatever this machine's render speed.
     const budget = 12_000_000;
     const { id } = (await submit({ inputs: { product: bigId }, params: { preset: 'amazon-2000' }, variants: 8, budget })).json();
     // Prices rise while it runs (an admin's edit): each task now costs far more than the estimate at submission.
     const current: { current: PriceBookVersion } = (await farm.inject({ method: 'GET', url: '/api/prices' })).json();
-    const dear = { ...current.current.content, localCpuPerCoreHour: { milliFen: 3_600_000_000, source: 'test: 1,000 milli-fen per ms', date: '2026-12-01' } };
+    const dear = { ...current.current.content, localCpuPerCoreHour: { milliFen: 36_000_000_000, source: 'test: 10,000 milli-fen per ms', date: '2026-12-01' } };
     expect((await farm.inject({ method: 'PUT', url: '/api/prices', payload: { content: dear } })).statusCode).toBe(200);
 
     const done = await finished(id);
