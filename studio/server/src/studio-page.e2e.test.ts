@@ -186,7 +186,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await page.click('.ant-select-item-option[title=场景]');
     await page.waitForSelector('[data-testid=sweep-summary]');
     // The summary follows the chosen axis's options; give the form a moment to settle on them (a CI run read it early once).
-    await page.waitForFunction(() => document.querySelector('[data-testid=sweep-summary]')?.textContent === '4 个组合 × 每组 1 张 = 4 张', undefined, { timeout: 10_000 })
+    await page.waitForFunction("() => document.querySelector('[data-testid=sweep-summary]')?.textContent === '4 个组合 × 每组 1 张 = 4 张'", undefined, { timeout: 10_000 })
       .catch(() => undefined);
     expect(await page.textContent('[data-testid=sweep-summary]')).toBe('4 个组合 × 每组 1 张 = 4 张');
     expect(await page.textContent('[data-testid=estimate]')).toMatch(/^共 4 张/);
