@@ -24,7 +24,7 @@ import { storagePlugin } from './plugins/storage.ts';
 import { webPlugin } from './plugins/web.ts';
 import { routeAccessPlugin } from './plugins/route-access.ts';
 import { logRedaction, logSerializers } from './plugins/log-redaction.ts';
-import type { ShippedModel } from './services/model-registry.ts';
+import type { ShippedModel } from './services/scores/model-registry.ts';
 import { assetLibraryRoutes } from './routes/asset-library.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { assetRoutes } from './routes/assets.ts';
@@ -42,7 +42,7 @@ import { replicateWebhookRoutes } from './routes/replicate-webhook.ts';
 import { scoreRoutes } from './routes/scores.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { userRoutes } from './routes/users.ts';
-import { comfyObjectInfoSource } from './services/comfy-object-info.ts';
+import { comfyObjectInfoSource } from './services/farm/comfy-object-info.ts';
 
 export interface BuildAppOptions {
   config: Config;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tables } from '@shotfarm/shared/db';
 import { canceledTaskKey } from '@shotfarm/shared/queue';
 import { plainProductPhoto, multipartFile, startFarm, waitFor, type Farm } from '../test/harness.ts';
-import { cancelJob } from './services/job-cancellation.ts';
+import { cancelJob } from './services/jobs/job-cancellation.ts';
 
 /**
  * Cancel must win against every race: the reconciler, a task picked up late, a render finishing as the cancel lands.

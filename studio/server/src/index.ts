@@ -2,4 +2,4 @@ export { buildApp, type BuildAppOptions } from './app.ts';
 export { WorkerPool, type WorkerPoolOptions } from './launcher/worker-pool.ts';
 // The month simulation behind `pnpm report:cost` (bench/src/report-cost.ts), priced as the ledger prices.
 export { eligibleRecipes, hostedPerLive, hostedPrices, simulateTypeMonth, type MonthAssumptions, type TypeMonth } from './services/costs/month-simulation.ts';
-export { pricingFrom, type Pricing } from './services/recipe-estimate.ts';
+export { pricingFrom, type Pricing } from './services/recipes/recipe-estimate.ts';

@@ -1,14 +1,14 @@
 import fp from 'fastify-plugin';
 import { recipes as allRecipes, type Recipe } from '@shotfarm/workflows';
-import { JobEventBus } from '../services/job-event-bus.ts';
-import { JobFinalizer } from '../services/job-finalizer.ts';
-import { JobSubmission } from '../services/job-submission.ts';
-import { Reconciler } from '../services/reconciler.ts';
-import { ModelRegistry, type ShippedModel } from '../services/model-registry.ts';
-import { RenderEventListener } from '../services/render-event-listener.ts';
-import { ScoreLedger } from '../services/score-ledger.ts';
-import { TaskEnqueuer } from '../services/task-enqueuer.ts';
-import { TaskRecorder } from '../services/task-recorder.ts';
+import { JobEventBus } from '../services/jobs/job-event-bus.ts';
+import { JobFinalizer } from '../services/jobs/job-finalizer.ts';
+import { JobSubmission } from '../services/jobs/job-submission.ts';
+import { Reconciler } from '../services/jobs/reconciler.ts';
+import { ModelRegistry, type ShippedModel } from '../services/scores/model-registry.ts';
+import { RenderEventListener } from '../services/jobs/render-event-listener.ts';
+import { ScoreLedger } from '../services/scores/score-ledger.ts';
+import { TaskEnqueuer } from '../services/jobs/task-enqueuer.ts';
+import { TaskRecorder } from '../services/jobs/task-recorder.ts';
 import { attachBudgets, createCostServices, type CostServices } from '../services/costs/index.ts';
 
 /** The manager's services, wired once: what the job routes use and what runs in the background. */

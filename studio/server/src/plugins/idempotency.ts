@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IdempotencyStore, idempotencyKeyOf, type IdempotentAnswer } from '../services/idempotency.ts';
+import { IdempotencyStore, idempotencyKeyOf, type IdempotentAnswer } from '../services/requests/idempotency.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

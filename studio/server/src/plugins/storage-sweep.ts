@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { StorageSweep } from '../services/storage-sweep.ts';
+import { StorageSweep } from '../services/assets/storage-sweep.ts';
 
 declare module 'fastify' {
   interface FastifyInstance { storageSweep: StorageSweep }

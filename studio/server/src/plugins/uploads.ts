@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fp from 'fastify-plugin';
-import { UploadIngest } from '../services/upload-ingest.ts';
+import { UploadIngest } from '../services/assets/upload-ingest.ts';
 
 declare module 'fastify' {
   interface FastifyInstance { uploads: UploadIngest }

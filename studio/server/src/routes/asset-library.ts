@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError, AssetList, AssetListQuery } from '@shotfarm/shared';
-import { listAssets } from '../services/asset-list.ts';
+import { listAssets } from '../services/assets/asset-list.ts';
 
 /** The library: one request for what the assets page, the gallery and the input picker show. */
 const routes: FastifyPluginAsyncZod = async (app) => {

@@ -4,19 +4,9 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError, AssetView, Id } from '@shotfarm/shared';
 import { tables } from '@shotfarm/shared/db';
-import type { Storage } from '@shotfarm/shared/storage';
 import { AssetNotFoundError } from '../errors.ts';
-import { IdempotencyHeaders } from '../services/idempotency.ts';
-
-type AssetRow = typeof tables.assets.$inferSelect;
-
-export async function toAssetView(storage: Storage, a: AssetRow): Promise<AssetView> {
-  return {
-    id: a.id, kind: a.kind, mime: a.mime, width: a.width, height: a.height, bytes: a.bytes,
-    url: await storage.signedUrl(a.key), thumbnailUrl: a.thumbKey ? await storage.signedUrl(a.thumbKey) : null,
-    jobId: a.jobId, params: a.params, createdAt: a.createdAt.toISOString(),
-  };
-}
+import { IdempotencyHeaders } from '../services/requests/idempotency.ts';
+import { toAssetView } from '../services/assets/asset-view.ts';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   /** An asset's view by id, signed afresh: what an upload answers, first time or replayed. */

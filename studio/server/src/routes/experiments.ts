@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hashJsonBody, IdempotencyHeaders } from '../services/idempotency.ts';
+import { hashJsonBody, IdempotencyHeaders } from '../services/requests/idempotency.ts';
 import { ApiError, CreateExperiment, ExperimentCreated, ExperimentList, ExperimentListQuery, ExperimentView, Id, PromoteExperiment } from '@shotfarm/shared';
 
 /** Experiment management, for the growth team: start, watch, stop, promote. Changes to what shoppers see are audited. */

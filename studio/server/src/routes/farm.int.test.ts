@@ -6,7 +6,7 @@ import { tables } from '@shotfarm/shared/db';
 import { ComfyUIDouble } from '../../../../render-worker/test/comfyui-double/index.ts';
 import { ReplicateDouble } from '../../../../render-worker/test/replicate-double/replicate-double.ts';
 import { multipartFile, plainProductPhoto, startFarm, type Farm } from '../../test/harness.ts';
-import { taskThroughput } from '../services/farm-throughput.ts';
+import { taskThroughput } from '../services/farm/farm-throughput.ts';
 
 /** Port 9 (discard) on loopback: nothing listens, the connection is refused at once. */
 const deadUrl = 'http://127.0.0.1:9';

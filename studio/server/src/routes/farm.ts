@@ -2,10 +2,10 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Queue } from 'bullmq';
 import { ApiError, FarmStatus, type QueueDepth } from '@shotfarm/shared';
-import { blocklistingsOf, readComfyBlocklist } from '../services/comfy-blocklist.ts';
-import { ComfyHealthProbe } from '../services/comfy-health.ts';
-import { taskThroughput, throughputBucketMinutes } from '../services/farm-throughput.ts';
-import { ReplicateHealthProbe } from '../services/replicate-health.ts';
+import { blocklistingsOf, readComfyBlocklist } from '../services/farm/comfy-blocklist.ts';
+import { ComfyHealthProbe } from '../services/farm/comfy-health.ts';
+import { taskThroughput, throughputBucketMinutes } from '../services/farm/farm-throughput.ts';
+import { ReplicateHealthProbe } from '../services/farm/replicate-health.ts';
 
 /**
  * BullMQ keeps waiting jobs in several sets: `wait`, `prioritized` (any job with a priority, as sweeps and retries

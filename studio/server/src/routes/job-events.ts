@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Id, type JobEvent } from '@shotfarm/shared';
 import { tables } from '@shotfarm/shared/db';
 import { JobNotFoundError, withDetails } from '../errors.ts';
-import { jobEventsAfter } from '../services/job-event-log.ts';
+import { jobEventsAfter } from '../services/jobs/job-event-log.ts';
 
 /** An event sequence number: a non-negative safe integer in plain digits (`1e300`, `-1`, `1.5` are refused). */
 const EventSeq = z.string().regex(/^\d{1,15}$/, 'expected the id of an event (digits only)').transform(Number);

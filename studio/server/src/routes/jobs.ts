@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError, Id, JobAccepted, JobList, JobListQuery, JobRequest, JobView } from '@shotfarm/shared';
 import { JobFinishedError, JobNotFoundError } from '../errors.ts';
-import { hashJsonBody, IdempotencyHeaders } from '../services/idempotency.ts';
-import { cancelJob } from '../services/job-cancellation.ts';
-import { retryFailedTasks } from '../services/job-retry.ts';
-import { listJobs, loadJobView } from '../services/job-view.ts';
+import { hashJsonBody, IdempotencyHeaders } from '../services/requests/idempotency.ts';
+import { cancelJob } from '../services/jobs/job-cancellation.ts';
+import { retryFailedTasks } from '../services/jobs/job-retry.ts';
+import { listJobs, loadJobView } from '../services/jobs/job-view.ts';
 
 const JobParams = z.object({ id: Id });
 

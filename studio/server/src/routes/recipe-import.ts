@@ -7,7 +7,7 @@ import { WorkflowImportError, type ObjectInfo } from '@shotfarm/workflows/import
 import {
   UploadMissingFileError, WorkflowInvalidError, WorkflowNodesUnknownError, WorkflowTooComplexError, WorkflowTooLargeError,
 } from '../errors.ts';
-import { importWorkflowOffThread } from '../services/workflow-import-runner.ts';
+import { importWorkflowOffThread } from '../services/recipes/workflow-import-runner.ts';
 
 /**
  * `POST /api/recipes/import`: a designer drops a ComfyUI workflow (API JSON, UI JSON, or a PNG/WebP ComfyUI

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RecipeSummary, type UnavailableReason } from '@shotfarm/shared';
 import type { Config } from '@shotfarm/shared/config';
-import { estimateMilliFenPerImage } from '../services/recipe-estimate.ts';
-import { recipeSamples } from '../services/recipe-samples.ts';
+import { estimateMilliFenPerImage } from '../services/recipes/recipe-estimate.ts';
+import { recipeSamples } from '../services/recipes/recipe-samples.ts';
 
 function unavailableReasons(backend: string, config: Config): UnavailableReason[] {
   const reasons: UnavailableReason[] = [];

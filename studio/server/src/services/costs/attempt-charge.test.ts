@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedPriceBook } from '@shotfarm/shared/costs';
 import { loadConfig } from '@shotfarm/shared/config';
-import { overridesFrom, pricingFrom } from '../recipe-estimate.ts';
+import { overridesFrom, pricingFrom } from '../recipes/recipe-estimate.ts';
 import { chargeAttempt, type FinishedAttempt } from './attempt-charge.ts';
 
 const book = shippedPriceBook();

@@ -1,6 +1,6 @@
 import { chargeForTime, comfyRate, localRate, replicateRate, type PriceOverrides, type Rate } from '@shotfarm/shared/costs';
 import type { CostKind, PriceBookContent, RenderUsage } from '@shotfarm/shared';
-import { rateOf, type Pricing } from '../recipe-estimate.ts';
+import { rateOf, type Pricing } from '../recipes/recipe-estimate.ts';
 import type { BackendId, Recipe } from '@shotfarm/workflows';
 
 /** What the ledger knows of a finished attempt. */

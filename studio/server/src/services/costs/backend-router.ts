@@ -4,7 +4,7 @@ import type { JobRequest, Params, RoutingDecision } from '@shotfarm/shared';
 import type { Config } from '@shotfarm/shared/config';
 import type { Recipe } from '@shotfarm/workflows';
 import { BackendRequiredError, withDetails } from '../../errors.ts';
-import { estimateMilliFenPerTask, type Pricing } from '../recipe-estimate.ts';
+import { estimateMilliFenPerTask, type Pricing } from '../recipes/recipe-estimate.ts';
 import type { RecipeTimings } from './recipe-timings.ts';
 
 export interface RouterDeps {

@@ -2,8 +2,8 @@ import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { dailyCapMilliFen, remainingOf, tasksThatFit } from '@shotfarm/shared/costs';
 import { tables, type Db } from '@shotfarm/shared/db';
 import { BudgetExceededError, withDetails } from '../../errors.ts';
-import type { TaskEnqueuer } from '../task-enqueuer.ts';
-import type { TaskRecorder } from '../task-recorder.ts';
+import type { TaskEnqueuer } from '../jobs/task-enqueuer.ts';
+import type { TaskRecorder } from '../jobs/task-recorder.ts';
 import type { CostLedger } from './cost-ledger.ts';
 import type { PriceBookStore } from './price-book-store.ts';
 

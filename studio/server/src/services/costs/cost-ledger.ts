@@ -3,8 +3,8 @@ import { newId } from '@shotfarm/shared';
 import type { PriceOverrides } from '@shotfarm/shared/costs';
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { BackendId, Recipe } from '@shotfarm/workflows';
-import type { DbOrTx } from '../job-event-log.ts';
-import type { Pricing } from '../recipe-estimate.ts';
+import type { DbOrTx } from '../jobs/job-event-log.ts';
+import type { Pricing } from '../recipes/recipe-estimate.ts';
 import { chargeAttempt } from './attempt-charge.ts';
 import type { PriceBookStore } from './price-book-store.ts';
 

@@ -6,7 +6,7 @@ import type { CostRollup, JobView, PriceBookVersion } from '@shotfarm/shared';
 import { chargeForStorage, chargeForTime } from '@shotfarm/shared/costs';
 import { tables } from '@shotfarm/shared/db';
 import { multipartFile, plainProductPhoto, startFarm, waitFor, type Farm } from '../../../test/harness.ts';
-import { recordFinishedRenderJob } from '../render-event-listener.ts';
+import { recordFinishedRenderJob } from '../jobs/render-event-listener.ts';
 
 /**
  * The ledger through the whole farm, on the local backend (priced per core-hour by the shipped price book): every

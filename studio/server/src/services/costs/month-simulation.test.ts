@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedPriceBook } from '@shotfarm/shared/costs';
 import { loadConfig } from '@shotfarm/shared/config';
 import { recipes } from '@shotfarm/workflows';
-import { pricingFrom } from '../recipe-estimate.ts';
+import { pricingFrom } from '../recipes/recipe-estimate.ts';
 import { eligibleRecipes, hostedPerLive, hostedPrices, simulateTypeMonth, type MonthAssumptions } from './month-simulation.ts';
 
 const config = loadConfig({ DATA_DIR: '/tmp/shotfarm-month-test', URL_SIGNING_SECRET: 'x'.repeat(32), SESSION_SECRET: 'y'.repeat(32) });

@@ -1,7 +1,7 @@
 import { chargeForStorage, chooseRoute, mulDivRound, type RouteCandidate } from '@shotfarm/shared/costs';
 import type { JobType, PriceBookContent } from '@shotfarm/shared';
 import type { Recipe } from '@shotfarm/workflows';
-import { estimateMilliFenPerTask, rateOf, type Pricing } from '../recipe-estimate.ts';
+import { estimateMilliFenPerTask, rateOf, type Pricing } from '../recipes/recipe-estimate.ts';
 
 /** Everything the simulated month assumes; the report prints each. */
 export interface MonthAssumptions {

@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm';
 import type { RenderTask } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
 import { queueNames } from '@shotfarm/shared/queue';
-import type { FarmQueues } from '../plugins/queue.ts';
+import type { FarmQueues } from '../../plugins/queue.ts';
 
 type JobRow = typeof tables.jobs.$inferSelect;
 type TaskRow = typeof tables.tasks.$inferSelect;

@@ -5,11 +5,11 @@ import { tables, type Db } from '@shotfarm/shared/db';
 import type { Recipe } from '@shotfarm/workflows';
 import {
   BackendRequiredError, JobInputInvalidError, JobParamsInvalidError, RecipeUnknownError, withDetails,
-} from '../errors.ts';
+} from '../../errors.ts';
 import { expandSweep } from './job-sweep.ts';
 import type { TaskEnqueuer } from './task-enqueuer.ts';
-import type { BackendRouter } from './costs/backend-router.ts';
-import type { BudgetGuard } from './costs/budget-guard.ts';
+import type { BackendRouter } from '../costs/backend-router.ts';
+import type { BudgetGuard } from '../costs/budget-guard.ts';
 
 export interface JobSubmissionOptions {
   recipes: ReadonlyMap<string, Recipe>;

@@ -1,10 +1,10 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { newId, terminalJobStatuses, type JobStatus, type RenderProgress, type RenderResult, type TaskStatus } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
-import { JobNotFinishedError, JobNotFoundError, JobNothingToRetryError } from '../errors.ts';
+import { JobNotFinishedError, JobNotFoundError, JobNothingToRetryError } from '../../errors.ts';
 import type { JobEventBus } from './job-event-bus.ts';
 import { appendJobEvents, type DbOrTx, type NewJobEvent } from './job-event-log.ts';
-import type { CostLedger } from './costs/cost-ledger.ts';
+import type { CostLedger } from '../costs/cost-ledger.ts';
 import type { Storage } from '@shotfarm/shared/storage';
 
 type JobRow = typeof tables.jobs.$inferSelect;

@@ -2,7 +2,7 @@ import { Job } from 'bullmq';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { newId, ScoreResult, type ImageScore, type ScoreTask } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
-import type { FarmQueues } from '../plugins/queue.ts';
+import type { FarmQueues } from '../../plugins/queue.ts';
 
 /** A day, as for render tasks: long enough for the manager to record a finished score after any outage. */
 const keepFinishedS = 24 * 60 * 60;

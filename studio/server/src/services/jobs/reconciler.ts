@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { tables, type Db } from '@shotfarm/shared/db';
 import { recordFinishedRenderJob } from './render-event-listener.ts';
 import type { TaskEnqueuer } from './task-enqueuer.ts';
-import type { ScoreLedger } from './score-ledger.ts';
+import type { ScoreLedger } from '../scores/score-ledger.ts';
 import type { TaskRecorder } from './task-recorder.ts';
 
 export interface ReconcileReport {

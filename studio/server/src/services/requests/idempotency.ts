@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { tables, type Db } from '@shotfarm/shared/db';
-import { IdempotencyInProgressError, IdempotencyKeyInvalidError, IdempotencyKeyReusedError } from '../errors.ts';
+import { IdempotencyInProgressError, IdempotencyKeyInvalidError, IdempotencyKeyReusedError } from '../../errors.ts';
 
 /** How long an answer is kept for its key. */
 export const idempotencyTtlMs = 24 * 3600 * 1000;

@@ -16,10 +16,10 @@ import { storageKeys, type Storage } from '@shotfarm/shared/storage';
 import {
   UploadBadFilenameError, UploadCorruptError, UploadHeicUnsupportedError, UploadMissingFileError, UploadNotImageError,
   UploadTooCostlyError, UploadTooLargeError, UploadTooManyFilesError, UploadTooManyPixelsError,
-} from '../errors.ts';
+} from '../../errors.ts';
 import { bufferSource, decodeCostBytes, fileSource, truncationOf, type ByteSource } from './image-decode-guard.ts';
 import { sniffImage } from './image-sniff.ts';
-import type { ScoreLedger } from './score-ledger.ts';
+import type { ScoreLedger } from '../scores/score-ledger.ts';
 
 // Uploads are decoded a few at a time; libvips' operation cache would only keep decoded pixels alive between them.
 sharp.cache(false);

@@ -2,8 +2,8 @@ import { and, desc, eq, isNotNull, isNull, lt, or, sql, type SQL, type SQLWrappe
 import { summariseGates, type AssetList, type AssetListQuery, type ImageScore, type ReviewVerdict } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { Storage } from '@shotfarm/shared/storage';
-import { AssetCursorInvalidError } from '../errors.ts';
-import { toAssetView } from '../routes/assets.ts';
+import { AssetCursorInvalidError } from '../../errors.ts';
+import { toAssetView } from './asset-view.ts';
 
 /** Sorting by a score puts unscored images last: their sort key is below any score (scores lie in [0, 1]). */
 const unscoredKey = -1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ComfyUIDouble } from '../../../../render-worker/test/comfyui-double/index.ts';
+import { ComfyUIDouble } from '../../../../../render-worker/test/comfyui-double/index.ts';
 import { ComfyHealthProbe } from './comfy-health.ts';
 
 const spec = (url: string, name: string) => ({ url, name, gpu: undefined, fenPerHour: 0 });

@@ -1,7 +1,7 @@
 import { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis, queueNames } from '@shotfarm/shared/queue';
-import type { FarmQueues } from '../plugins/queue.ts';
+import type { FarmQueues } from '../../plugins/queue.ts';
 import { recordFinishedRenderJob } from './render-event-listener.ts';
 import type { TaskRecorder } from './task-recorder.ts';
 

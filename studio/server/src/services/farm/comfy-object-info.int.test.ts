@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { convertUiToApi } from '@shotfarm/workflows/import';
-import { ComfyUIDouble } from '../../../../render-worker/test/comfyui-double/index.ts';
-import { graphShape, readFixtureJson } from '../../../../workflows/test/import-fixtures.ts';
+import { ComfyUIDouble } from '../../../../../render-worker/test/comfyui-double/index.ts';
+import { graphShape, readFixtureJson } from '../../../../../workflows/test/import-fixtures.ts';
 import { comfyObjectInfoSource } from './comfy-object-info.ts';
 
 const spec = (url: string) => ({ url, name: url, gpu: undefined, fenPerHour: 0 });

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { parseFailure, RenderProgress, RenderResult } from '@shotfarm/shared';
-import type { FarmQueues } from '../plugins/queue.ts';
+import type { FarmQueues } from '../../plugins/queue.ts';
 import type { TaskRecorder } from './task-recorder.ts';
 import type { TaskEnqueuer } from './task-enqueuer.ts';
 

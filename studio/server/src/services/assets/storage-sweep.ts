@@ -1,6 +1,6 @@
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { Storage } from '@shotfarm/shared/storage';
-import type { IdempotencyStore } from './idempotency.ts';
+import type { IdempotencyStore } from '../requests/idempotency.ts';
 
 /** Prefixes whose objects exist only for an `assets` row (the key or its thumbnail): anything else there is an orphan. */
 export const rowBackedPrefixes = ['uploads/', 'outputs/', 'thumbs/'] as const;

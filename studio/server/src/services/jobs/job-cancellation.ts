@@ -1,5 +1,5 @@
 import { cancelChannel, canceledTaskKey, canceledTaskTtlS } from '@shotfarm/shared/queue';
-import type { FarmQueues } from '../plugins/queue.ts';
+import type { FarmQueues } from '../../plugins/queue.ts';
 import type { TaskEnqueuer } from './task-enqueuer.ts';
 import type { TaskRecorder } from './task-recorder.ts';
 

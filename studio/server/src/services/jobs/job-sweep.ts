@@ -1,7 +1,7 @@
 import { maxJobTasks, maxSweepValues, type ParamValue, type Params, type SweepAxis } from '@shotfarm/shared';
 import type { Recipe } from '@shotfarm/workflows';
 import type { z } from 'zod';
-import { JobSweepInvalidError, withDetails } from '../errors.ts';
+import { JobSweepInvalidError, withDetails } from '../../errors.ts';
 
 /** A sweep has one axis (a row) or two (a grid); three would need a cube the studio cannot draw. */
 export const maxSweepAxes = 2;
