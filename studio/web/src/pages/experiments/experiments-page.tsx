@@ -5,6 +5,7 @@ import type { ExperimentSummary, ExperimentView, SlotView } from '@shotfarm/shar
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n, type MessageKey } from '../../i18n/i18n.ts';
+import { formatDateTime } from '../../lib/format-date.ts';
 import { createExperiment, getExperiment, getRanking, getSlot, listExperiments, promoteExperiment, rollbackSlot, stopExperiment, type RankingPick } from './experiments-api.ts';
 
 // The chart library is most of this page's code: the tables show first, the charts follow.
@@ -17,7 +18,7 @@ const stateColour: Record<string, string> = { collecting: 'blue', ready: 'green'
 
 /** 实验 / Experiments: start an A/B rollout from a job's top-K candidates, watch it, promote, stop or roll back. */
 export default function ExperimentsPage() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [selected, setSelected] = useState<string | undefined>();
   const list = useQuery({ queryKey: ['experiments'], queryFn: ({ signal }) => listExperiments(signal), refetchInterval: refreshMs });
   return (
@@ -39,7 +40,7 @@ export default function ExperimentsPage() {
               { title: t('experiments.decision'), render: (_, r) => <Tag color={stateColour[r.decision.state]}>{t(`experiments.state.${r.decision.state}` as MessageKey)}</Tag> },
               { title: t('experiments.arms'), dataIndex: 'armCount' },
               { title: t('experiments.policy'), render: (_, r) => t(`experiments.policy.${r.policy}` as MessageKey) },
-              { title: t('experiments.started'), render: (_, r) => new Date(r.createdAt).toLocaleString() },
+              { title: t('experiments.started'), render: (_, r) => formatDateTime(r.createdAt, language) },
             ]}
           />
         </Card>
@@ -170,7 +171,7 @@ export function ArmTable({ view, labels, onPromote }: { view: ExperimentView; la
 
 /** The slot's live image and its history, with a confirmed one-call rollback. */
 function SlotCard({ sku, slot }: { sku: string; slot: string }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const queryClient = useQueryClient();
   const view = useQuery({ queryKey: ['slot', sku, slot], queryFn: ({ signal }) => getSlot(sku, slot, signal), refetchInterval: refreshMs });
   const rollback = useMutation({ mutationFn: () => rollbackSlot(sku, slot), onSuccess: (s: SlotView) => queryClient.setQueryData(['slot', sku, slot], s) });
@@ -186,14 +187,14 @@ function SlotCard({ sku, slot }: { sku: string; slot: string }) {
       {s?.live ? (
         <Space align="start">
           <img src={s.live.url} alt={t('experiments.live')} width={96} height={96} style={{ objectFit: 'contain' }} />
-          <span className="muted">{t('experiments.liveSince', { since: new Date(s.live.since).toLocaleString() })}</span>
+          <span className="muted">{t('experiments.liveSince', { since: formatDateTime(s.live.since, language) })}</span>
         </Space>
       ) : <p className="muted">{t('experiments.noLive')}</p>}
       {s && s.history.length > 0 && (
         <ul className="slot-history">
           {s.history.map((h) => (
             <li key={`${h.at}-${h.assetId}`}>
-              {new Date(h.at).toLocaleString()} · {t(`experiments.change.${h.reason}` as MessageKey)} · {h.assetId.slice(0, 8)}
+              {formatDateTime(h.at, language)} · {t(`experiments.change.${h.reason}` as MessageKey)} · {h.assetId.slice(0, 8)}
               {h.previousAssetId ? ` ← ${h.previousAssetId.slice(0, 8)}` : ''}
             </li>
           ))}

@@ -6,9 +6,10 @@ const palette = ['#1677ff', '#52c41a', '#fa8c16', '#eb2f96', '#722ed1', '#13c2c2
 
 /** Traffic weight and P(best) of each arm by allocation period: how the bandit moved traffic over time. */
 export function WeightsChart({ periods, arms, metric }: { periods: readonly ExperimentPeriod[]; arms: readonly string[]; metric: 'weights' | 'pBest' }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
+  const time = new Intl.DateTimeFormat(language, { timeStyle: 'medium' });
   const data = periods.map((p) => ({
-    label: new Date(p.startedAt).toLocaleTimeString(),
+    label: time.format(new Date(p.startedAt)),
     ...Object.fromEntries(arms.map((_, i) => [`arm${i}`, Number(((p[metric][i] ?? 0) * 100).toFixed(2))])),
   }));
   return (
@@ -18,7 +19,7 @@ export function WeightsChart({ periods, arms, metric }: { periods: readonly Expe
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" />
-          <YAxis unit="%" domain={[0, 100]} width={44} />
+          <YAxis unit="%" domain={[0, 100]} width={52} />
           <Tooltip />
           <Legend />
           {arms.map((_, i) => (
