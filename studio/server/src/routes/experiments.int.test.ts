@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, type ExperimentCreated, type ExperimentView, type ServeAnswer, type SlotView } from '@shotfarm/shared';
 import { tables } from '@shotfarm/shared/db';
-import { startFarm, type Farm } from '../../test/harness.ts';
+import { startFarm, waitFor, type Farm } from '../../test/harness.ts';
 import { buildApp } from '../app.ts';
 import { ExperimentKeys, counterField } from '../services/experiments/experiment-keys.ts';
 
@@ -337,13 +337,14 @@ describe('experiments', () => {
     try {
       const xp = await create(sku, arms);
       await post([...traffic(sku, arms[0]!, 400, 8), ...traffic(sku, arms[1]!, 400, 40), ...traffic(sku, arms[2]!, 400, 36)], replica);
-      await update(); // the first replica updates; the second hears of it by pub/sub
+      // The first replica updates (a run the second replica started on its own may hold the lock for a moment, so
+      // try until this one runs); the second hears of it by pub/sub.
+      await waitFor(async () => ((await update()) ? true : undefined), 10_000, 50);
       const weightsA = farm.app.experiments.serving.get(sku, 'main')!.experiment!.weights;
-      let weightsB: number[] | undefined;
-      for (let i = 0; i < 50 && JSON.stringify(weightsB) !== JSON.stringify(weightsA); i++) {
-        weightsB = replica.experiments.serving.get(sku, 'main')?.experiment?.weights;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const weightsB = await waitFor(async () => {
+        const w = replica.experiments.serving.get(sku, 'main')?.experiment?.weights;
+        return JSON.stringify(w) === JSON.stringify(weightsA) ? w : undefined;
+      }, 10_000, 20);
       expect(weightsB).toEqual(weightsA);
       expect(weightsA[0]).toBeLessThan(0.05);
       for (let i = 0; i < 20; i++) {
