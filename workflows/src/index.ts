@@ -5,4 +5,7 @@ export {
   shortVideoSlideshowLocal, ShortVideoSlideshowParams, slideshowFrames, slideshowTransitions, maxSlideshowImages,
 } from './recipes/index.ts';
 export { bindComfyGraph, type ComfyBindingValue } from './comfyui/bind-graph.ts';
-export { recipeFromManifest, manifestParams, loadRecipeManifests, shippedRecipesDir, RecipeManifestError, type LoadedRecipeManifest } from './manifest/index.ts';
+export {
+  recipeFromManifest, manifestParams, loadRecipeManifests, shippedRecipesDir, RecipeManifestError, type LoadedRecipeManifest,
+  applyDraftUpdate, diffManifests, draftNodes, manifestIssues,
+} from './manifest/index.ts';

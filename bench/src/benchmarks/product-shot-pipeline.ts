@@ -36,8 +36,18 @@ export async function runProductShotPipeline(opts: ProductShotPipelineOptions = 
   const photo = await makeProductPhoto(opts.photoSidePx ?? defaultPhotoSidePx);
   const params = ProductShotStudioParams.parse({ preset: 'taobao-800' });
 
+  // The segmentation's share of the pipeline's time: from the start of a render to the end of its cut-out stage.
+  let segmentationMs = 0;
+  let pipelineMs = 0;
   const pipeline = async (images: number) => {
-    for (let i = 0; i < images; i++) await renderProductShot({ product: photo, params, variantIndex: 0, seed: 1 });
+    for (let i = 0; i < images; i++) {
+      const started = performance.now();
+      await renderProductShot({
+        product: photo, params, variantIndex: 0, seed: 1,
+        onProgress: (_fraction, stage) => { if (stage === 'cutout') segmentationMs += performance.now() - started; },
+      });
+      pipelineMs += performance.now() - started;
+    }
   };
   const bare = async (images: number) => {
     for (let i = 0; i < images; i++) await bareComposite(photo);
@@ -49,6 +59,7 @@ export async function runProductShotPipeline(opts: ProductShotPipelineOptions = 
     baseline: () => timeBatch(imagesPerRound, () => bare(imagesPerRound)),
     subject: () => timeBatch(imagesPerRound, () => pipeline(imagesPerRound)),
   });
+  console.log(`product-shot-pipeline: segmentation (cut-out stage) ${((100 * segmentationMs) / pipelineMs).toFixed(0)}% of the pipeline's time`);
   return {
     name: productShotPipeline.name, comparison, itemNoun: 'images', itemsPerRound: imagesPerRound,
     baselineLabel: 'bare sharp resize+composite',

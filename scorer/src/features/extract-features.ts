@@ -13,6 +13,7 @@ import { splitLumaHistograms } from './luma-histogram.ts';
 import { noiseLevels, noiseSigma } from './noise.ts';
 import { phash } from './phash.ts';
 import { productMask, type ProductMaskMethod } from '@shotfarm/shared/images';
+import { cutoutIntegrity } from './cutout-integrity.ts';
 import { laplacianVariance } from './sharpness.ts';
 import { readWorkingCopy } from './working-copy.ts';
 import { zoomScale } from './zoom-size.ts';
@@ -57,6 +58,7 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
   const workingNoise = noiseSigma(lumaBandsOf(wc.luma, w, h));
   const mask = productMask(wc.rgb, { alpha: wc.alpha, noiseSigma: workingNoise });
   const comp = composition(mask, wc.original);
+  const integrity = cutoutIntegrity(mask);
   const hasBackground = mask.method === 'alpha' || mask.method === 'border-flood';
 
   const edges = edgeShares(wc.luma, w, h, hasBackground ? mask.data : undefined);
@@ -97,6 +99,8 @@ export async function extractFeatures(image: Buffer, opts: ExtractFeaturesOption
     ...comp.features,
     productEdgeSharpness: widthPx > 0 ? 1 / (1 + widthPx * zoomScale(widthOriginalPx, heightOriginalPx)) : 0,
     productContrast: product.count > 0 && background.count > 0 ? Math.abs(productMean - backgroundMean) : 0,
+    productRemnantShare: integrity.remnantShare,
+    productOutlineRoughness: integrity.outlineRoughnessPx,
     textAreaRatio: finiteOr(opts.textAreaRatio, 0),
     textBoxCount: finiteOr(opts.textBoxCount, 0),
     fidelitySsim: fidelity.ssim,

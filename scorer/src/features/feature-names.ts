@@ -44,6 +44,8 @@ export const featureNames = [
   'productTouchesEdge',   // 1 when the product mask reaches the frame edge (a cut product)
   'productEdgeSharpness', // 1 / (1 + width): width (10–90 %, px at the 1000-px zoom size) of the crispest edges; 0 none
   'productContrast',      // luminance difference between product and background
+  'productRemnantShare',  // share of the product mask in small separate regions: shredded background bits (cutout-integrity.ts)
+  'productOutlineRoughness', // px between the mask's outline and a smoothed one: staircase or frayed edges (cutout-integrity.ts)
   // — text —
   'textAreaRatio',        // share of the frame covered by detected text boxes
   'textBoxCount',

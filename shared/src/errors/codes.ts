@@ -207,6 +207,52 @@ export const ErrorCodes = {
   /** A storefront event for an image that is not an arm of the slot's running experiment: not counted. */
   SF_EVENT_ASSET_NOT_IN_EXPERIMENT: 'SF_EVENT_ASSET_NOT_IN_EXPERIMENT',
 
+  // — cut-out / segmentation (issue 11) —
+  /** The segmentation's confidence (boundary contrast, agreement, compactness, border clearance) is below the minimum: refused, not rendered broken. Not retried. */
+  SF_CUTOUT_UNCERTAIN: 'SF_CUTOUT_UNCERTAIN',
+
+  // — recipe workshop: drafts, versions (issue 13) —
+  /** No recipe draft has this id (never imported, or expired after RECIPE_DRAFT_TTL_S). */
+  SF_RECIPE_DRAFT_NOT_FOUND: 'SF_RECIPE_DRAFT_NOT_FOUND',
+  /** The draft does not validate as a recipe manifest (a binding to a missing node or field, a default outside its range…); `details.issues` names each. */
+  SF_RECIPE_DRAFT_INVALID: 'SF_RECIPE_DRAFT_INVALID',
+  /** No such recipe@version has been published. */
+  SF_RECIPE_VERSION_NOT_FOUND: 'SF_RECIPE_VERSION_NOT_FOUND',
+  /** The recipe version is deprecated: old jobs keep it, new jobs cannot choose it. */
+  SF_RECIPE_VERSION_DEPRECATED: 'SF_RECIPE_VERSION_DEPRECATED',
+  /** A render worker could not read the task's recipe@version from storage (never published there, or unreadable). Not retried. */
+  SF_RENDER_RECIPE_UNAVAILABLE: 'SF_RENDER_RECIPE_UNAVAILABLE',
+
+  // — batch launches (issue 16) —
+  /** The launch manifest cannot be read (not CSV/XLSX/JSON, bad encoding, a required column missing, no rows), or has bad rows and `acceptPartial` is not set; `details.rejected` lists every bad row with its line, column and reason. */
+  SF_LAUNCH_MANIFEST_INVALID: 'SF_LAUNCH_MANIFEST_INVALID',
+  /** The launch plan is malformed or names a recipe that does not exist or cannot run here; the message says which. */
+  SF_LAUNCH_PLAN_INVALID: 'SF_LAUNCH_PLAN_INVALID',
+  /** The photo ZIP is refused as a whole: not a ZIP, a path escaping the archive (zip-slip), too many entries, or too large once inflated (zip bomb). */
+  SF_LAUNCH_PHOTOS_INVALID: 'SF_LAUNCH_PHOTOS_INVALID',
+  /** The launch does not exist. */
+  SF_LAUNCH_NOT_FOUND: 'SF_LAUNCH_NOT_FOUND',
+  /** The launch has already finished or been canceled. */
+  SF_LAUNCH_FINISHED: 'SF_LAUNCH_FINISHED',
+  /** The SKU is not part of this launch. */
+  SF_LAUNCH_SKU_NOT_FOUND: 'SF_LAUNCH_SKU_NOT_FOUND',
+  /** A swapped-in pick is not an output of this SKU for that slot. */
+  SF_LAUNCH_PICK_INVALID: 'SF_LAUNCH_PICK_INVALID',
+  /** A SKU's photo URL was refused or could not be fetched: host not allowed, a private/loopback/link-local address (after DNS or on a redirect), too large, too slow, or not an image. The SKU fails; the others go on. */
+  SF_LAUNCH_PHOTO_URL_REFUSED: 'SF_LAUNCH_PHOTO_URL_REFUSED',
+
+  // — operations (issue 19) —
+  /** A dependency (redis, database or storage) did not answer in time; `details.dependency` names it. Retry later; nothing half-done was kept. */
+  SF_DEPENDENCY_UNAVAILABLE: 'SF_DEPENDENCY_UNAVAILABLE',
+  /** The API is draining for a restart and takes no new work; retry against another replica or in a few seconds. */
+  SF_SHUTTING_DOWN: 'SF_SHUTTING_DOWN',
+  /** The local storage folder has less free space than STORAGE_MIN_FREE_MB: the upload was refused before anything was written. */
+  SF_STORAGE_FULL: 'SF_STORAGE_FULL',
+  /** No webhook subscription (or delivery) with this id. */
+  SF_WEBHOOK_NOT_FOUND: 'SF_WEBHOOK_NOT_FOUND',
+  /** The webhook URL resolves to a private, loopback, link-local or metadata address (or is not http/https) and its host is not allow-listed; `details.address` says which. */
+  SF_WEBHOOK_URL_FORBIDDEN: 'SF_WEBHOOK_URL_FORBIDDEN',
+
   // — start-up —
   /** A configuration variable has a bad value; the message names each one. */
   SF_CONFIG_INVALID: 'SF_CONFIG_INVALID',

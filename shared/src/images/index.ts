@@ -7,3 +7,4 @@ export { maskExtent, scaleBoxOutward, type BoxPx, type MaskExtent } from './box.
 export { productMask, type ProductMask, type ProductMaskMethod, type ProductMaskOptions, type RgbImage } from './product-mask.ts';
 export { mulberry32 } from './prng.ts';
 export { hammingDistance } from './hamming.ts';
+export { guidedFilter, boxMean, type GuidedFilterOptions } from './guided-filter.ts';

@@ -29,6 +29,8 @@ export interface ProductMask {
   regionSizesPx: number[];
   /** The background colour estimated on the border (white for `alpha`), sRGB. */
   backgroundRgb: readonly [number, number, number];
+  /** Pixels of the regions dropped as specks (not in `data`): a clean cut-out on a smooth background has next to none. */
+  speckPx: number;
 }
 
 /** Alpha at or below this is transparent when deciding whether an alpha channel is a real cut-out. */
@@ -76,7 +78,7 @@ export function productMask(img: RgbImage, opts: ProductMaskOptions): ProductMas
     const cleaned = dropSpecks(data, w, h);
     return {
       data: cleaned.data, widthPx: w, heightPx: h, method: cleaned.count > 0 ? 'alpha' : 'empty',
-      regionSizesPx: cleaned.regionSizesPx, backgroundRgb: [255, 255, 255],
+      regionSizesPx: cleaned.regionSizesPx, backgroundRgb: [255, 255, 255], speckPx: cleaned.speckPx,
     };
   }
 
@@ -96,14 +98,17 @@ export function productMask(img: RgbImage, opts: ProductMaskOptions): ProductMas
   for (let i = 0; i < n; i++) reached[i] = reached[i] ? 0 : 1; // now: product
   const cleaned = dropSpecks(reached, w, h);
   if (cleaned.count === 0) {
-    return { data: cleaned.data, widthPx: w, heightPx: h, method: 'empty', regionSizesPx: [], backgroundRgb };
+    return { data: cleaned.data, widthPx: w, heightPx: h, method: 'empty', regionSizesPx: [], backgroundRgb, speckPx: cleaned.speckPx };
   }
   if (ringReached < ringCount * minBackgroundRingShare || cleaned.count > n * maxProductShare) {
     return {
-      data: new Uint8Array(n).fill(1), widthPx: w, heightPx: h, method: 'whole-frame', regionSizesPx: [n], backgroundRgb,
+      data: new Uint8Array(n).fill(1), widthPx: w, heightPx: h, method: 'whole-frame', regionSizesPx: [n], backgroundRgb, speckPx: 0,
     };
   }
-  return { data: cleaned.data, widthPx: w, heightPx: h, method: 'border-flood', regionSizesPx: cleaned.regionSizesPx, backgroundRgb };
+  return {
+    data: cleaned.data, widthPx: w, heightPx: h, method: 'border-flood', regionSizesPx: cleaned.regionSizesPx, backgroundRgb,
+    speckPx: cleaned.speckPx,
+  };
 }
 
 function isCutOut(alpha: Uint8Array): boolean {
@@ -169,7 +174,7 @@ function squaredDistanceMap(data: Uint8Array, n: number, ref: readonly [number, 
   return out;
 }
 
-function dropSpecks(mask: Uint8Array, w: number, h: number): { data: Uint8Array; count: number; regionSizesPx: number[] } {
+function dropSpecks(mask: Uint8Array, w: number, h: number): { data: Uint8Array; count: number; regionSizesPx: number[]; speckPx: number } {
   const { labels, sizes } = connectedComponents(mask, w, h);
   const minSize = Math.max(1, Math.ceil(minRegionShare * w * h));
   const out = new Uint8Array(w * h);
@@ -179,5 +184,6 @@ function dropSpecks(mask: Uint8Array, w: number, h: number): { data: Uint8Array;
     if (id && sizes[id]! >= minSize) { out[i] = 1; count++; }
   }
   const regionSizesPx = sizes.filter((s, id) => id > 0 && s >= minSize).sort((a, b) => b - a);
-  return { data: out, count, regionSizesPx };
+  const speckPx = sizes.reduce((sum, s, id) => (id > 0 && s < minSize ? sum + s : sum), 0);
+  return { data: out, count, regionSizesPx, speckPx };
 }

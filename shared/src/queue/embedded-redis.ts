@@ -76,6 +76,23 @@ export class EmbeddedRedis {
   /** The process, for tests that need to kill it outright. */
   get pid(): number | undefined { return this.#child.pid; }
 
+  /** Resolves when the server process exits, for whatever reason (the launcher restarts it unless it was stopped). */
+  get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) {
+      return Promise.resolve({ code: this.#child.exitCode, signal: this.#child.signalCode });
+    }
+    return once(this.#child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  }
+
+  /**
+   * The forced exit: SIGTERM the server's own process group now, synchronously (it sits outside the terminal's group,
+   * so nothing else will stop it), without waiting. Redis still writes its AOF on SIGTERM.
+   */
+  killNow(): void {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null || !this.#child.pid) return;
+    try { process.kill(-this.#child.pid, 'SIGTERM'); } catch { try { this.#child.kill('SIGTERM'); } catch { /* gone */ } }
+  }
+
   async stop(): Promise<void> {
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
     const exited = once(this.#child, 'exit');

@@ -24,3 +24,7 @@ export * from './marketplace-preset.ts';
 export * from './experiment.ts';
 export * from './localised.ts';
 export * from './recipe-summary.ts';
+export * from './recipe-version.ts';
+export * from './segmentation.ts';
+export * from './launch.ts';
+export * from './webhook.ts';

@@ -32,6 +32,8 @@ export type SweepAxis = z.infer<typeof SweepAxis>;
 export const JobRequest = z.strictObject({
   type: JobType,
   recipe: RecipeId,
+  /** A published version of the recipe to pin (issue 13); absent: its newest version that is not deprecated. */
+  recipeVersion: z.int().positive().optional(),
   /** Input name → asset id, e.g. `{ product: "…" }`. */
   inputs: z.record(z.string(), Id),
   params: Params.default({}),
@@ -54,7 +56,14 @@ export const JobRequest = z.strictObject({
 });
 export type JobRequest = z.infer<typeof JobRequest>;
 
-export const JobAccepted = z.object({ id: Id, status: JobStatus });
+export const JobAccepted = z.object({
+  id: Id, status: JobStatus,
+  /**
+   * `enqueued`: on the farm's queue. `deferred`: the queue (Redis) did not answer; the job is committed to the database
+   * and the reconciler enqueues it as soon as Redis is back — nothing to resubmit.
+   */
+  queue: z.enum(['enqueued', 'deferred']).optional(),
+});
 export type JobAccepted = z.infer<typeof JobAccepted>;
 
 export const JobOutput = z.object({

@@ -17,9 +17,17 @@ import { slotRoutes } from './routes/slots.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { uploadsPlugin } from './plugins/uploads.ts';
+import { launchesPlugin } from './plugins/launches.ts';
+import { launchRoutes } from './routes/launches.ts';
 import { storageSweepPlugin } from './plugins/storage-sweep.ts';
 import { storageSweepRoutes } from './routes/storage-sweep.ts';
 import { queuePlugin } from './plugins/queue.ts';
+import { dependencyTimeoutsPlugin } from './plugins/dependency-timeouts.ts';
+import { metricsPlugin, metricsTokenPlugin } from './plugins/metrics.ts';
+import { queueBoardPlugin } from './plugins/queue-board.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { webhooksPlugin } from './plugins/webhooks.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { storagePlugin } from './plugins/storage.ts';
 import { webPlugin } from './plugins/web.ts';
 import { routeAccessPlugin } from './plugins/route-access.ts';
@@ -38,6 +46,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { jobRankingRoutes } from './routes/job-ranking.ts';
 import { recipeRoutes } from './routes/recipes.ts';
 import { recipeImportRoutes } from './routes/recipe-import.ts';
+import { recipeWorkshopRoutes } from './routes/recipe-workshop.ts';
 import { replicateWebhookRoutes } from './routes/replicate-webhook.ts';
 import { scoreRoutes } from './routes/scores.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -79,17 +88,23 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(dbPlugin, opts.database ? { database: opts.database } : {});
   await app.register(storagePlugin);
   await app.register(queuePlugin, { redisUrl: opts.redisUrl });
+  // Bounded waits on Redis, the database and storage; draining on shutdown (issue 19).
+  await app.register(dependencyTimeoutsPlugin);
   // Who is calling, then what they may do, then the edge (headers, CORS, rate limits): before any route exists,
   // so every route is checked for its access declaration as it registers.
   await app.register(authPlugin, { onFirstAdmin: opts.onFirstAdmin });
+  await app.register(metricsTokenPlugin); // a scraper's METRICS_TOKEN, before the access check sees the request
   await app.register(routeAccessPlugin);
   await app.register(edgePlugin);
   await app.register(multipart);
   await app.register(docsPlugin);
   await app.register(farmPlugin, { shippedModels: opts.shippedModels ?? [] });
+  await app.register(metricsPlugin);
+  await app.register(webhooksPlugin);
   await app.register(experimentsPlugin);
   await app.register(idempotencyPlugin);
   await app.register(uploadsPlugin);
+  await app.register(launchesPlugin);
   await app.register(storageSweepPlugin);
 
   await app.register(healthRoutes);
@@ -102,6 +117,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(fileRoutes);
   await app.register(recipeRoutes);
   await app.register(recipeImportRoutes, { objectInfo: comfyObjectInfoSource(opts.config.comfyui.servers) });
+  await app.register(recipeWorkshopRoutes);
   await app.register(jobRoutes);
   await app.register(jobEventRoutes);
   await app.register(scoreRoutes);
@@ -113,6 +129,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(experimentRoutes);
   await app.register(slotRoutes);
   await app.register(storefrontRoutes);
+  await app.register(launchRoutes);
+  // Operations (issue 19): Prometheus metrics and the queue UI for admins.
+  await app.register(metricsRoutes);
+  await app.register(queueBoardPlugin);
+  await app.register(webhookRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -35,6 +35,12 @@ export const WorkflowTooLargeError = createError<[string]>('SF_WORKFLOW_TOO_LARG
 export const WorkflowTooComplexError = createError<[string]>('SF_WORKFLOW_TOO_COMPLEX', '%s', 422);
 export const WorkflowNodesUnknownError = createError<[string]>('SF_WORKFLOW_NODES_UNKNOWN', '%s', 422);
 
+// Recipe workshop (issue 13).
+export const RecipeDraftNotFoundError = createError<[string]>('SF_RECIPE_DRAFT_NOT_FOUND', 'recipe draft %s does not exist (never imported, or expired)', 404);
+export const RecipeDraftInvalidError = createError<[string]>('SF_RECIPE_DRAFT_INVALID', 'the draft is not a valid recipe: %s', 422);
+export const RecipeVersionNotFoundError = createError<[string]>('SF_RECIPE_VERSION_NOT_FOUND', 'recipe version %s has not been published', 404);
+export const RecipeVersionDeprecatedError = createError<[string]>('SF_RECIPE_VERSION_DEPRECATED', '%s', 422);
+
 export const WebhookSignatureInvalidError = createError('SF_WEBHOOK_SIGNATURE_INVALID', 'the webhook signature headers are missing or no signature matches', 401);
 export const WebhookTimestampInvalidError = createError('SF_WEBHOOK_TIMESTAMP_INVALID', 'the webhook timestamp is not within 5 minutes of now', 401);
 export const WebhookBodyInvalidError = createError<[string]>('SF_REQUEST_INVALID', 'the webhook body is not a prediction: %s', 400);
@@ -69,3 +75,20 @@ export const ExperimentInvalidError = createError<[string]>('SF_EXPERIMENT_INVAL
 export const ExperimentNotRunningError = createError<[string, string]>('SF_EXPERIMENT_NOT_RUNNING', 'experiment %s has ended (%s)', 409);
 export const SlotEmptyError = createError<[string, string]>('SF_SLOT_EMPTY', '%s/%s has no live image and no running experiment', 404);
 export const SlotNoPreviousError = createError<[string, string]>('SF_SLOT_NO_PREVIOUS', '%s/%s has no earlier live image to roll back to', 409);
+
+// — batch launches (issue 16) —
+export const LaunchManifestInvalidError = createError<[string]>('SF_LAUNCH_MANIFEST_INVALID', '%s', 422);
+export const LaunchPlanInvalidError = createError<[string]>('SF_LAUNCH_PLAN_INVALID', '%s', 422);
+export const LaunchPhotosInvalidError = createError<[string]>('SF_LAUNCH_PHOTOS_INVALID', '%s', 422);
+export const LaunchNotFoundError = createError<[string]>('SF_LAUNCH_NOT_FOUND', 'launch %s does not exist', 404);
+export const LaunchFinishedError = createError<[string, string]>('SF_LAUNCH_FINISHED', 'launch %s is already %s', 409);
+export const LaunchSkuNotFoundError = createError<[string]>('SF_LAUNCH_SKU_NOT_FOUND', 'SKU %s is not part of this launch', 404);
+export const LaunchPickInvalidError = createError<[string]>('SF_LAUNCH_PICK_INVALID', '%s', 422);
+export const LaunchPhotoUrlRefusedError = createError<[string]>('SF_LAUNCH_PHOTO_URL_REFUSED', '%s', 422);
+
+// — operations (issue 19) —
+export const DependencyUnavailableError = createError<[string, string]>('SF_DEPENDENCY_UNAVAILABLE', '%s is unavailable: %s', 503);
+export const ShuttingDownError = createError('SF_SHUTTING_DOWN', 'the API is shutting down and takes no new work; retry in a few seconds', 503);
+export const StorageFullError = createError<[number, number]>('SF_STORAGE_FULL', 'the storage folder has %d MB free, less than the %d MB kept in reserve', 507);
+export const WebhookNotFoundError = createError<[string]>('SF_WEBHOOK_NOT_FOUND', 'webhook %s does not exist', 404);
+export const WebhookUrlForbiddenError = createError<[string]>('SF_WEBHOOK_URL_FORBIDDEN', '%s', 422);

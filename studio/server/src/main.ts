@@ -1,7 +1,8 @@
 import { configToEnv, ConfigError, loadConfig } from '@shotfarm/shared/config';
-import { EmbeddedRedis } from '@shotfarm/shared/queue';
 import { readShippedModels } from '@shotfarm/scorer/models';
 import { buildApp } from './app.ts';
+import { RedisSupervisor } from './launcher/redis-supervisor.ts';
+import { shutdownSignals } from './launcher/shutdown-signals.ts';
 import { WorkerPool } from './launcher/worker-pool.ts';
 import type { FirstAdmin } from './services/accounts/first-admin.ts';
 
@@ -18,7 +19,8 @@ try {
   throw e;
 }
 
-const redis = config.redisUrl ? undefined : await EmbeddedRedis.start({ dataDir: config.redisDataDir });
+// Supervised: if redis-server dies it is started again on the same port and AOF, and clients reconnect.
+const redis = config.redisUrl ? undefined : await RedisSupervisor.start({ dataDir: config.redisDataDir });
 const redisUrl = config.redisUrl ?? redis!.url;
 if (redis) console.log(`[studio] embedded redis-server on ${redis.url} (AOF in ${config.redisDataDir})`);
 
@@ -56,22 +58,37 @@ if (firstAdmin?.generatedPassword !== undefined) {
   console.log(`[studio] first start: created the admin account ${firstAdmin.user.email} with the password in SHOTFARM_ADMIN_PASSWORD`);
 }
 
-/** Past this, shutdown gives up waiting for running tasks and exits anyway. */
+/** Past this, shutdown gives up waiting for running tasks and exits anyway (still stopping every child). */
 const shutdownDeadlineMs = 30_000;
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) {
-    console.log(`[studio] ${signal} again: exiting now`);
-    process.exit(1);
-  }
-  closing = true;
-  console.log(`[studio] ${signal}: stopping workers (running tasks finish), then the API, then Redis`);
-  setTimeout(() => { console.error('[studio] shutdown took too long; exiting'); process.exit(1); }, shutdownDeadlineMs).unref();
+
+/** Every child, stopped now and without waiting: the forced exit's last act, and a guard on any other exit. */
+function killChildrenNow(): void {
+  for (const pool of pools) pool.killNow();
+  redis?.killNow();
+}
+process.once('exit', killChildrenNow);
+
+function forceExit(why: string): never {
+  console.error(`[studio] ${why}: exiting now (workers killed; BullMQ hands their tasks to the next worker; redis-server stopped)`);
+  killChildrenNow();
+  process.exit(1);
+}
+
+async function drain(signal: NodeJS.Signals): Promise<void> {
+  console.log(`[studio] ${signal}: draining — the API refuses new work and ends event streams, workers finish or hand back their tasks, then the API, then Redis stop (${signal} again after a second forces)`);
+  setTimeout(() => forceExit(`shutdown took longer than ${shutdownDeadlineMs / 1000} s`), shutdownDeadlineMs).unref();
+  app.operations.beginDrain();
   await Promise.all(pools.map((p) => p.stop()));
   await app.close();
   await redis?.stop();
   console.log('[studio] stopped');
   process.exit(0);
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+// Ctrl-C under npm delivers SIGINT twice (the terminal's process group and npm's forward): one shutdown, not a forced one.
+const onSignal = shutdownSignals({
+  drain: (signal) => { drain(signal).catch((e: unknown) => forceExit(`shutdown failed (${e instanceof Error ? e.message : String(e)})`)); },
+  force: (signal) => forceExit(`${signal} again`),
+});
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HexColor, MarketplacePresetId } from '@shotfarm/shared';
+import { HexColor, MarketplacePresetId, SegmenterKind } from '@shotfarm/shared';
 import { defineRecipe, oneTaskPerVariant } from '../define-recipe.ts';
 
 /** Parameters of the CPU product shot. Strict: an unknown parameter is refused, never silently dropped. */
@@ -16,6 +16,8 @@ export const ProductShotStudioParams = z.strictObject({
   shadowOpacity: z.number().min(0).max(1).default(0.35),
   /** How far (ΔE) a pixel may be from the background colour and still count as background. */
   backgroundTolerance: z.number().min(1).max(100).default(18),
+  /** How the product is separated: `classic` (colour key on plain backgrounds, GrabCut elsewhere) or the colour key alone. */
+  segmenter: SegmenterKind.default('classic'),
 });
 export type ProductShotStudioParams = z.infer<typeof ProductShotStudioParams>;
 
@@ -63,6 +65,17 @@ export const productShotStudioLocal = defineRecipe({
     backgroundTolerance: {
       label: { 'zh-CN': '背景容差', en: 'Background tolerance' },
       help: { 'zh-CN': '越大，越多接近背景色的像素被当作背景去掉。', en: 'Higher removes more pixels close to the background colour.' },
+    },
+    segmenter: {
+      label: { 'zh-CN': '抠图方式', en: 'Cut-out method' },
+      help: {
+        'zh-CN': '经典：纯色背景用色键，其他背景用 GrabCut 分割并细化边缘；色键：只处理纯色背景，最快。',
+        en: 'Classic: colour key on plain backgrounds, GrabCut with refined edges elsewhere. Colour key: plain backgrounds only, fastest.',
+      },
+      options: {
+        classic: { 'zh-CN': '经典（GrabCut）', en: 'Classic (GrabCut)' },
+        'colour-key': { 'zh-CN': '色键（仅纯色背景）', en: 'Colour key (plain backgrounds only)' },
+      },
     },
   },
   outputs: { kind: 'image', countPerTask: 1 },

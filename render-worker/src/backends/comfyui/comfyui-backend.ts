@@ -14,6 +14,7 @@ import { ComfyServerPool, type ComfyBlocklistChange } from './comfy-server-pool.
 import { PromptProgress } from './prompt-progress.ts';
 import { watchPrompt } from './prompt-watch.ts';
 import { comfyViewOf, requirementsOf, type ComfyRecipeSource, type ComfyRecipeView } from './recipe-comfy-view.ts';
+import { RecipeResolver } from '../../recipes/recipe-resolver.ts';
 
 /** A plain object, so the backend registry (and `config.comfyui`) can pass it straight through. */
 export interface ComfyUIBackendOptions {
@@ -34,7 +35,10 @@ export interface ComfyUIBackendOptions {
   requestTimeoutMs?: number;
   /** How long a task waits for a capable server. @defaultValue 60_000 */
   waitForServerMs?: number;
-  /** Where recipes are looked up by id. @defaultValue every recipe of `@shotfarm/workflows` */
+  /**
+   * Recipes shipped with this release, by id. A task naming another version (a recipe published in the studio) is
+   * read from storage by version (see `RecipeResolver`). @defaultValue every recipe of `@shotfarm/workflows`
+   */
   recipes?: ReadonlyMap<string, ComfyRecipeSource>;
   /** See `ComfyServerPoolOptions.onBlocklistChange`; the worker process points it at a `ComfyBlocklistBoard`. */
   onBlocklistChange?: (change: ComfyBlocklistChange) => void;
@@ -66,13 +70,13 @@ export class ComfyUIBackend implements RenderBackend {
   readonly id = 'comfyui';
   readonly jobTypes: readonly JobType[] = ['model-swap', 'product-shot', 'short-video'];
   readonly pool: ComfyServerPool;
-  readonly #recipes: ReadonlyMap<string, ComfyRecipeSource>;
+  readonly #recipes: RecipeResolver;
   readonly #watchdogMs: number;
   readonly #pollIntervalMs: number | undefined;
   readonly #ready: Promise<void>;
 
   constructor(opts: ComfyUIBackendOptions) {
-    this.#recipes = opts.recipes ?? allRecipes;
+    this.#recipes = new RecipeResolver({ shipped: opts.recipes ?? allRecipes });
     this.#watchdogMs = (opts.watchdogS ?? defaultWatchdogS) * 1000;
     this.#pollIntervalMs = opts.pollIntervalMs;
     this.pool = new ComfyServerPool({
@@ -94,8 +98,7 @@ export class ComfyUIBackend implements RenderBackend {
   }
 
   async render(task: RenderTask, ctx: RenderContext): Promise<RenderOutput[]> {
-    const recipe = this.#recipes.get(task.recipe.id);
-    if (!recipe) throw new TaskError('SF_RENDER_NO_BACKEND', `the comfyui backend does not know recipe ${task.recipe.id}`);
+    const recipe: ComfyRecipeSource = await this.#recipes.resolve(task.recipe, ctx.storage);
     const view = comfyViewOf(recipe);
     const inputs = await readInputs(task, view, ctx);
     await ctx.progress({ fraction: 0.05, stage: 'inputs' });

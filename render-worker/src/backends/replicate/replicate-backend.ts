@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TaskError, type JobType, type RenderOutput, type RenderTask } from '@shotfarm/shared';
 import { recipes as shippedRecipes, type Recipe } from '@shotfarm/workflows';
+import { RecipeResolver } from '../../recipes/recipe-resolver.ts';
 import type { RenderBackend, RenderContext } from '../../interfaces/index.ts';
 import { createPredictionOnce, findOwnPrediction } from './create-prediction-once.ts';
 import { OutputCopier } from './output-copier.ts';
@@ -73,6 +74,7 @@ export class ReplicateBackend implements RenderBackend {
   readonly #api: ReplicateApi;
   readonly #copier: OutputCopier;
   readonly #notifier: PredictionNotifier | undefined;
+  readonly #resolver: RecipeResolver;
   readonly #opts: Required<Omit<ReplicateBackendOptions, 'webhook' | 'retry'>> & { webhook: ReplicateWebhookOptions | undefined; retry: RetryPolicy };
 
   constructor(opts: ReplicateBackendOptions) {
@@ -90,12 +92,12 @@ export class ReplicateBackend implements RenderBackend {
       requestTimeoutMs: this.#opts.requestTimeoutMs, retry,
     });
     this.#notifier = opts.webhook ? new PredictionNotifier(opts.webhook) : undefined;
+    this.#resolver = new RecipeResolver({ shipped: this.#opts.recipes });
   }
 
   async render(task: RenderTask, ctx: RenderContext): Promise<RenderOutput[]> {
-    const recipe = this.#opts.recipes.get(task.recipe.id);
-    if (!recipe) throw new TaskError('SF_RENDER_REPLICATE_RECIPE_INVALID', `recipe ${task.recipe.id} is unknown to this worker`);
-    const spec = replicateRecipeOf(recipe);
+    // The shipped copy for the version this release ships; any other version is read from storage (and cached).
+    const spec = replicateRecipeOf(await this.#resolver.resolve(task.recipe, ctx.storage));
     const uploaded: string[] = [];
     try {
       const imageUrls = new Map<string, string>();

@@ -12,11 +12,11 @@ export interface ReplicateRecipe {
  * The recipe's Replicate block, or SF_RENDER_REPLICATE_RECIPE_INVALID. The manifest was validated when
  * the recipe loaded; a task only names a recipe by id, so the block may still be missing here.
  */
-export function replicateRecipeOf(recipe: Recipe): ReplicateRecipe {
+export function replicateRecipeOf(recipe: Pick<Recipe, 'id' | 'manifest'> & { outputs?: Recipe['outputs'] }): ReplicateRecipe {
   const block = recipe.manifest?.replicate;
   if (!block) throw new TaskError('SF_RENDER_REPLICATE_RECIPE_INVALID', `recipe ${recipe.id} has no manifest.replicate block`);
   const seeds = (recipe.manifest?.inputs ?? []).filter((i) => i.kind === 'seed').map((i) => i.name);
-  return { block, seedInputs: new Set(seeds.length > 0 ? seeds : ['seed']), outputKind: recipe.outputs.kind };
+  return { block, seedInputs: new Set(seeds.length > 0 ? seeds : ['seed']), outputKind: recipe.outputs?.kind ?? recipe.manifest!.outputs.kind };
 }
 
 /**

@@ -5,4 +5,7 @@ export { costEntries, priceBooks } from './cost-entries.ts';
 export { models, scores, assetReviews } from './scores.ts';
 export { users, sessions, apiKeys, auditEvents } from './accounts.ts';
 export { idempotencyKeys } from './idempotency-keys.ts';
+export { recipeVersions } from './recipes.ts';
 export { experiments, experimentArms, experimentPeriods, experimentCounts, experimentFlushes, slotPointers, slotHistory } from './experiments.ts';
+export { launches, launchSkus, launchPicks } from './launches.ts';
+export { webhookSubscriptions, webhookDeliveries, webhookAttempts } from './webhooks.ts';

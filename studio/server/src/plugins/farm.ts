@@ -10,10 +10,19 @@ import { ScoreLedger } from '../services/scores/score-ledger.ts';
 import { TaskEnqueuer } from '../services/jobs/task-enqueuer.ts';
 import { TaskRecorder } from '../services/jobs/task-recorder.ts';
 import { attachBudgets, createCostServices, type CostServices } from '../services/costs/index.ts';
+import { RecipeCatalog } from '../services/recipes/recipe-catalog.ts';
+import { RecipeDrafts } from '../services/recipes/recipe-drafts.ts';
+
+/** How often the recipe catalog re-reads published versions (another API replica may have published one). */
+const recipeReloadMs = 30_000;
 
 /** The manager's services, wired once: what the job routes use and what runs in the background. */
 export interface Farm {
+  /** Per recipe id, the version offered for new jobs (the catalog's live map: publish and deprecate update it). */
   recipes: ReadonlyMap<string, Recipe>;
+  /** Published recipe versions (issue 13) and the drafts designers finish into them. */
+  catalog: RecipeCatalog;
+  drafts: RecipeDrafts;
   bus: JobEventBus;
   recorder: TaskRecorder;
   enqueuer: TaskEnqueuer;
@@ -39,7 +48,9 @@ declare module 'fastify' {
  * and reconciles the database with Redis at start-up and on a timer.
  */
 export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
-  const recipes = allRecipes;
+  const catalog = new RecipeCatalog(app.db, app.storage, { shipped: allRecipes, log: app.log });
+  const drafts = new RecipeDrafts(app.storage, catalog);
+  const recipes = catalog.recipes;
   const bus = new JobEventBus();
   const costs = await createCostServices({ db: app.db, config: app.config, recipes, redis: app.queues.redis, queuePrefix: app.queues.prefix, log: app.log });
   const recorder = new TaskRecorder(app.db, bus, costs.ledger);
@@ -49,13 +60,17 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
     backendOf: (id) => recipes.get(id)?.backend ?? 'local',
   });
   const budgets = attachBudgets(costs, { db: app.db, recorder, enqueuer, log: app.log });
-  const submission = new JobSubmission(app.db, enqueuer, { recipes, backends: app.config.renderBackends, costs: { router: costs.router, budgets } });
+  const submission = new JobSubmission(app.db, enqueuer, {
+    recipes, backends: app.config.renderBackends, costs: { router: costs.router, budgets },
+    queue: { ready: () => app.queues.redis.status === 'ready', timeoutMs: app.config.operations.dependencyTimeoutMs, log: (o, msg) => app.log.warn(o, msg) },
+    pinned: (ref) => catalog.forNewJob(ref),
+  });
   const scores = new ScoreLedger(app.db, app.queues, { attempts: app.config.taskAttempts, backoffMs: app.config.taskBackoffMs });
   const models = new ModelRegistry(app.db, app.storage, app.queues.redis, app.queues.prefix);
   const reconciler = new Reconciler(app.db, enqueuer, recorder, scores, app.log);
   const listener = new RenderEventListener(app.queues, recorder, enqueuer, app.log);
   const finalizer = new JobFinalizer(app.queues, recorder);
-  app.decorate('farm', { recipes, bus, recorder, enqueuer, submission, reconciler, scores, models, costs });
+  app.decorate('farm', { recipes, catalog, drafts, bus, recorder, enqueuer, submission, reconciler, scores, models, costs });
 
   // Every charged attempt may leave a job (or the day) without room for its queued tasks: the budget gate skips them.
   const stopBudgetGate = bus.subscribeAll((e) => {
@@ -74,6 +89,8 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
   };
 
   app.addHook('onReady', async () => {
+    // Shipped recipes seeded as version 1, published ones loaded; re-read now and then so other API replicas follow.
+    await catalog.start(recipeReloadMs);
     await models.ensureShipped(opts.shippedModels ?? []);
     costs.meters.start(app.config.comfyui.healthIntervalMs);
     app.queues.scoreEvents.on('completed', recordScore);
@@ -83,6 +100,7 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
     reconciler.start(app.config.reconcileIntervalMs);
   });
   app.addHook('preClose', async () => {
+    catalog.stop();
     stopBudgetGate();
     costs.meters.stop();
     await budgets.settle();

@@ -33,6 +33,17 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /api/assets/:id/review': 'designer',
   'GET /api/recipes': 'authenticated',
   'POST /api/recipes/import': 'designer',
+  // recipe workshop (issue 13): designers finish drafts, admins publish and deprecate
+  'GET /api/recipes/drafts': 'designer',
+  'GET /api/recipes/drafts/:id': 'designer',
+  'POST /api/recipes/drafts/:id': 'designer',
+  'POST /api/recipes/drafts/:id/publish': 'admin',
+  'GET /api/recipes/versions': 'designer',
+  'GET /api/recipes/:type/:name/versions': 'authenticated',
+  'GET /api/recipes/:type/:name/versions/:v': 'designer',
+  'POST /api/recipes/:type/:name/versions/:v/deprecate': 'admin',
+  'GET /api/recipes/:type/:name/diff': 'designer',
+  'GET /api/recipes/:type/:name/capabilities': 'designer',
   'GET /api/jobs': 'authenticated',
   'POST /api/jobs': 'designer',
   'GET /api/jobs/:id': 'authenticated',
@@ -61,8 +72,27 @@ const expectedAccess: Record<string, RouteAccess> = {
   'PUT /api/prices': 'admin',
   'GET /api/budgets': 'authenticated',
   'PUT /api/budgets/daily': 'admin',
+  // Batch launches (issue 16): operators only.
+  'POST /api/launches': 'operator',
+  'POST /api/launches/preview': 'operator',
+  'GET /api/launches': 'operator',
+  'GET /api/launches/:id': 'operator',
+  'GET /api/launches/:id/skus': 'operator',
+  'GET /api/launches/:id/skus/:skuId/candidates': 'operator',
+  'PUT /api/launches/:id/skus/:skuId/picks': 'operator',
+  'POST /api/launches/:id/cancel': 'operator',
+  'GET /api/launches/:id/events': 'operator',
+  'GET /api/launches/:id/report.csv': 'operator',
+  'GET /api/launches/:id/report.zip': 'operator',
   // Storage housekeeping.
   'POST /api/storage/sweep': 'admin',
+  // Operations (issue 19): metrics (admins, or a scraper's METRICS_TOKEN), outbound webhooks.
+  'GET /metrics': 'admin',
+  'POST /api/webhooks': 'admin',
+  'GET /api/webhooks': 'admin',
+  'DELETE /api/webhooks/:id': 'admin',
+  'GET /api/webhooks/:id/deliveries': 'admin',
+  'POST /api/webhooks/:id/deliveries/:deliveryId/redeliver': 'admin',
 };
 
 /** Routes of plugins we do not write: the API docs and the studio's bundle are public. */
@@ -70,6 +100,7 @@ function expectedFor(method: string, url: string): RouteAccess | undefined {
   const key = `${method === 'HEAD' ? 'GET' : method} ${url}`;
   if (expectedAccess[key] !== undefined) return expectedAccess[key];
   if (url === '/docs' || url.startsWith('/docs/')) return 'public';
+  if (url === '/admin/queues' || url.startsWith('/admin/queues/')) return 'admin'; // Bull Board (issue 19)
   if ((method === 'GET' || method === 'HEAD') && existsSync(webDistDir) && (url === '/' || existsSync(`${webDistDir}${url}`))) return 'public';
   return undefined;
 }

@@ -8,6 +8,8 @@ import {
   UploadMissingFileError, WorkflowInvalidError, WorkflowNodesUnknownError, WorkflowTooComplexError, WorkflowTooLargeError,
 } from '../errors.ts';
 import { importWorkflowOffThread } from '../services/recipes/workflow-import-runner.ts';
+import { recipeDraftKey, recipeDraftPrefix, saveDraft } from '../services/recipes/recipe-drafts.ts';
+import { withDetails } from '../errors.ts';
 
 /**
  * `POST /api/recipes/import`: a designer drops a ComfyUI workflow (API JSON, UI JSON, or a PNG/WebP ComfyUI
@@ -17,11 +19,8 @@ import { importWorkflowOffThread } from '../services/recipes/workflow-import-run
  * also for text a PNG inflates to), node count and time, and run in a worker thread, off the API's event loop.
  */
 
-/** Where drafts are stored; the storage sweep expires what is under it. */
-export const recipeDraftPrefix = 'recipes/drafts/';
-
-/** Where a draft's JSON is stored. */
-export const recipeDraftKey = (id: string): string => `${recipeDraftPrefix}${id}.json`;
+/** Where drafts are stored (the storage sweep expires what is under it), kept here for existing importers. */
+export { recipeDraftKey, recipeDraftPrefix };
 
 export interface RecipeImportRoutesOptions {
   /**
@@ -99,13 +98,18 @@ const routes: FastifyPluginAsyncZod<RecipeImportRoutesOptions> = async (app, opt
       const input = { ...(file ? { file, name } : { json: req.body }), objectInfo, limits: { maxBytes: limits.maxBytes, maxNodes: limits.maxNodes } };
       result = await importSlots(() => importWorkflowOffThread(input, limits.timeBudgetMs));
     } catch (e) {
-      if (e instanceof WorkflowImportError) throw new importErrors[e.code](e.message);
+      if (e instanceof WorkflowImportError) {
+        // The classes a UI-format file needs and no server defines: the studio names them in the designer's language.
+        const missing = (e as { missingClasses?: unknown }).missingClasses;
+        throw withDetails(new importErrors[e.code](e.message), Array.isArray(missing) ? { missingClasses: missing } : undefined);
+      }
       throw e;
     }
     const id = newId();
     const key = recipeDraftKey(id);
-    const draft = { id, key, source: result.source, manifest: result.manifest, warnings: result.warnings };
-    await app.storage.put(key, Buffer.from(JSON.stringify(draft, null, 2)), { contentType: 'application/json' });
+    await saveDraft(app.storage, {
+      id, key, source: result.source, fileName: name ?? null, manifest: result.manifest, warnings: result.warnings, createdBy: req.user?.id ?? null, published: null,
+    });
     return reply.code(201).send({ id, key, source: result.source, summary: summarise(result.manifest), warnings: result.warnings });
   });
 };

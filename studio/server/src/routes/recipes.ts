@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RecipeSummary, type UnavailableReason } from '@shotfarm/shared';
+import { holdsRole, RecipeSummary, type UnavailableReason } from '@shotfarm/shared';
+import { draftListItem, RecipeDraftListItem } from './recipe-workshop.ts';
 import type { Config } from '@shotfarm/shared/config';
 import { estimateMilliFenPerImage } from '../services/recipes/recipe-estimate.ts';
 import { recipeSamples } from '../services/recipes/recipe-samples.ts';
@@ -17,8 +18,12 @@ function unavailableReasons(backend: string, config: Config): UnavailableReason[
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/recipes', {
     config: { access: 'authenticated' },
-    schema: { tags: ['recipes'], summary: 'Every recipe, with its inputs and a JSON Schema of its parameters', response: { 200: z.object({ items: z.array(RecipeSummary) }) } },
-  }, async () => {
+    schema: {
+      tags: ['recipes'], summary: 'Every recipe offered for new jobs (its newest version not deprecated), with its inputs and a JSON Schema of its parameters; include=drafts adds the imported drafts (designers)',
+      querystring: z.object({ include: z.enum(['drafts']).optional() }),
+      response: { 200: z.object({ items: z.array(RecipeSummary), drafts: z.array(RecipeDraftListItem).optional() }) },
+    },
+  }, async (req) => {
     const recipes = [...app.farm.recipes.values()];
     const samples = await recipeSamples(app.db, app.storage, recipes.map((r) => r.id));
     // The same price book and measured running medians the ledger and the budget check use.
@@ -33,7 +38,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       estimateSecondsPerTask: measured.get(r.id) ?? r.estimateSecondsPerTask,
       estimateMilliFenPerImage: estimateMilliFenPerImage(r, pricing, measured.get(r.id)),
       sample: samples.get(r.id) ?? null,
-    })) };
+    })),
+    // Drafts are a designer's work in progress: others asking for them get the recipes alone.
+    ...(req.query.include === 'drafts' && req.caller && holdsRole(req.caller.roles, 'designer') && { drafts: (await app.farm.drafts.list()).map(draftListItem) }) };
   });
 };
 

@@ -31,7 +31,7 @@ export type Review = Answer<'/api/assets/{id}/review', 'post', 201>;
 export type ReviewVerdict = Review['verdict'];
 /** What a client sends to `POST /api/jobs`; the API fills `params`, `variants` and `priority` defaults. */
 type JobRequestBody = paths['/api/jobs']['post'] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
-export type JobSubmission = Pick<JobRequestBody, 'type' | 'recipe' | 'inputs'> & Partial<Pick<JobRequestBody, 'params' | 'variants' | 'priority'>>;
+export type JobSubmission = Pick<JobRequestBody, 'type' | 'recipe' | 'inputs'> & Partial<Pick<JobRequestBody, 'params' | 'variants' | 'priority' | 'recipeVersion'>>;
 /** `GET /readyz`: each dependency's health. */
 export type Readiness = Answer<'/readyz', 'get', 200>;
 

@@ -47,7 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Redis, the database and storage answer */
+        /** Ready for work: Redis, the database and storage answer, the render queue is below READY_MAX_RENDER_QUEUE, the storage disk above its reserve, not shutting down */
         get: {
             parameters: {
                 query?: never;
@@ -927,10 +927,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every recipe, with its inputs and a JSON Schema of its parameters */
+        /** Every recipe offered for new jobs (its newest version not deprecated), with its inputs and a JSON Schema of its parameters; include=drafts adds the imported drafts (designers) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    include?: "drafts";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -996,6 +998,25 @@ export interface paths {
                                 sample: {
                                     url: string;
                                     thumbnailUrl: string | null;
+                                } | null;
+                            }[];
+                            drafts?: {
+                                id: string;
+                                recipeId: string;
+                                /** @enum {string} */
+                                type: "product-shot" | "model-swap" | "short-video";
+                                title: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                source: string;
+                                fileName: string | null;
+                                nodeCount: number;
+                                issues: string[];
+                                updatedAt: string | null;
+                                published: {
+                                    id: string;
+                                    version: number;
                                 } | null;
                             }[];
                         };
@@ -1178,6 +1199,1276 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recipes/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Imported drafts, newest first (without their graphs) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                recipeId: string;
+                                /** @enum {string} */
+                                type: "product-shot" | "model-swap" | "short-video";
+                                title: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                source: string;
+                                fileName: string | null;
+                                nodeCount: number;
+                                issues: string[];
+                                updatedAt: string | null;
+                                published: {
+                                    id: string;
+                                    version: number;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A draft with its graph's nodes, proposed bindings and whether it validates */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            key: string;
+                            /** @enum {string} */
+                            source: "api" | "ui" | "png" | "webp";
+                            fileName?: string | null;
+                            manifest: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                type: "product-shot" | "model-swap" | "short-video";
+                                /** @enum {string} */
+                                status: "published" | "draft";
+                                title: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                description: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                backend: "comfyui" | "replicate";
+                                inputs: ({
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "image";
+                                    /** @enum {string} */
+                                    role: "product" | "scene" | "garment" | "person";
+                                    required: boolean;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "text";
+                                    default?: string;
+                                    multiline?: boolean;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "seed";
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "integer";
+                                    min?: number;
+                                    max?: number;
+                                    step?: number;
+                                    default?: number;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "number";
+                                    min?: number;
+                                    max?: number;
+                                    step?: number;
+                                    default?: number;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "enum";
+                                    options: string[];
+                                    default?: string;
+                                    optionLabels?: {
+                                        [key: string]: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                    };
+                                })[];
+                                outputs: {
+                                    /** @enum {string} */
+                                    kind: "image" | "video";
+                                    count: number;
+                                };
+                                requirements: {
+                                    nodeClasses: string[];
+                                    models: {
+                                        folder?: string;
+                                        file?: string;
+                                        model: string;
+                                        /** Format: uri */
+                                        source: string;
+                                        licence: string;
+                                        commercialUse: boolean;
+                                    }[];
+                                };
+                                commercialUse: boolean;
+                                estimate: {
+                                    gpuSecondsPerRun: number;
+                                    referenceGpu: string;
+                                };
+                                comfyui?: {
+                                    graph: {
+                                        [key: string]: {
+                                            class_type: string;
+                                            inputs: {
+                                                [key: string]: components["schemas"]["schema0"];
+                                            };
+                                            _meta?: {
+                                                title?: string;
+                                            };
+                                        };
+                                    };
+                                    bindings: {
+                                        [key: string]: {
+                                            node: string;
+                                            field: string;
+                                        }[];
+                                    };
+                                };
+                                replicate?: {
+                                    model: string;
+                                    version?: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                    fixedInput?: {
+                                        [key: string]: components["schemas"]["schema1"];
+                                    };
+                                };
+                            };
+                            warnings: string[];
+                            createdBy?: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                            published?: {
+                                id: string;
+                                version: number;
+                            } | null;
+                            nodes: {
+                                id: string;
+                                classType: string;
+                                title: string | null;
+                                fields: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            issues: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Finish a draft: names, inputs and parameters, bindings, outputs, models and licences, estimate (validated; refused with every issue) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        recipeId?: string;
+                        /** @enum {string} */
+                        type?: "product-shot" | "model-swap" | "short-video";
+                        title?: {
+                            "zh-CN": string;
+                            en: string;
+                        };
+                        description?: {
+                            "zh-CN": string;
+                            en: string;
+                        };
+                        inputs?: ({
+                            name: string;
+                            label: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            help?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "image";
+                            /** @enum {string} */
+                            role: "product" | "scene" | "garment" | "person";
+                            required: boolean;
+                        } | {
+                            name: string;
+                            label: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            help?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "text";
+                            default?: string;
+                            multiline?: boolean;
+                        } | {
+                            name: string;
+                            label: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            help?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "seed";
+                        } | {
+                            name: string;
+                            label: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            help?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "integer";
+                            min?: number;
+                            max?: number;
+                            step?: number;
+                            default?: number;
+                        } | {
+                            name: string;
+                            label: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            help?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "number";
+                            min?: number;
+                            max?: number;
+                            step?: number;
+                            default?: number;
+                        } | {
+                            name: string;
+                            label: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            help?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "enum";
+                            options: string[];
+                            default?: string;
+                            optionLabels?: {
+                                [key: string]: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                        })[];
+                        bindings?: {
+                            [key: string]: {
+                                node: string;
+                                field: string;
+                            }[];
+                        };
+                        outputs?: {
+                            /** @enum {string} */
+                            kind: "image" | "video";
+                            count: number;
+                        };
+                        models?: {
+                            folder?: string;
+                            file?: string;
+                            model: string;
+                            /** Format: uri */
+                            source: string;
+                            licence: string;
+                            commercialUse: boolean;
+                        }[];
+                        estimate?: {
+                            gpuSecondsPerRun: number;
+                            referenceGpu: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            key: string;
+                            /** @enum {string} */
+                            source: "api" | "ui" | "png" | "webp";
+                            fileName?: string | null;
+                            manifest: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                type: "product-shot" | "model-swap" | "short-video";
+                                /** @enum {string} */
+                                status: "published" | "draft";
+                                title: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                description: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                backend: "comfyui" | "replicate";
+                                inputs: ({
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "image";
+                                    /** @enum {string} */
+                                    role: "product" | "scene" | "garment" | "person";
+                                    required: boolean;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "text";
+                                    default?: string;
+                                    multiline?: boolean;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "seed";
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "integer";
+                                    min?: number;
+                                    max?: number;
+                                    step?: number;
+                                    default?: number;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "number";
+                                    min?: number;
+                                    max?: number;
+                                    step?: number;
+                                    default?: number;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "enum";
+                                    options: string[];
+                                    default?: string;
+                                    optionLabels?: {
+                                        [key: string]: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                    };
+                                })[];
+                                outputs: {
+                                    /** @enum {string} */
+                                    kind: "image" | "video";
+                                    count: number;
+                                };
+                                requirements: {
+                                    nodeClasses: string[];
+                                    models: {
+                                        folder?: string;
+                                        file?: string;
+                                        model: string;
+                                        /** Format: uri */
+                                        source: string;
+                                        licence: string;
+                                        commercialUse: boolean;
+                                    }[];
+                                };
+                                commercialUse: boolean;
+                                estimate: {
+                                    gpuSecondsPerRun: number;
+                                    referenceGpu: string;
+                                };
+                                comfyui?: {
+                                    graph: {
+                                        [key: string]: {
+                                            class_type: string;
+                                            inputs: {
+                                                [key: string]: components["schemas"]["schema0"];
+                                            };
+                                            _meta?: {
+                                                title?: string;
+                                            };
+                                        };
+                                    };
+                                    bindings: {
+                                        [key: string]: {
+                                            node: string;
+                                            field: string;
+                                        }[];
+                                    };
+                                };
+                                replicate?: {
+                                    model: string;
+                                    version?: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                    fixedInput?: {
+                                        [key: string]: components["schemas"]["schema1"];
+                                    };
+                                };
+                            };
+                            warnings: string[];
+                            createdBy?: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                            published?: {
+                                id: string;
+                                version: number;
+                            } | null;
+                            nodes: {
+                                id: string;
+                                classType: string;
+                                title: string | null;
+                                fields: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            issues: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/drafts/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft as the next version of its recipe (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every published recipe version, deprecated ones included */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                type: "product-shot" | "model-swap" | "short-video";
+                                backend: string;
+                                title: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "published" | "deprecated";
+                                /** @enum {string} */
+                                source: "shipped" | "import";
+                                manifestSha256: string;
+                                publishedBy: string | null;
+                                /** Format: date-time */
+                                publishedAt: string;
+                                /** Format: date-time */
+                                deprecatedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/{type}/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The versions of one recipe, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "product-shot" | "model-swap" | "short-video";
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                type: "product-shot" | "model-swap" | "short-video";
+                                backend: string;
+                                title: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "published" | "deprecated";
+                                /** @enum {string} */
+                                source: "shipped" | "import";
+                                manifestSha256: string;
+                                publishedBy: string | null;
+                                /** Format: date-time */
+                                publishedAt: string;
+                                /** Format: date-time */
+                                deprecatedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/{type}/{name}/versions/{v}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its manifest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "product-shot" | "model-swap" | "short-video";
+                    name: string;
+                    v: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            type: "product-shot" | "model-swap" | "short-video";
+                            backend: string;
+                            title: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            status: "published" | "deprecated";
+                            /** @enum {string} */
+                            source: "shipped" | "import";
+                            manifestSha256: string;
+                            publishedBy: string | null;
+                            /** Format: date-time */
+                            publishedAt: string;
+                            /** Format: date-time */
+                            deprecatedAt: string | null;
+                            manifest: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                type: "product-shot" | "model-swap" | "short-video";
+                                /** @enum {string} */
+                                status: "published" | "draft";
+                                title: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                description: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                backend: "comfyui" | "replicate";
+                                inputs: ({
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "image";
+                                    /** @enum {string} */
+                                    role: "product" | "scene" | "garment" | "person";
+                                    required: boolean;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "text";
+                                    default?: string;
+                                    multiline?: boolean;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "seed";
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "integer";
+                                    min?: number;
+                                    max?: number;
+                                    step?: number;
+                                    default?: number;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "number";
+                                    min?: number;
+                                    max?: number;
+                                    step?: number;
+                                    default?: number;
+                                } | {
+                                    name: string;
+                                    label: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    help?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "enum";
+                                    options: string[];
+                                    default?: string;
+                                    optionLabels?: {
+                                        [key: string]: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                    };
+                                })[];
+                                outputs: {
+                                    /** @enum {string} */
+                                    kind: "image" | "video";
+                                    count: number;
+                                };
+                                requirements: {
+                                    nodeClasses: string[];
+                                    models: {
+                                        folder?: string;
+                                        file?: string;
+                                        model: string;
+                                        /** Format: uri */
+                                        source: string;
+                                        licence: string;
+                                        commercialUse: boolean;
+                                    }[];
+                                };
+                                commercialUse: boolean;
+                                estimate: {
+                                    gpuSecondsPerRun: number;
+                                    referenceGpu: string;
+                                };
+                                comfyui?: {
+                                    graph: {
+                                        [key: string]: {
+                                            class_type: string;
+                                            inputs: {
+                                                [key: string]: components["schemas"]["schema0"];
+                                            };
+                                            _meta?: {
+                                                title?: string;
+                                            };
+                                        };
+                                    };
+                                    bindings: {
+                                        [key: string]: {
+                                            node: string;
+                                            field: string;
+                                        }[];
+                                    };
+                                };
+                                replicate?: {
+                                    model: string;
+                                    version?: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                    fixedInput?: {
+                                        [key: string]: components["schemas"]["schema1"];
+                                    };
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/{type}/{name}/versions/{v}/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide a version from Create and refuse it for new jobs; old jobs keep it (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "product-shot" | "model-swap" | "short-video";
+                    name: string;
+                    v: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            type: "product-shot" | "model-swap" | "short-video";
+                            backend: string;
+                            title: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            status: "published" | "deprecated";
+                            /** @enum {string} */
+                            source: "shipped" | "import";
+                            manifestSha256: string;
+                            publishedBy: string | null;
+                            /** Format: date-time */
+                            publishedAt: string;
+                            /** Format: date-time */
+                            deprecatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/{type}/{name}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed between two versions: parameters, bindings, models */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    type: "product-shot" | "model-swap" | "short-video";
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            from: number;
+                            to: number;
+                            inputs: {
+                                name: string;
+                                /** @enum {string} */
+                                change: "added" | "removed" | "changed";
+                                before?: unknown;
+                                after?: unknown;
+                            }[];
+                            bindings: {
+                                name: string;
+                                /** @enum {string} */
+                                change: "added" | "removed" | "changed";
+                                before?: unknown;
+                                after?: unknown;
+                            }[];
+                            models: {
+                                name: string;
+                                /** @enum {string} */
+                                change: "added" | "removed" | "changed";
+                                before?: unknown;
+                                after?: unknown;
+                            }[];
+                            other: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/{type}/{name}/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per configured ComfyUI server: can it run the offered version, and what is missing there */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "product-shot" | "model-swap" | "short-video";
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                server: string;
+                                canRun: boolean | null;
+                                missingNodeClasses: string[];
+                                missingModels: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs": {
         parameters: {
             query?: never;
@@ -1298,6 +2589,7 @@ export interface paths {
                         /** @enum {string} */
                         type: "product-shot" | "model-swap" | "short-video";
                         recipe: string;
+                        recipeVersion?: number;
                         inputs: {
                             [key: string]: string;
                         };
@@ -1331,6 +2623,8 @@ export interface paths {
                             id: string;
                             /** @enum {string} */
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                            /** @enum {string} */
+                            queue?: "enqueued" | "deferred";
                         };
                     };
                 };
@@ -3956,11 +5250,1176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/launches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Launches, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "finished" | "canceled";
+                                skus: {
+                                    total: number;
+                                    pending: number;
+                                    rendering: number;
+                                    done: number;
+                                    failed: number;
+                                    skippedBudget: number;
+                                    needsReview: number;
+                                    canceled: number;
+                                };
+                                spend: number;
+                                estimatePerSku: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: date-time */
+                                eta: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a batch launch (multipart/form-data: `manifest` (CSV in UTF-8 with or without BOM, or GB18030; XLSX; JSON), optional `photos` (a ZIP), `plan` (JSON)). 201 with the accepted count and every rejected row; the same manifest and plan again (or the same Idempotency-Key) → 200 with the same launch */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters; the same key and body within 24 h get the first answer again (422 if the body differs) */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            accepted: number;
+                            rejected: {
+                                line: number;
+                                column: string;
+                                /** @enum {string} */
+                                code: "column_missing" | "value_missing" | "value_invalid" | "sku_duplicate" | "photo_missing_in_zip" | "photo_not_image" | "asset_missing" | "asset_not_image" | "url_invalid" | "url_host_not_allowed" | "params_invalid";
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            accepted: number;
+                            rejected: {
+                                line: number;
+                                column: string;
+                                /** @enum {string} */
+                                code: "column_missing" | "value_missing" | "value_invalid" | "sku_duplicate" | "photo_missing_in_zip" | "photo_not_image" | "asset_missing" | "asset_not_image" | "url_invalid" | "url_host_not_allowed" | "params_invalid";
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a manifest and plan as POST /api/launches would, and estimate the cost; nothing is stored (multipart/form-data: `manifest` (CSV in UTF-8 with or without BOM, or GB18030; XLSX; JSON), optional `photos` (a ZIP), `plan` (JSON)) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rows: {
+                                line: number;
+                                sku: string;
+                                title: string;
+                                category: string;
+                                photos: string[];
+                                ok: boolean;
+                            }[];
+                            accepted: number;
+                            rejected: {
+                                line: number;
+                                column: string;
+                                /** @enum {string} */
+                                code: "column_missing" | "value_missing" | "value_invalid" | "sku_duplicate" | "photo_missing_in_zip" | "photo_not_image" | "asset_missing" | "asset_not_image" | "url_invalid" | "url_host_not_allowed" | "params_invalid";
+                                reason: string;
+                            }[];
+                            estimate: {
+                                perSku: number | null;
+                                total: number | null;
+                                tasksPerSku: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A launch: status, SKU counts, spend and ETA */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "finished" | "canceled";
+                            plan: {
+                                recipes: {
+                                    recipe: string;
+                                    variants: number;
+                                    params?: {
+                                        [key: string]: components["schemas"]["schema0"];
+                                    };
+                                    inputs?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                /** @default 1 */
+                                pick: number;
+                                /**
+                                 * @default taobao-main
+                                 * @enum {string}
+                                 */
+                                profile: "taobao-main" | "taobao-white" | "amazon-main" | "pdd-main";
+                                budget?: number;
+                                /** @default false */
+                                acceptPartial: boolean;
+                                /** @default false */
+                                experiment: boolean;
+                                name?: string;
+                            };
+                            skus: {
+                                total: number;
+                                pending: number;
+                                rendering: number;
+                                done: number;
+                                failed: number;
+                                skippedBudget: number;
+                                needsReview: number;
+                                canceled: number;
+                            };
+                            spend: number;
+                            estimatePerSku: number | null;
+                            rejected: {
+                                line: number;
+                                column: string;
+                                /** @enum {string} */
+                                code: "column_missing" | "value_missing" | "value_invalid" | "sku_duplicate" | "photo_missing_in_zip" | "photo_not_image" | "asset_missing" | "asset_not_image" | "url_invalid" | "url_host_not_allowed" | "params_invalid";
+                                reason: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            eta: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}/skus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A launch's SKUs in manifest order, paged (`after` = the last line seen), filtered by status or text */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "rendering" | "done" | "needs_review" | "failed" | "skipped_budget" | "canceled";
+                    q?: string;
+                    after?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                line: number;
+                                sku: string;
+                                title: string;
+                                category: string;
+                                /** @enum {string} */
+                                status: "pending" | "rendering" | "done" | "needs_review" | "failed" | "skipped_budget" | "canceled";
+                                jobIds: string[];
+                                photoThumbnailUrl: string | null;
+                                picks: {
+                                    slot: string;
+                                    rank: number;
+                                    /** Format: uuid */
+                                    assetId: string;
+                                    url: string;
+                                    thumbnailUrl: string | null;
+                                    mime: string;
+                                    ctr: number | null;
+                                    quality: number | null;
+                                    /** @enum {string} */
+                                    by: "auto" | "person";
+                                }[];
+                                failingRules: {
+                                    id: string;
+                                    count: number;
+                                    message: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                errorCode: string | null;
+                                errorMessage: string | null;
+                                spend: number;
+                            }[];
+                            nextAfter: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}/skus/{skuId}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every output of a SKU's jobs with its score: what a person may pick instead */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    skuId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                assetId: string;
+                                slot: string;
+                                url: string;
+                                thumbnailUrl: string | null;
+                                mime: string;
+                                ctr: number | null;
+                                quality: number | null;
+                                gatePass: boolean | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}/skus/{skuId}/picks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a slot's picks with a person's choice (in rank order); a needs-review SKU with picks in every slot becomes done */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    skuId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slot: string;
+                        assetIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            line: number;
+                            sku: string;
+                            title: string;
+                            category: string;
+                            /** @enum {string} */
+                            status: "pending" | "rendering" | "done" | "needs_review" | "failed" | "skipped_budget" | "canceled";
+                            jobIds: string[];
+                            photoThumbnailUrl: string | null;
+                            picks: {
+                                slot: string;
+                                rank: number;
+                                /** Format: uuid */
+                                assetId: string;
+                                url: string;
+                                thumbnailUrl: string | null;
+                                mime: string;
+                                ctr: number | null;
+                                quality: number | null;
+                                /** @enum {string} */
+                                by: "auto" | "person";
+                            }[];
+                            failingRules: {
+                                id: string;
+                                count: number;
+                                message: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            }[];
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            spend: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a launch: waiting SKUs are dropped, SKUs in the farm have their jobs canceled; finished SKUs keep their picks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "finished" | "canceled";
+                            plan: {
+                                recipes: {
+                                    recipe: string;
+                                    variants: number;
+                                    params?: {
+                                        [key: string]: components["schemas"]["schema0"];
+                                    };
+                                    inputs?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                /** @default 1 */
+                                pick: number;
+                                /**
+                                 * @default taobao-main
+                                 * @enum {string}
+                                 */
+                                profile: "taobao-main" | "taobao-white" | "amazon-main" | "pdd-main";
+                                budget?: number;
+                                /** @default false */
+                                acceptPartial: boolean;
+                                /** @default false */
+                                experiment: boolean;
+                                name?: string;
+                            };
+                            skus: {
+                                total: number;
+                                pending: number;
+                                rendering: number;
+                                done: number;
+                                failed: number;
+                                skippedBudget: number;
+                                needsReview: number;
+                                canceled: number;
+                            };
+                            spend: number;
+                            estimatePerSku: number | null;
+                            rejected: {
+                                line: number;
+                                column: string;
+                                /** @enum {string} */
+                                code: "column_missing" | "value_missing" | "value_invalid" | "sku_duplicate" | "photo_missing_in_zip" | "photo_not_image" | "asset_missing" | "asset_not_image" | "url_invalid" | "url_host_not_allowed" | "params_invalid";
+                                reason: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            eta: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events: `progress` (the launch as GET /api/launches/:id answers it) whenever it changes, `sku` for each SKU that changed, `end` once it has finished or been canceled */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The launch report as CSV, one line per pick: picked image URL, scores, gate verdict, cost per SKU (¥) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/launches/{id}/report.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The picked images as `<sku>/<slot>-<rank>.jpg` (`.mp4` for videos) plus report.csv, streamed: ready for a marketplace bulk upload */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format): HTTP latency, queues, tasks, spend, GPU time, storefront, child restarts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook subscriptions (without their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                events: ("job.finished" | "task.finished" | "launch.finished" | "experiment.ended")[];
+                                description: string | null;
+                                active: boolean;
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Subscribe a URL to events; the answer carries the signing secret (Standard Webhooks), shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        url: string;
+                        events: ("job.finished" | "task.finished" | "launch.finished" | "experiment.ended")[];
+                        description?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            events: ("job.finished" | "task.finished" | "launch.finished" | "experiment.ended")[];
+                            description: string | null;
+                            active: boolean;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: starts_with */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a subscription and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest deliveries of a subscription, each with every attempt and its answer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                subscriptionId: string;
+                                messageId: string;
+                                /** @enum {string} */
+                                eventType: "job.finished" | "task.finished" | "launch.finished" | "experiment.ended";
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed";
+                                attempts: number;
+                                /** Format: date-time */
+                                nextAttemptAt: string | null;
+                                /** Format: date-time */
+                                giveUpAt: string;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                log: {
+                                    attempt: number;
+                                    statusCode: number | null;
+                                    responseBody: string | null;
+                                    error: string | null;
+                                    durationMs: number;
+                                    /** Format: date-time */
+                                    at: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now (same webhook-id); it is retried for another day if it fails */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            subscriptionId: string;
+                            messageId: string;
+                            /** @enum {string} */
+                            eventType: "job.finished" | "task.finished" | "launch.finished" | "experiment.ended";
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed";
+                            attempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            /** Format: date-time */
+                            giveUpAt: string;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            deliveredAt: string | null;
+                            log: {
+                                attempt: number;
+                                statusCode: number | null;
+                                responseBody: string | null;
+                                error: string | null;
+                                durationMs: number;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         schema0: unknown;
+        schema1: unknown;
     };
     responses: never;
     parameters: never;

@@ -22,7 +22,9 @@ export const pageRoutes: readonly PageRoute[] = [
   { path: '/gallery', access: 'designer', label: 'nav.gallery', Page: lazy(() => import('../pages/gallery/gallery-page.tsx')) },
   { path: '/farm', access: 'authenticated', label: 'nav.farm', Page: lazy(() => import('../pages/farm/farm-page.tsx')) },
   { path: '/assets', access: 'designer', label: 'nav.assets', Page: lazy(() => import('../pages/assets/assets-page.tsx')) },
+  { path: '/recipes', access: 'designer', label: 'nav.recipes', Page: lazy(() => import('../pages/recipes/recipes-page.tsx')) },
   { path: '/experiments', access: 'growth', label: 'nav.experiments', Page: lazy(() => import('../pages/experiments/experiments-page.tsx')) },
+  { path: '/launches', access: 'operator', label: 'nav.launches', Page: lazy(() => import('../pages/launches/launches-page.tsx')) },
   { path: '/costs', access: 'operator', label: 'nav.costs', Page: lazy(() => import('../pages/costs/costs-page.tsx')) },
   { path: '/users', access: 'admin', label: 'nav.users', Page: lazy(() => import('../pages/users/users-page.tsx')) },
 ];

@@ -1,11 +1,15 @@
 import { studioEn } from './studio-en.ts';
 import { costsEn } from './costs-en.ts';
+import { launchesEn } from './launches-en.ts';
+import { recipesEn } from './recipes-en.ts';
 import type { Messages } from './zh-CN.ts';
 
 /** English. Typed by the zh-CN object, so a missing or misspelt key fails the type check. */
 export const en: Messages = {
   ...studioEn,
   ...costsEn,
+  ...launchesEn, // batch launches (issue 16)
+  ...recipesEn, // recipe workshop (issue 13)
   'app.name': 'Shotfarm 影农',
   'app.tagline': 'AI product shots for e-commerce',
   'app.skipToContent': 'Skip to main content',
@@ -206,6 +210,14 @@ export const en: Messages = {
   'error.SF_EVENT_FROM_FUTURE': 'The event is stamped in the future and was not counted.',
   'error.SF_EVENT_NO_EXPERIMENT': 'No experiment runs on this SKU slot; the event was not counted.',
   'error.SF_EVENT_ASSET_NOT_IN_EXPERIMENT': 'The image is not part of the running experiment; the event was not counted.',
+  // operations (issue 19)
+  'error.SF_DEPENDENCY_UNAVAILABLE': 'Part of the farm (queue, database or storage) is not answering. Nothing was lost; try again in a moment.',
+  'error.SF_SHUTTING_DOWN': 'The server is restarting. Try again in a few seconds.',
+  'error.SF_STORAGE_FULL': 'The storage disk is full, so the upload was refused. Ask the administrator to free space.',
+  'error.SF_WEBHOOK_NOT_FOUND': 'This webhook does not exist.',
+  'error.SF_WEBHOOK_URL_FORBIDDEN': 'This webhook address points inside the private network; use a public address or ask an admin to allow-list the host.',
+  // cut-out / segmentation (issue 11)
+  'error.SF_CUTOUT_UNCERTAIN': 'The product could not be cut out reliably from this photo, so no image was made. Use a photo on a plain background, a PNG with a transparent background, or a GPU recipe that can handle this scene.',
   'error.network': 'Cannot reach the server. Check your connection and retry.',
   'error.unexpected': 'The server sent an answer the studio does not understand.',
   'nav.create': 'Create',

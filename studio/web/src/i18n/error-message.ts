@@ -35,6 +35,11 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
       const field = detail(details, 'field');
       return typeof field === 'string' && field !== '' ? { key: 'error.SF_JOB_SWEEP_INVALID.field', values: { field } } : { key: `error.${code}` };
     }
+    case 'SF_WORKFLOW_NODES_UNKNOWN': {
+      // Which node classes no configured server defines, so the designer knows what to install or to export as API format.
+      const classes = stringList(detail(details, 'missingClasses'));
+      return classes ? { key: 'error.SF_WORKFLOW_NODES_UNKNOWN.classes', values: { classes } } : { key: `error.${code}` };
+    }
     case 'SF_REQUEST_INVALID':
     case 'SF_ROUTE_NOT_FOUND':
     case 'SF_INTERNAL':
@@ -98,7 +103,6 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_SCORE_TASK_INVALID':
     case 'SF_GATE_PROFILE_UNKNOWN':
     case 'SF_WORKFLOW_INVALID':
-    case 'SF_WORKFLOW_NODES_UNKNOWN':
     case 'SF_CONFIG_INVALID':
     case 'SF_UNAUTHENTICATED':
     case 'SF_FORBIDDEN':
@@ -122,6 +126,25 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_EVENT_FROM_FUTURE':
     case 'SF_EVENT_NO_EXPERIMENT':
     case 'SF_EVENT_ASSET_NOT_IN_EXPERIMENT':
+    case 'SF_DEPENDENCY_UNAVAILABLE': // operations (issue 19)
+    case 'SF_SHUTTING_DOWN':
+    case 'SF_STORAGE_FULL':
+    case 'SF_WEBHOOK_NOT_FOUND':
+    case 'SF_WEBHOOK_URL_FORBIDDEN':
+    case 'SF_RECIPE_DRAFT_NOT_FOUND': // recipe workshop (issue 13)
+    case 'SF_RECIPE_DRAFT_INVALID':
+    case 'SF_RECIPE_VERSION_NOT_FOUND':
+    case 'SF_RECIPE_VERSION_DEPRECATED':
+    case 'SF_RENDER_RECIPE_UNAVAILABLE':
+    case 'SF_LAUNCH_MANIFEST_INVALID': // batch launches (issue 16)
+    case 'SF_LAUNCH_PLAN_INVALID':
+    case 'SF_LAUNCH_PHOTOS_INVALID':
+    case 'SF_LAUNCH_NOT_FOUND':
+    case 'SF_LAUNCH_FINISHED':
+    case 'SF_LAUNCH_SKU_NOT_FOUND':
+    case 'SF_LAUNCH_PICK_INVALID':
+    case 'SF_LAUNCH_PHOTO_URL_REFUSED':
+    case 'SF_CUTOUT_UNCERTAIN': // cut-out / segmentation (issue 11)
       return { key: `error.${code}` }; // a code whose key is missing from the dictionaries fails the type check here
     default: {
       const unknown: never = code; // the server may be newer than this bundle: fall back to its message

@@ -1,5 +1,7 @@
 import { studioZhCN } from './studio-zh-CN.ts';
 import { costsZhCN } from './costs-zh-CN.ts';
+import { launchesZhCN } from './launches-zh-CN.ts';
+import { recipesZhCN } from './recipes-zh-CN.ts';
 
 /**
  * 简体中文：默认语言，也是所有文案键的来源（`Messages` 由它推出，其他语言必须逐键对齐）。
@@ -8,6 +10,8 @@ import { costsZhCN } from './costs-zh-CN.ts';
 export const zhCN = {
   ...studioZhCN,
   ...costsZhCN,
+  ...launchesZhCN, // batch launches (issue 16)
+  ...recipesZhCN, // recipe workshop (issue 13)
   'app.name': 'Shotfarm 影农',
   'app.tagline': '电商商品图 AI 生产线',
   'app.skipToContent': '跳到主要内容',
@@ -208,6 +212,14 @@ export const zhCN = {
   'error.SF_EVENT_FROM_FUTURE': '事件时间在未来，未计入。',
   'error.SF_EVENT_NO_EXPERIMENT': '该 SKU 图位没有运行中的实验，事件未计入。',
   'error.SF_EVENT_ASSET_NOT_IN_EXPERIMENT': '该图片不在运行中的实验里，事件未计入。',
+  // operations (issue 19)
+  'error.SF_DEPENDENCY_UNAVAILABLE': '渲染农场的一个组件（队列、数据库或存储）暂时无响应。数据没有丢失，请稍后重试。',
+  'error.SF_SHUTTING_DOWN': '服务器正在重启，请几秒后重试。',
+  'error.SF_STORAGE_FULL': '存储磁盘已满，上传被拒绝。请联系管理员释放空间。',
+  'error.SF_WEBHOOK_NOT_FOUND': '该 Webhook 不存在。',
+  'error.SF_WEBHOOK_URL_FORBIDDEN': '该 Webhook 地址指向内网；请使用公网地址，或请管理员将该主机加入允许列表。',
+  // cut-out / segmentation (issue 11)
+  'error.SF_CUTOUT_UNCERTAIN': '这张照片无法可靠地抠出商品，因此没有生成图片。请换一张纯色背景的照片、上传透明背景的 PNG，或改用能处理这类场景的 GPU 配方。',
   'error.network': '无法连接服务器，请检查网络后重试。',
   'error.unexpected': '服务器返回了无法识别的响应。',
   'nav.create': '生成',

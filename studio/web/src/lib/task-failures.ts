@@ -7,6 +7,7 @@ import type { Task } from '@shotfarm/shared';
 export const failsAgainCodes: ReadonlySet<string> = new Set([
   'SF_RENDER_BACKGROUND_TOO_BUSY', 'SF_RENDER_INPUT_UNREADABLE', 'SF_RENDER_TASK_INVALID', 'SF_RENDER_COMFY_PROMPT_INVALID',
   'SF_RENDER_COMFY_RECIPE_INVALID', 'SF_RENDER_REPLICATE_INPUT_INVALID', 'SF_RENDER_REPLICATE_REFUSED', 'SF_RENDER_REPLICATE_RECIPE_INVALID',
+  'SF_CUTOUT_UNCERTAIN',
 ]);
 
 /** Tasks that failed with the same code and message, as one line: "16 张均因…". */

@@ -64,6 +64,9 @@ function iou(alphaRgba: Buffer, truth: Uint8Array): number {
   return inter / union;
 }
 
+/** The colour key's own refusal rules are tested with the colour key alone. */
+const colourKeyOnly = { segmenter: 'colour-key' } as const;
+
 async function expectCode(promise: Promise<unknown>, code: string): Promise<TaskError> {
   const error = await promise.then(() => null, (e: unknown) => e);
   expect(error).toBeInstanceOf(TaskError);
@@ -152,7 +155,7 @@ describe('cutOut', () => {
     const random = mulberry32(7);
     const data = Buffer.from(Array.from({ length: 320 * 240 * 3 }, () => Math.floor(random() * 256)));
     const jpeg = await sharp(data, { raw: { width: 320, height: 240, channels: 3 } }).jpeg().toBuffer();
-    const error = await expectCode(cutOut(jpeg), 'SF_RENDER_BACKGROUND_TOO_BUSY');
+    const error = await expectCode(cutOut(jpeg, colourKeyOnly), 'SF_RENDER_BACKGROUND_TOO_BUSY');
     expect(error.message).toMatch(/limit/);
     expect(error.message).toMatch(/\d/);
   });
@@ -166,12 +169,12 @@ describe('cutOut', () => {
       for (let x = 0; x < w; x++) data.set(colours[Math.floor((x + y) / 25) % colours.length]!, (y * w + x) * 3);
     }
     const png = await sharp(data, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
-    await expectCode(cutOut(png), 'SF_RENDER_BACKGROUND_TOO_BUSY');
+    await expectCode(cutOut(png, colourKeyOnly), 'SF_RENDER_BACKGROUND_TOO_BUSY');
   });
 
   it('refuses a photo with no product in it', async () => {
     const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#f5f5f5' } }).png().toBuffer();
-    const error = await expectCode(cutOut(blank), 'SF_RENDER_BACKGROUND_TOO_BUSY');
+    const error = await expectCode(cutOut(blank, colourKeyOnly), 'SF_RENDER_BACKGROUND_TOO_BUSY');
     expect(error.message).toMatch(/no product found/);
   });
 
@@ -179,7 +182,14 @@ describe('cutOut', () => {
     const data = Buffer.alloc(200 * 200 * 3);
     for (let i = 0; i < 200 * 200; i++) data.set(i % 200 < 3 || i < 600 ? [245, 245, 245] : [30, 30, 90], i * 3);
     const png = await sharp(data, { raw: { width: 200, height: 200, channels: 3 } }).png().toBuffer();
-    await expectCode(cutOut(png), 'SF_RENDER_BACKGROUND_TOO_BUSY');
+    await expectCode(cutOut(png, colourKeyOnly), 'SF_RENDER_BACKGROUND_TOO_BUSY');
+  });
+
+  it('the classic segmenter refuses the same noise, stripes, blank frame and whole-frame "product" as uncertain (GrabCut gets no better)', async () => {
+    const random = mulberry32(7);
+    const noise = await sharp(Buffer.from(Array.from({ length: 320 * 240 * 3 }, () => Math.floor(random() * 256))), { raw: { width: 320, height: 240, channels: 3 } }).jpeg().toBuffer();
+    const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#f5f5f5' } }).png().toBuffer();
+    for (const photo of [noise, blank]) await expectCode(cutOut(photo), 'SF_CUTOUT_UNCERTAIN');
   });
 
   it('answers SF_RENDER_INPUT_UNREADABLE for bytes that are no image', async () => {

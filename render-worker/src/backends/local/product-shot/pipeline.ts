@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';
 import { z } from 'zod';
-import { MarketplacePresetId, marketplacePresets, TaskError } from '@shotfarm/shared';
+import { MarketplacePresetId, marketplacePresets, SegmenterKind, TaskError } from '@shotfarm/shared';
 import type { BoxPx, CutoutAnalysis, CutoutDiagnostics, CutoutMethod, CutoutOptions } from './cutout.ts';
 import { analyseCutout, renderCutoutLayer, renderMask } from './cutout.ts';
 import type { ProductPlacement } from './fit.ts';
@@ -17,6 +17,8 @@ import { planVariant, ProductShotStudioParams, type VariantPlan } from './varian
 const CutoutSettings = z.strictObject({
   toleranceDeltaE: z.number().positive().max(100).optional(),
   featherPx: z.number().min(0).max(100).optional(),
+  segmenter: SegmenterKind.optional(),
+  minConfidence: z.number().min(0).max(1).optional(),
 });
 /** Harmony settings as the pipeline accepts them; `strength: 0` turns it off. */
 const HarmonySettings = z.strictObject({ strength: z.number().min(0).max(1).optional() });
@@ -58,7 +60,7 @@ export interface RenderedProductShot {
   /** The encoded image. */
   data: Buffer;
   info: { widthPx: number; heightPx: number; format: 'jpeg'; bytes: number };
-  cutout: { method: CutoutMethod; bboxPx: BoxPx; diagnostics: CutoutDiagnostics };
+  cutout: { method: CutoutMethod; bboxPx: BoxPx; confidence: number; diagnostics: CutoutDiagnostics };
   /** Where the product landed; `upscaled` means the photo was enlarged to fill its slot. */
   placement: ProductPlacement;
 }
@@ -98,7 +100,10 @@ export class ProductShotPipeline {
     }
   }
 
-  /** How the product is separated: `toleranceDeltaE` (default 18), `featherPx` (edge blur σ, source pixels). */
+  /**
+   * How the product is separated: `toleranceDeltaE` (default 18), `featherPx` (edge blur σ, source pixels),
+   * `segmenter` (`classic` or `colour-key`), `minConfidence` (refused below it, `SF_CUTOUT_UNCERTAIN`).
+   */
   cutout(options: CutoutOptions): this {
     this.#plan.cutout = parseOption(CutoutSettings, options, 'cutout');
     return this;
@@ -177,7 +182,7 @@ export async function renderProductShot(options: RenderProductShotOptions): Prom
   const params = parseOption(ProductShotStudioParams, options.params, 'params');
   const plan = planVariant(params, options.variantIndex, { sceneImage: options.scene, seed: options.seed });
   const shot = await new ProductShotPipeline(options.product)
-    .cutout({ toleranceDeltaE: params.backgroundTolerance })
+    .cutout({ toleranceDeltaE: params.backgroundTolerance, segmenter: params.segmenter })
     .scene(plan.scene)
     .shadow(plan.shadow)
     .fit(params.preset, plan.composition)
@@ -254,7 +259,7 @@ async function runProductShot(input: Buffer, plan: ProductShotPlan, run: RunOpti
   return {
     data,
     info: { widthPx: canvasW, heightPx: canvasH, format: 'jpeg', bytes: data.length },
-    cutout: { method: analysis.method, bboxPx: analysis.bboxPx, diagnostics: analysis.diagnostics },
+    cutout: { method: analysis.method, bboxPx: analysis.bboxPx, confidence: analysis.confidence, diagnostics: analysis.diagnostics },
     placement,
   };
 }

@@ -6,7 +6,7 @@ const params = (input: Record<string, unknown> = {}): ProductShotStudioParams =>
 describe('ProductShotStudioParams', () => {
   it('fills the defaults', () => {
     expect(params()).toEqual({
-      preset: 'taobao-800', scene: 'auto', marginPct: 8, shadowOpacity: 0.35, backgroundTolerance: 18,
+      preset: 'taobao-800', scene: 'auto', marginPct: 8, shadowOpacity: 0.35, backgroundTolerance: 18, segmenter: 'classic',
     });
   });
 

@@ -3,6 +3,7 @@ import type { Config } from '@shotfarm/shared/config';
 import type { Db } from '@shotfarm/shared/db';
 import type { Recipe } from '@shotfarm/workflows';
 import type { Redis } from 'ioredis';
+import { withTimeout } from '../operations/dependency-monitor.ts';
 import { blocklistingsOf, readComfyBlocklist } from '../farm/comfy-blocklist.ts';
 import { ComfyHealthProbe } from '../farm/comfy-health.ts';
 import { overridesFrom, pricingFrom, type Pricing } from '../recipes/recipe-estimate.ts';
@@ -59,7 +60,10 @@ export async function createCostServices(deps: CostServiceDeps): Promise<CostSer
     comfyHealth: () => probe.read(),
     // A recipe counts as blocklisted when every configured server has it on some worker's blocklist.
     comfyBlockedRecipes: async () => {
-      const records = await readComfyBlocklist(deps.redis, deps.queuePrefix);
+      if (config.comfyui.servers.length === 0) return new Set<string>();
+      // Advisory only: with Redis down or slow, route as if nothing were blocklisted rather than hold the request.
+      const records = deps.redis.status !== 'ready' ? [] : await withTimeout(readComfyBlocklist(deps.redis, deps.queuePrefix), 1000, 'the ComfyUI blocklist')
+        .catch((err: unknown) => { deps.log.warn({ err }, 'reading the ComfyUI blocklist failed: routing without it'); return []; });
       const per = config.comfyui.servers.map((s) => new Set(blocklistingsOf(s, records).map((b) => b.recipeId)));
       const all = per[0] ? [...per[0]].filter((id) => per.every((set) => set.has(id))) : [];
       return new Set(all);

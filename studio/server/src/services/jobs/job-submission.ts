@@ -17,6 +17,13 @@ export interface JobSubmissionOptions {
   backends: readonly string[];
   /** Routing (`backend: "auto"`), the estimate and the budget check before anything is stored. */
   costs?: { router: BackendRouter; budgets: BudgetGuard };
+  /**
+   * Whether the queue's connection is up now, and how long an enqueue may take: a job committed while Redis is down
+   * is answered `queue: "deferred"` at once (the reconciler enqueues it when Redis is back) instead of hanging.
+   */
+  queue?: { ready: () => boolean; timeoutMs: number; log?: (o: object, msg: string) => void };
+  /** A pinned `recipeVersion` (issue 13): that published version, refused when unknown or deprecated. */
+  pinned?: (ref: { id: string; version: number }) => Promise<Recipe>;
 }
 
 /**
@@ -28,8 +35,10 @@ export class JobSubmission {
   constructor(private readonly db: Db, private readonly enqueuer: TaskEnqueuer, private readonly opts: JobSubmissionOptions) {}
 
   /** `createdBy`: the submitting user (a key's creator), recorded on the job and, by the recorder, on its outputs. */
-  async submit(req: JobRequest, by: { createdBy?: string | null } = {}): Promise<JobAccepted> {
-    const requested = this.opts.recipes.get(req.recipe);
+  /** `jobId`, `launchId`, `sku`: a batch launch (issue 16) names the job id it committed beforehand and the SKU it renders for. */
+  async submit(req: JobRequest, by: { createdBy?: string | null; jobId?: string; launchId?: string; sku?: string } = {}): Promise<JobAccepted> {
+    const requested = req.recipeVersion !== undefined && this.opts.pinned
+      ? await this.opts.pinned({ id: req.recipe, version: req.recipeVersion }) : this.opts.recipes.get(req.recipe);
     if (!requested) {
       throw withDetails(new RecipeUnknownError(`recipe "${req.recipe}" does not exist`), { field: 'recipe', known: [...this.opts.recipes.keys()] });
     }
@@ -37,7 +46,8 @@ export class JobSubmission {
       throw withDetails(new RecipeUnknownError(`recipe "${requested.id}" makes ${requested.type}, not ${req.type}`), { field: 'type' });
     }
     const routed = this.opts.costs ? await this.opts.costs.router.route({ ...req, backend: req.backend ?? 'auto' }, requested) : undefined;
-    const recipe = routed?.recipe ?? requested;
+    // Routing staying on the requested recipe keeps the requested (possibly pinned) version.
+    const recipe = routed && routed.recipe.id !== requested.id ? routed.recipe : requested;
     if (!this.opts.backends.includes(recipe.backend)) {
       // Name every backend some recipe of this type runs on, so the operator learns what to configure.
       const able = [...new Set([recipe.backend, ...[...this.opts.recipes.values()].filter((r) => r.type === recipe.type).map((r) => r.backend)])].sort();
@@ -50,7 +60,7 @@ export class JobSubmission {
     const grid = req.sweep ? expandSweep(recipe, params, req.sweep, req.variants) : undefined;
     await this.#checkInputs(recipe, req.inputs);
 
-    const jobId = newId();
+    const jobId = by.jobId ?? newId();
     const seedBase = randomInt(2 ** 31);
     // Every cell compiles with the same seed base, so the cells of a sweep differ only in the swept values.
     const variants = (grid?.cells ?? [params]).flatMap((cellParams) =>
@@ -58,7 +68,7 @@ export class JobSubmission {
     const job = {
       id: jobId, type: req.type, recipeId: recipe.id, recipeVersion: recipe.version, status: 'queued' as const,
       params, inputs: req.inputs, variants: req.variants, priority: req.priority, sweep: grid?.axes ?? null,
-      createdBy: by.createdBy ?? null,
+      createdBy: by.createdBy ?? null, launchId: by.launchId ?? null, sku: by.sku ?? null,
     };
     const taskRows = variants.map((v, index) => ({ id: newId(), jobId, index, status: 'queued' as const, params: v.params, seed: v.seed }));
     // Priced before anything is stored: a job over its budget or today's cap is refused with nothing written.
@@ -69,8 +79,25 @@ export class JobSubmission {
       const ts = await tx.insert(tables.tasks).values(taskRows).returning();
       return { job: j!, tasks: ts };
     });
-    await this.enqueuer.enqueueJob(inserted.job, inserted.tasks);
-    return { id: jobId, status: 'queued' };
+    return { id: jobId, status: 'queued', queue: await this.#enqueue(inserted.job, inserted.tasks) };
+  }
+
+  /** Enqueue after the commit, bounded: on a queue that is down the job stays in the outbox for the reconciler. */
+  async #enqueue(job: Parameters<TaskEnqueuer['enqueueJob']>[0], tasks: Parameters<TaskEnqueuer['enqueueJob']>[1]): Promise<'enqueued' | 'deferred'> {
+    const queue = this.opts.queue;
+    if (!queue) { await this.enqueuer.enqueueJob(job, tasks); return 'enqueued'; }
+    if (!queue.ready()) {
+      queue.log?.({ jobId: job.id }, 'Redis is down: job committed, enqueue deferred to the reconciler');
+      return 'deferred';
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const attempt = this.enqueuer.enqueueJob(job, tasks).then(() => 'enqueued' as const);
+    const timeout = new Promise<'deferred'>((resolve) => { timer = setTimeout(() => resolve('deferred'), queue.timeoutMs); });
+    const outcome = await Promise.race([attempt.catch(() => 'deferred' as const), timeout]).finally(() => clearTimeout(timer));
+    // A late enqueue may still land when Redis returns: harmless, BullMQ ids are ours and the reconciler's add is a no-op then.
+    attempt.catch(() => undefined);
+    if (outcome === 'deferred') queue.log?.({ jobId: job.id }, 'enqueue did not finish in time: job committed, enqueue deferred to the reconciler');
+    return outcome;
   }
 
   #checkParams(recipe: Recipe, raw: Params): Params {

@@ -33,10 +33,10 @@ export function importWorkflowOffThread(input: ImportWorkflowInput, timeBudgetMs
       void worker.terminate();
     };
     const timer = setTimeout(() => settle(() => reject(new WorkflowImportError('SF_WORKFLOW_TOO_COMPLEX', `the import took longer than ${timeBudgetMs} ms`))), timeBudgetMs);
-    worker.once('message', (m: { ok: true; result: ImportWorkflowResult } | { ok: false; code: string; message: string }) => settle(() => {
+    worker.once('message', (m: { ok: true; result: ImportWorkflowResult } | { ok: false; code: string; message: string; missingClasses?: string[] }) => settle(() => {
       if (m.ok) resolve(m.result);
       else if (m.code === 'SF_INTERNAL') reject(new Error(m.message));
-      else reject(new WorkflowImportError(m.code as WorkflowImportError['code'], m.message));
+      else reject(Object.assign(new WorkflowImportError(m.code as WorkflowImportError['code'], m.message), m.missingClasses ? { missingClasses: m.missingClasses } : {}));
     }));
     worker.once('error', (e: Error & { code?: string }) => settle(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? new WorkflowImportError('SF_WORKFLOW_TOO_LARGE', 'the workflow needs more memory to import than one import may use')

@@ -10,6 +10,10 @@ try {
   const result = importWorkflow({ ...input, file: input.file ? Buffer.from(input.file.buffer, input.file.byteOffset, input.file.byteLength) : undefined });
   parentPort!.postMessage({ ok: true, result });
 } catch (e) {
-  if (e instanceof WorkflowImportError) parentPort!.postMessage({ ok: false, code: e.code, message: e.message });
+  if (e instanceof WorkflowImportError) {
+    // The classes a UI file needs that no server defines cross the thread too: the studio lists them for the designer.
+    const missingClasses = (e as { missingClasses?: string[] }).missingClasses;
+    parentPort!.postMessage({ ok: false, code: e.code, message: e.message, ...(missingClasses && { missingClasses }) });
+  }
   else parentPort!.postMessage({ ok: false, code: 'SF_INTERNAL', message: e instanceof Error ? e.message : String(e) });
 }

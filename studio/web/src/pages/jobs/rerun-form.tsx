@@ -12,7 +12,7 @@ import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 
 /**
- * Submits the job again with the same recipe, inputs and variants, and one parameter changed — with the same
+ * Submits the job again with the same recipe version (pinned, so it reproduces), inputs and variants, and one parameter changed — with the same
  * control the Create form shows for it (a choice is a choice, a colour a colour picker), never a free-text box.
  */
 export function RerunForm({ job, onSubmitted }: { job: JobView; onSubmitted: (jobId: string) => void }) {
@@ -33,7 +33,7 @@ export function RerunForm({ job, onSubmitted }: { job: JobView; onSubmitted: (jo
       const params: Record<string, unknown> = { ...job.params };
       if (value === undefined || value === null || value === '') delete params[field!.name];
       else params[field!.name] = value;
-      return submitJob({ type: job.type, recipe: job.recipe.id, inputs: job.inputs, variants: job.variants, priority: job.priority, params: params as Record<string, never> });
+      return submitJob({ type: job.type, recipe: job.recipe.id, recipeVersion: job.recipe.version, inputs: job.inputs, variants: job.variants, priority: job.priority, params: params as Record<string, never> });
     },
     onSuccess: (accepted) => onSubmitted(accepted.id),
   });

@@ -1,0 +1,152 @@
+import type { ConfidenceSignals } from './types.ts';
+
+/**
+ * Confidence from measurable signals. Each maps to 0–1 by a linear ramp between a value that plainly means
+ * "broken" and one that plainly means "fine"; the confidence is their geometric mean, so one signal near zero
+ * drags the whole below any sensible minimum, as one visible fault spoils an image.
+ */
+
+/**
+ * ΔE (CIE76) across the outline: about 2.3 is a just-noticeable difference; under two of those (5) the outline
+ * is not on a visible edge, above about six (15) it clearly is.
+ */
+const contrastRamp = [5, 15] as const;
+/** IoU of two independent estimates: under 0.6 they describe different objects, above 0.9 the same one. */
+const agreementRamp = [0.6, 0.9] as const;
+/** Share of the raw foreground in the kept regions: under 0.8 a fifth of it was scattered bits, above 0.97 clean. */
+const compactnessRamp = [0.8, 0.97] as const;
+/**
+ * Solidity (area over convex-hull area): a sprawling matte under 0.5 is not one object, above 0.8 it is as solid
+ * as a mug with a handle.
+ */
+const solidityRamp = [0.5, 0.8] as const;
+/** Share of the frame's outermost pixels that is product: 0 is clear, 0.15 (the refusal limit) is not. */
+const frameContactRamp = [0, 0.15] as const;
+
+/** The smallest a signal is taken as, so a logarithm stays finite. */
+const signalFloor = 0.01;
+
+export interface RawSignals {
+  boundaryDeltaE: number;
+  agreementIoU: number;
+  keptShare: number;
+  solidity: number;
+  frameContactFraction: number;
+}
+
+export function confidenceSignals(raw: RawSignals): ConfidenceSignals {
+  return {
+    boundaryContrast: ramp(raw.boundaryDeltaE, contrastRamp),
+    agreement: ramp(raw.agreementIoU, agreementRamp),
+    // Connected (little of it in scattered bits) and compact (one solid object): the weaker of the two.
+    compactness: Math.min(ramp(raw.keptShare, compactnessRamp), ramp(raw.solidity, solidityRamp)),
+    borderClearance: 1 - ramp(raw.frameContactFraction, frameContactRamp),
+  };
+}
+
+/** The geometric mean of the signals. */
+export function combineConfidence(signals: ConfidenceSignals): number {
+  const values = Object.values(signals);
+  let logSum = 0;
+  for (const v of values) logSum += Math.log(Math.max(signalFloor, v));
+  return Math.exp(logSum / values.length);
+}
+
+function ramp(x: number, [lo, hi]: readonly [number, number]): number {
+  if (!Number.isFinite(x)) return 0;
+  return x <= lo ? 0 : x >= hi ? 1 : (x - lo) / (hi - lo);
+}
+
+/**
+ * Mean ΔE across the mask's outline: for each product pixel whose right or lower neighbour is background, the
+ * colour two pixels inside against two pixels outside (one pixel either side is often a mixed edge pixel).
+ */
+export function boundaryDeltaE(mask: Uint8Array, lab: Float32Array, w: number, h: number): number {
+  let sum = 0;
+  let count = 0;
+  const pair = (a: number, b: number): void => {
+    const dL = lab[a * 3]! - lab[b * 3]!;
+    const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
+    const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
+    sum += Math.sqrt(dL * dL + da * da + db * db);
+    count++;
+  };
+  for (let y = 2; y < h - 2; y++) {
+    for (let x = 2; x < w - 2; x++) {
+      const i = y * w + x;
+      const here = mask[i]!;
+      if (here !== mask[i + 1]) pair(i - 1, i + 2);
+      if (here !== mask[i + w]) pair(i - w, i + 2 * w);
+    }
+  }
+  return count > 0 ? sum / count : 0;
+}
+
+/** Intersection over union of two binary masks (1 when both are empty). */
+export function maskIoU(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ? 1 : 0;
+    const y = b[i] ? 1 : 0;
+    inter += x & y;
+    union += x | y;
+  }
+  return union > 0 ? inter / union : 1;
+}
+
+/**
+ * Solidity: the mask's area over the area of its convex hull (1 for a convex shape). A product is mostly one solid
+ * object (a bottle 1, a shoe about 0.9, a mug with its handle about 0.8); a matte that grabbed strips of the scene
+ * sprawls across the frame and its hull is mostly empty.
+ */
+export function solidity(mask: Uint8Array, w: number, h: number): number {
+  const points: [number, number][] = [];
+  let area = 0;
+  for (let y = 0; y < h; y++) {
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < w; x++) {
+      if (!mask[y * w + x]) continue;
+      area++;
+      if (first < 0) first = x;
+      last = x;
+    }
+    if (first >= 0) {
+      // Pixel corners, so a one-pixel-wide row still has an area.
+      points.push([first, y], [first, y + 1], [last + 1, y], [last + 1, y + 1]);
+    }
+  }
+  if (area === 0) return 0;
+  const hull = convexHull(points);
+  let twice = 0;
+  for (let i = 0; i < hull.length; i++) {
+    const [x1, y1] = hull[i]!;
+    const [x2, y2] = hull[(i + 1) % hull.length]!;
+    twice += x1 * y2 - x2 * y1;
+  }
+  const hullArea = Math.abs(twice) / 2;
+  return hullArea > 0 ? Math.min(1, area / hullArea) : 0;
+}
+
+/** Andrew's monotone chain. */
+function convexHull(points: [number, number][]): [number, number][] {
+  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (sorted.length < 3) return sorted;
+  const cross = (o: [number, number], a: [number, number], b: [number, number]): number =>
+    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: [number, number][] = [];
+  for (const p of sorted) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: [number, number][] = [];
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const p = sorted[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  lower.pop();
+  upper.pop();
+  return lower.concat(upper);
+}
