@@ -336,7 +336,11 @@ describe('experiments', () => {
     await replica.ready();
     try {
       const xp = await create(sku, arms);
-      await post([...traffic(sku, arms[0]!, 400, 8), ...traffic(sku, arms[1]!, 400, 40), ...traffic(sku, arms[2]!, 400, 36)], replica);
+      // The second replica learns of the new experiment by pub/sub; events for an experiment it does not know yet
+      // would be rejected, so wait until it serves it.
+      await waitFor(async () => replica.experiments.serving.get(sku, 'main')?.experiment, 10_000, 20);
+      const posted = await post([...traffic(sku, arms[0]!, 400, 8), ...traffic(sku, arms[1]!, 400, 40), ...traffic(sku, arms[2]!, 400, 36)], replica);
+      expect(posted.rejected).toEqual([]);
       // The first replica updates (a run the second replica started on its own may hold the lock for a moment, so
       // try until this one runs); the second hears of it by pub/sub.
       await waitFor(async () => ((await update()) ? true : undefined), 10_000, 50);

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Drawer, Image, Input, Progress, Select, Space, Table, Tag } from 'antd';
 import type { LaunchSkuStatus, LaunchSkuView, LaunchStatus } from '@shotfarm/shared';
 import { ErrorNotice } from '../../components/error-notice.tsx';
-import { describeError } from '../../i18n/error-message.ts';
+import { describeCode, describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/format-date.ts';
 import { formatYuan } from '../../lib/format-yuan.ts';
@@ -54,12 +54,12 @@ export function LaunchDetail({ id }: { id: string }) {
           { title: t('launches.col.line'), dataIndex: 'line', width: 56 },
           { title: t('launches.col.photos'), key: 'photo', width: 64, render: (_: unknown, s) => s.photoThumbnailUrl && <img src={s.photoThumbnailUrl} alt={s.sku} width={48} height={48} style={{ objectFit: 'contain' }} /> },
           { title: t('launches.col.sku'), dataIndex: 'sku' },
-          { title: t('launches.col.title'), dataIndex: 'title' },
+          { title: t('launches.col.title'), dataIndex: 'title', width: 160, ellipsis: true },
           { title: t('launches.col.status'), key: 'status', render: (_: unknown, s) => (
             <Space direction="vertical" size={0}>
               <Tag color={skuColour[s.status]}>{t(`launches.sku.${s.status}`)}</Tag>
               {s.failingRules.length > 0 && <span className="muted">{t('launches.failingRules', { rules: s.failingRules.map((r) => r.message[language]).join('；') })}</span>}
-              {s.errorMessage && <span className="muted">{s.errorMessage}</span>}
+              {s.errorMessage && <span className="muted" title={s.errorMessage}>{s.errorCode ? describeCode(s.errorCode, s.errorMessage, t).message : s.errorMessage}</span>}
             </Space>
           ) },
           { title: t('launches.col.picks'), key: 'picks', render: (_: unknown, s) => (
