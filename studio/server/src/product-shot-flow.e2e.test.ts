@@ -84,8 +84,9 @@ describe('a product-shot job, end to end on real components', () => {
       const j = (await farm.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
       return j.status === 'failed' ? j : undefined;
     });
-    expect(job.error.code).toBe('SF_RENDER_BACKGROUND_TOO_BUSY');
-    expect(job.tasks.every((t: { status: string; error: { code: string } }) => t.status === 'failed' && t.error.code === 'SF_RENDER_BACKGROUND_TOO_BUSY')).toBe(true);
+    // The classic segmenter refuses a scene it cannot separate as uncertain; the colour key as too busy. Either is a refusal.
+    expect(['SF_CUTOUT_UNCERTAIN', 'SF_RENDER_BACKGROUND_TOO_BUSY']).toContain(job.error.code);
+    expect(job.tasks.every((t: { status: string; error: { code: string } }) => t.status === 'failed' && t.error.code === job.error.code)).toBe(true);
     // Not retryable: one attempt, not three.
     expect(job.tasks.every((t: { attempts: number }) => t.attempts === 1)).toBe(true);
   });

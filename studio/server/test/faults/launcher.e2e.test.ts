@@ -71,7 +71,8 @@ describe('faults: the launcher (npm start)', () => {
     await waitFor(async () => (!alive(redisPid) ? true : undefined), 5000, 50);
   }, 120_000);
 
-  it('a second signal after the window forces the exit and still stops the embedded redis-server (its own process group)', async () => {
+  // Full mode only: it needs a render that outlasts the 1.1 s between the signals, which a busy CI machine does not guarantee.
+  it.skipIf(!full)('a second signal after the window forces the exit and still stops the embedded redis-server (its own process group)', async () => {
     const studio = await startStudio();
     const redisPid = await studio.redisPid();
     // A long render keeps the drain busy (the worker finishes its task before it exits).
