@@ -50,12 +50,13 @@ export function LaunchDetail({ id }: { id: string }) {
         <Input.Search allowClear placeholder={t('launches.search')} onSearch={setSearch} style={{ width: 220 }} />
       </Space>
       <Table<LaunchSkuView> size="small" rowKey="id" dataSource={skus.data?.items ?? []} pagination={{ pageSize: 20 }} data-testid="launch-skus"
+        scroll={{ x: 'max-content' }}
         columns={[
           { title: t('launches.col.line'), dataIndex: 'line', width: 56 },
           { title: t('launches.col.photos'), key: 'photo', width: 64, render: (_: unknown, s) => s.photoThumbnailUrl && <img src={s.photoThumbnailUrl} alt={s.sku} width={48} height={48} style={{ objectFit: 'contain' }} /> },
           { title: t('launches.col.sku'), dataIndex: 'sku' },
           { title: t('launches.col.title'), dataIndex: 'title', width: 160, ellipsis: true },
-          { title: t('launches.col.status'), key: 'status', render: (_: unknown, s) => (
+          { title: t('launches.col.status'), key: 'status', width: 260, render: (_: unknown, s) => (
             <Space direction="vertical" size={0}>
               <Tag color={skuColour[s.status]}>{t(`launches.sku.${s.status}`)}</Tag>
               {s.failingRules.length > 0 && <span className="muted">{t('launches.failingRules', { rules: s.failingRules.map((r) => r.message[language]).join('；') })}</span>}
@@ -63,7 +64,8 @@ export function LaunchDetail({ id }: { id: string }) {
             </Space>
           ) },
           { title: t('launches.col.picks'), key: 'picks', render: (_: unknown, s) => (
-            <Space>
+            // Wraps so that a SKU with many picks grows taller instead of spilling over the spend column.
+            <Space wrap style={{ maxWidth: 320 }}>
               {s.picks.map((p) => p.mime.startsWith('video/')
                 ? <Tag key={`${p.slot}-${p.rank}`}>{p.slot}-{p.rank}.mp4</Tag>
                 : <img key={`${p.slot}-${p.rank}`} src={p.thumbnailUrl ?? p.url} alt={`${s.sku} ${p.slot}-${p.rank}`} width={56} height={56} title={p.by === 'person' ? t('launches.pickedByPerson') : undefined} />)}

@@ -117,8 +117,6 @@ export default function LaunchesPage() {
                   ]} />
               </Card>
             )}
-
-            {selected && <LaunchDetail id={selected} />}
           </Space>
         </Col>
         <Col xs={24} lg={8}>
@@ -136,6 +134,8 @@ export default function LaunchesPage() {
           </Card>
         </Col>
       </Row>
+      {/* The SKU table needs the full width: pick thumbnails and failure reasons do not fit beside the launch list. */}
+      {selected && <div style={{ marginTop: 16 }}><LaunchDetail id={selected} /></div>}
     </main>
   );
 }
