@@ -110,6 +110,9 @@ describe.skipIf(!canRun)('launches as a new user tries them', () => {
     const previewText = await page.textContent('[data-testid=launch-preview-result]');
     expect(previewText).toContain('6 行可上新，2 个问题');
     expect(previewText).toContain('nope.jpg is not in the photo ZIP');
+    // Each problem is named in the studio's language, the server's detail beneath it.
+    expect(previewText).toContain('SKU 重复');
+    expect(previewText).toContain('照片 ZIP 里没有这张照片');
     await page.screenshot({ path: path.join(artifacts, 'preview-zh-CN.png'), fullPage: true });
     expect(await page.isDisabled('[data-testid=launch-start]')).toBe(true);
     await page.click('[data-testid=launch-accept-partial]');

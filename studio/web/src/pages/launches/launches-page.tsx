@@ -39,7 +39,10 @@ export default function LaunchesPage() {
   const rejectedColumns = [
     { title: t('launches.col.line'), dataIndex: 'line', width: 70 },
     { title: t('launches.col.column'), dataIndex: 'column', width: 110 },
-    { title: t('launches.col.reason'), dataIndex: 'reason' },
+    // The code's label in the studio's language; the server's detail (it names the file, asset or value) beneath it.
+    { title: t('launches.col.reason'), key: 'reason', render: (_: unknown, r: LaunchRowProblem) => (
+      <Space direction="vertical" size={0}><span>{t(`launches.problem.${r.code}`)}</span><span className="muted">{r.reason}</span></Space>
+    ) },
   ];
   const problemsOf = (line: number) => preview?.rejected.filter((r) => r.line === line) ?? [];
 
