@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Drawer, Image, Input, Progress, Select, Space, Table, Tag } from 'antd';
 import type { LaunchSkuStatus, LaunchSkuView, LaunchStatus } from '@shotfarm/shared';
@@ -27,6 +27,9 @@ export function LaunchDetail({ id }: { id: string }) {
   const skus = useQuery({ queryKey: ['launch-skus', id, status, search, launch.data?.status, launch.data?.skus.pending, launch.data?.skus.rendering], queryFn: ({ signal }) => listLaunchSkus(id, { status, q: search || undefined }, signal), refetchInterval: running ? 2000 : false });
   const cancel = useMutation({ mutationFn: () => cancelLaunch(id), onSuccess: () => queryClient.invalidateQueries({ queryKey: ['launch', id] }) });
   const v = launch.data;
+  // The launch list polls slowly; when this launch changes state (or ends), refresh it so both agree.
+  const launchStatus = launch.data?.status;
+  useEffect(() => { if (launchStatus) void queryClient.invalidateQueries({ queryKey: ['launches'] }); }, [launchStatus, queryClient]);
   if (launch.isError) return <ErrorNotice error={describeError(launch.error, t)} />;
   if (!v) return null;
   const ended = v.skus.total - v.skus.pending - v.skus.rendering;
