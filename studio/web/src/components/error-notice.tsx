@@ -7,7 +7,7 @@ export interface ErrorNoticeProps {
   testId?: string;
 }
 
-/** A failure, said in the page's language, with the code underneath for support tickets. */
+/** A failure, said in the page's language, with the code underneath for support tickets (in a div: <details> may not sit in a <p>). */
 export function ErrorNotice({ error, testId }: ErrorNoticeProps) {
   const { t, language } = useI18n();
   // The server's own message is English: on a Chinese page it waits behind "技术细节" for support, not in the sentence.
@@ -22,12 +22,12 @@ export function ErrorNotice({ error, testId }: ErrorNoticeProps) {
         </ul>
       )}
       {(error.code || (error.serverMessage && error.fields.length === 0)) && (
-        <p className="notice-meta">
+        <div className="notice-meta">
           {error.code && <code>{error.code}</code>}
           {server && (language === 'en'
             ? <span lang="en"> {server}</span>
             : <details className="notice-details"><summary>{t('error.technicalDetails')}</summary><span lang="en">{server}</span></details>)}
-        </p>
+        </div>
       )}
     </div>
   );
