@@ -329,6 +329,28 @@ describe('experiments', () => {
     expect((await farm.inject({ method: 'GET', url: `/api/experiments?sku=${sku}` })).json().total).toBe(2);
   });
 
+  it('counts events sent to a replica that has not yet heard of the experiment by pub/sub', async () => {
+    const sku = nextSku();
+    const arms = await images(2);
+    const replica = await buildApp({ config: farm.config, redisUrl: farm.redis.url, database: farm.database, logger: false });
+    await replica.ready();
+    try {
+      // This replica stops listening, so the only way it can learn of the new experiment is the re-read on a miss.
+      await replica.experiments.serving.stop();
+      const xp = await create(sku, arms);
+      expect(replica.experiments.serving.get(sku, 'main')?.experiment).toBeFalsy();
+      const posted = await post([...traffic(sku, arms[0]!, 30, 3), ...traffic(sku, arms[1]!, 30, 5)], replica);
+      expect(posted.rejected).toEqual([]);
+      expect(posted.accepted).toBe(68);
+      // A made-up SKU is still refused.
+      const bogus = await post(traffic(`${sku}-none`, arms[0]!, 1, 0), replica);
+      expect(bogus.rejected.map((r) => r.code)).toEqual(['SF_EVENT_NO_EXPERIMENT']);
+      await farm.inject({ method: 'POST', url: `/api/experiments/${xp.id}/stop` });
+    } finally {
+      await replica.close();
+    }
+  });
+
   it('serves the same weights and the same sticky images from two API replicas', async () => {
     const sku = nextSku();
     const arms = await images(3);

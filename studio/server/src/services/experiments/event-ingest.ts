@@ -1,10 +1,12 @@
 import type { Redis } from 'ioredis';
 import { StorefrontEvent, type ErrorCode, type EventBatchResult } from '@shotfarm/shared';
-import { counterField, type ExperimentKeys } from './experiment-keys.ts';
+import { counterField, ExperimentKeys } from './experiment-keys.ts';
 import type { ServingState } from './serving-state.ts';
 
 /** Events stamped further ahead than this are refused (a storefront clock a little fast is tolerated). */
 const futureToleranceMs = 5 * 60 * 1000;
+/** At most this many unknown slots per batch are re-read from Redis, so a batch of made-up SKUs costs little. */
+const maxSlotsRereadPerBatch = 20;
 
 /**
  * One Lua call per batch: for each event, mark its id as seen (SET NX with a TTL) and, only when it is new,
@@ -41,8 +43,9 @@ export class EventIngest {
   async ingest(events: readonly unknown[], now = Date.now()): Promise<EventBatchResult> {
     const rejected: { index: number; code: ErrorCode }[] = [];
     const args: string[] = [];
-    events.forEach((raw, index) => {
-      const parsed = StorefrontEvent.safeParse(raw);
+    const parsedEvents = events.map((raw) => StorefrontEvent.safeParse(raw));
+    await this.#rereadUnknownSlots(parsedEvents);
+    parsedEvents.forEach((parsed, index) => {
       if (!parsed.success) { rejected.push({ index, code: 'SF_EVENT_INVALID' }); return; }
       const e = parsed.data;
       const ts = Date.parse(e.ts);
@@ -60,5 +63,19 @@ export class EventIngest {
       accepted = flags.filter((f) => Number(f) === 1).length;
     }
     return { accepted, duplicates: args.length / 3 - accepted, rejected };
+  }
+
+  /**
+   * An experiment just created on another replica reaches this one by pub/sub a moment later; a storefront may
+   * already send events for it here. Before refusing them as SF_EVENT_NO_EXPERIMENT, re-read those slots from
+   * Redis (one HGET each, still no database).
+   */
+  async #rereadUnknownSlots(parsedEvents: readonly ReturnType<typeof StorefrontEvent.safeParse>[]): Promise<void> {
+    const unknown = new Set<string>();
+    for (const parsed of parsedEvents) {
+      if (unknown.size >= maxSlotsRereadPerBatch) break;
+      if (parsed.success && !this.serving.experimentOf(parsed.data.sku, parsed.data.slot)) unknown.add(ExperimentKeys.slotField(parsed.data.sku, parsed.data.slot));
+    }
+    await Promise.all([...unknown].map((field) => this.serving.reloadSlot(field)));
   }
 }
