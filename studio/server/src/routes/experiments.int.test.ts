@@ -62,6 +62,13 @@ function traffic(sku: string, assetId: string, impressions: number, clicks: numb
   return events;
 }
 
+/** A second API replica on the same Redis and database, ready to serve. */
+async function startReplica() {
+  const replica = await buildApp({ config: farm.config, redisUrl: farm.redis.url, database: farm.database, logger: false });
+  await replica.ready();
+  return replica;
+}
+
 async function post(events: unknown[], app?: FastifyInstance) {
   const out = { accepted: 0, duplicates: 0, rejected: [] as { index: number; code: string }[] };
   for (let i = 0; i < events.length; i += 1000) {
@@ -286,8 +293,7 @@ describe('experiments', () => {
   it('keeps counted events across an API restart between ingest and flush', async () => {
     const sku = nextSku();
     const arms = await images(2);
-    const second = await buildApp({ config: farm.config, redisUrl: farm.redis.url, database: farm.database, logger: false });
-    await second.ready();
+    const second = await startReplica();
     const xp = await create(sku, arms);
     await second.experiments.serving.reloadAll();
     const ingested = await post([...traffic(sku, arms[0]!, 300, 20), ...traffic(sku, arms[1]!, 200, 5)], second);
@@ -295,8 +301,7 @@ describe('experiments', () => {
     await second.close(); // killed before any flush: the counts are only in Redis
     const counted = await farm.database.db.select().from(tables.experimentCounts).where(eq(tables.experimentCounts.experimentId, xp.id));
     expect(counted).toHaveLength(0);
-    const third = await buildApp({ config: farm.config, redisUrl: farm.redis.url, database: farm.database, logger: false });
-    await third.ready();
+    const third = await startReplica();
     await third.experiments.updater.runOnce();
     await third.close();
     const v = await view(xp.id);
@@ -332,8 +337,7 @@ describe('experiments', () => {
   it('counts events sent to a replica that has not yet heard of the experiment by pub/sub', async () => {
     const sku = nextSku();
     const arms = await images(2);
-    const replica = await buildApp({ config: farm.config, redisUrl: farm.redis.url, database: farm.database, logger: false });
-    await replica.ready();
+    const replica = await startReplica();
     try {
       // This replica stops listening, so the only way it can learn of the new experiment is the re-read on a miss.
       await replica.experiments.serving.stop();
@@ -354,8 +358,7 @@ describe('experiments', () => {
   it('serves the same weights and the same sticky images from two API replicas', async () => {
     const sku = nextSku();
     const arms = await images(3);
-    const replica = await buildApp({ config: farm.config, redisUrl: farm.redis.url, database: farm.database, logger: false });
-    await replica.ready();
+    const replica = await startReplica();
     try {
       const xp = await create(sku, arms);
       // The second replica learns of the new experiment by pub/sub; events for an experiment it does not know yet

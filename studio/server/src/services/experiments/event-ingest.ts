@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { StorefrontEvent, type ErrorCode, type EventBatchResult } from '@shotfarm/shared';
-import { counterField, ExperimentKeys } from './experiment-keys.ts';
+import { counterField, type ExperimentKeys } from './experiment-keys.ts';
 import type { ServingState } from './serving-state.ts';
 
 /** Events stamped further ahead than this are refused (a storefront clock a little fast is tolerated). */
 const futureToleranceMs = 5 * 60 * 1000;
-/** At most this many unknown slots per batch are re-read from Redis, so a batch of made-up SKUs costs little. */
+/** At most this many slots without a known experiment are re-read per batch (one HMGET), so made-up SKUs cost little. */
 const maxSlotsRereadPerBatch = 20;
 
 /**
@@ -44,7 +44,8 @@ export class EventIngest {
     const rejected: { index: number; code: ErrorCode }[] = [];
     const args: string[] = [];
     const parsedEvents = events.map((raw) => StorefrontEvent.safeParse(raw));
-    await this.#rereadUnknownSlots(parsedEvents);
+    // A replica may not yet have heard of an experiment just created on another: re-read before refusing.
+    await this.serving.rereadSlotsWithoutExperiment(parsedEvents.flatMap((p) => (p.success ? [p.data] : [])), maxSlotsRereadPerBatch);
     parsedEvents.forEach((parsed, index) => {
       if (!parsed.success) { rejected.push({ index, code: 'SF_EVENT_INVALID' }); return; }
       const e = parsed.data;
@@ -63,19 +64,5 @@ export class EventIngest {
       accepted = flags.filter((f) => Number(f) === 1).length;
     }
     return { accepted, duplicates: args.length / 3 - accepted, rejected };
-  }
-
-  /**
-   * An experiment just created on another replica reaches this one by pub/sub a moment later; a storefront may
-   * already send events for it here. Before refusing them as SF_EVENT_NO_EXPERIMENT, re-read those slots from
-   * Redis (one HGET each, still no database).
-   */
-  async #rereadUnknownSlots(parsedEvents: readonly ReturnType<typeof StorefrontEvent.safeParse>[]): Promise<void> {
-    const unknown = new Set<string>();
-    for (const parsed of parsedEvents) {
-      if (unknown.size >= maxSlotsRereadPerBatch) break;
-      if (parsed.success && !this.serving.experimentOf(parsed.data.sku, parsed.data.slot)) unknown.add(ExperimentKeys.slotField(parsed.data.sku, parsed.data.slot));
-    }
-    await Promise.all([...unknown].map((field) => this.serving.reloadSlot(field)));
   }
 }

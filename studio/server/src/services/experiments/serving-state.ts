@@ -95,10 +95,31 @@ export class ServingState {
   }
 
   async reloadSlot(field: string): Promise<void> {
-    const json = await this.redis.hget(this.#keys.slots, field);
-    const parsed = json ? SlotServing.safeParse(JSON.parse(json)) : undefined;
-    if (parsed?.success) this.#slots.set(field, parsed.data);
-    else this.#slots.delete(field);
+    await this.#reloadSlots([field]);
+  }
+
+  /**
+   * Re-read, in one round trip, those of these slots for which this replica knows no experiment (at most `max`).
+   * An experiment created on another replica reaches this one by pub/sub a moment later, and a storefront may
+   * already send events for it here: event ingest asks this before refusing them.
+   */
+  async rereadSlotsWithoutExperiment(slots: Iterable<{ sku: string; slot: string }>, max: number): Promise<void> {
+    const fields = new Set<string>();
+    for (const { sku, slot } of slots) {
+      if (fields.size >= max) break;
+      if (!this.experimentOf(sku, slot)) fields.add(ExperimentKeys.slotField(sku, slot));
+    }
+    if (fields.size > 0) await this.#reloadSlots([...fields]);
+  }
+
+  async #reloadSlots(fields: string[]): Promise<void> {
+    const values = await this.redis.hmget(this.#keys.slots, ...fields);
+    fields.forEach((field, i) => {
+      const json = values[i];
+      const parsed = json ? SlotServing.safeParse(JSON.parse(json)) : undefined;
+      if (parsed?.success) this.#slots.set(field, parsed.data);
+      else this.#slots.delete(field);
+    });
   }
 
   /** Write a slot's serving state to Redis and tell every replica (this one included, at once). */

@@ -28,8 +28,7 @@ export function LaunchDetail({ id }: { id: string }) {
   const cancel = useMutation({ mutationFn: () => cancelLaunch(id), onSuccess: () => queryClient.invalidateQueries({ queryKey: ['launch', id] }) });
   const v = launch.data;
   // The launch list polls slowly; when this launch changes state (or ends), refresh it so both agree.
-  const launchStatus = launch.data?.status;
-  useEffect(() => { if (launchStatus) void queryClient.invalidateQueries({ queryKey: ['launches'] }); }, [launchStatus, queryClient]);
+  useEffect(() => { if (v?.status) void queryClient.invalidateQueries({ queryKey: ['launches'] }); }, [v?.status, queryClient]);
   if (launch.isError) return <ErrorNotice error={describeError(launch.error, t)} />;
   if (!v) return null;
   const ended = v.skus.total - v.skus.pending - v.skus.rendering;
