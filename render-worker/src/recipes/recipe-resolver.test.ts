@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recipeVersionKey, TaskError } from '@shotfarm/shared';
+import { createHash } from 'node:crypto';
+import { recipeTrialKey, recipeVersionKey, TaskError } from '@shotfarm/shared';
 import { FolderStorage, UrlSigner, type Storage } from '@shotfarm/shared/storage';
 import { testRecipe } from '../../test/comfyui-double/test-recipe.ts';
 import { RecipeResolver } from './recipe-resolver.ts';
@@ -74,5 +75,22 @@ describe('RecipeResolver: a task\'s recipe@version without the database', () => 
     const resolver = new RecipeResolver({ shipped: new Map(), cacheSize: 2 });
     for (const v of [2, 3, 4]) await resolver.resolve({ id: shipped.id, version: v }, storage);
     expect(resolver.cached).toBe(2);
+  });
+
+  it('reads a draft\'s trial snapshot by its hash, and refuses bytes that do not hash to the name the task gives', async () => {
+    const resolver = new RecipeResolver({ shipped: new Map() });
+    const bytes = Buffer.from(JSON.stringify({ ...shipped.manifest, id: 'model-swap/draft-test' }));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await storage.put(recipeTrialKey('model-swap/draft-test', sha), bytes, { contentType: 'application/json' });
+    const resolved = await resolver.resolve({ id: 'model-swap/draft-test', version: 0, trial: sha }, storage);
+    expect(resolved).toMatchObject({ id: 'model-swap/draft-test', version: 0, manifest: { id: 'model-swap/draft-test' } });
+
+    const tampered = 'f'.repeat(64);
+    await storage.put(recipeTrialKey('model-swap/draft-test', tampered), bytes, { contentType: 'application/json' });
+    const error = await resolver.resolve({ id: 'model-swap/draft-test', version: 0, trial: tampered }, storage).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskError);
+    expect((error as TaskError).code).toBe('SF_RENDER_RECIPE_UNAVAILABLE');
+    const missing = await resolver.resolve({ id: 'model-swap/draft-test', version: 0, trial: 'e'.repeat(64) }, storage).catch((e: unknown) => e);
+    expect((missing as TaskError).retryable).toBe(false);
   });
 });

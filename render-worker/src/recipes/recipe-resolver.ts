@@ -1,4 +1,5 @@
-import { RecipeManifest, recipeVersionKey, TaskError, type RecipeRef } from '@shotfarm/shared';
+import { createHash } from 'node:crypto';
+import { RecipeManifest, recipeTrialKey, recipeVersionKey, TaskError, type RecipeRef } from '@shotfarm/shared';
 import { StorageObjectNotFoundError, type Storage } from '@shotfarm/shared/storage';
 
 /** A recipe as a backend needs it: its id and its validated manifest (absent for the TypeScript CPU recipes). */
@@ -38,10 +39,15 @@ export class RecipeResolver {
 
   /** The recipe of `ref`; a non-retryable `SF_RENDER_RECIPE_UNAVAILABLE` when storage has no such version. */
   async resolve(ref: RecipeRef, storage: Storage): Promise<ResolvedRecipe> {
+    if (ref.trial !== undefined) return this.#cached(`${ref.id}#${ref.trial}`, () => this.#readTrial(ref.id, ref.trial!, storage));
     const shipped = this.#shipped.get(ref.id);
     // A TypeScript recipe has no manifest and one version; a shipped manifest is seeded as exactly the version it says.
     if (shipped && (shipped.manifest === undefined || (shipped.version ?? shipped.manifest.version) === ref.version)) return shipped;
-    const cacheKey = `${ref.id}@${ref.version}`;
+    return this.#cached(`${ref.id}@${ref.version}`, () => this.#read(ref, storage));
+  }
+
+  /** One read per key in flight or cached (most recently used kept); a failed read is forgotten. */
+  #cached(cacheKey: string, read: () => Promise<ResolvedRecipe>): Promise<ResolvedRecipe> {
     const hit = this.#cache.get(cacheKey);
     if (hit) {
       // Refreshed as most recently used.
@@ -49,7 +55,7 @@ export class RecipeResolver {
       this.#cache.set(cacheKey, hit);
       return hit;
     }
-    const reading = this.#read(ref, storage);
+    const reading = read();
     this.#cache.set(cacheKey, reading);
     // A failed read is not remembered: the next task asks storage again.
     reading.catch(() => this.#cache.delete(cacheKey));
@@ -60,6 +66,23 @@ export class RecipeResolver {
   /** How many versions are held in memory (for tests and the farm page). */
   get cached(): number {
     return this.#cache.size;
+  }
+
+  /** A draft's trial snapshot: content-addressed, so its bytes must hash to the name the task gives. */
+  async #readTrial(id: string, sha256: string, storage: Storage): Promise<ResolvedRecipe> {
+    const key = recipeTrialKey(id, sha256);
+    let bytes: Buffer;
+    try {
+      bytes = await storage.get(key);
+    } catch (e) {
+      if (e instanceof StorageObjectNotFoundError) throw new TaskError('SF_RENDER_RECIPE_UNAVAILABLE', `the trial manifest of ${id} is not in storage (${key})`);
+      throw new TaskError('SF_RENDER_RECIPE_UNAVAILABLE', `the trial manifest of ${id} could not be read: ${(e as Error).message}`, { retryable: true, cause: e });
+    }
+    const parsed = RecipeManifest.safeParse(JSON.parse(bytes.toString('utf8')));
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256 || !parsed.success || parsed.data.id !== id) {
+      throw new TaskError('SF_RENDER_RECIPE_UNAVAILABLE', `the stored trial manifest at ${key} is not the draft snapshot the task names`);
+    }
+    return { id, version: 0, manifest: parsed.data };
   }
 
   async #read(ref: RecipeRef, storage: Storage): Promise<ResolvedRecipe> {

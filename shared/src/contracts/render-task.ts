@@ -26,5 +26,7 @@ export const RenderTask = z.strictObject({
   variantIndex: z.int().nonnegative(),
   /** Fixed at submit time, so a retry renders the same image. */
   seed: z.int().nonnegative(),
+  /** A designer's trial run pins the ComfyUI server they chose (by its `COMFYUI_URLS` name); absent: any able server. */
+  server: z.string().min(1).max(100).optional(),
 });
 export type RenderTask = z.infer<typeof RenderTask>;

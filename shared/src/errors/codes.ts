@@ -222,6 +222,8 @@ export const ErrorCodes = {
   SF_RECIPE_VERSION_DEPRECATED: 'SF_RECIPE_VERSION_DEPRECATED',
   /** A render worker could not read the task's recipe@version from storage (never published there, or unreadable). Not retried. */
   SF_RENDER_RECIPE_UNAVAILABLE: 'SF_RENDER_RECIPE_UNAVAILABLE',
+  /** A trial run names a server that is not a configured ComfyUI server, or one that lacks the draft's node classes or model files (`details.missing` names them). */
+  SF_RECIPE_TRIAL_SERVER_UNABLE: 'SF_RECIPE_TRIAL_SERVER_UNABLE',
 
   // — batch launches (issue 16) —
   /** The launch manifest cannot be read (not CSV/XLSX/JSON, bad encoding, a required column missing, no rows), or has bad rows and `acceptPartial` is not set; `details.rejected` lists every bad row with its line, column and reason. */

@@ -6,9 +6,11 @@
  * - designer: create jobs, upload, review, import recipes as drafts
  * - operator: a designer's rights + launches and budgets
  * - growth: experiments, live pointers, storefront keys
+ * - publisher: a right held beside designer: publish and deprecate recipe versions (issue 13), which changes what
+ *   every designer and launch can run, so it is granted on purpose and every use is audited
  * - admin: everything (users, keys, price book, recipes, servers)
  */
-export const roleNames = ['designer', 'operator', 'growth', 'admin'] as const;
+export const roleNames = ['designer', 'operator', 'growth', 'publisher', 'admin'] as const;
 type Role = (typeof roleNames)[number];
 
 /**
@@ -28,6 +30,7 @@ const impliedBy: Record<Role, readonly Role[]> = {
   designer: ['operator', 'admin'],
   operator: ['admin'],
   growth: ['admin'],
+  publisher: ['admin'],
   admin: [],
 };
 

@@ -6,6 +6,7 @@ import { roleNames } from './access-rules.ts';
  * - designer: create jobs, upload, review, import recipes as drafts
  * - operator: a designer's rights + launches and budgets
  * - growth: experiments, live pointers, storefront keys
+ * - publisher: publish and deprecate recipe versions (a right given to a designer on purpose)
  * - admin: everything (users, keys, price book, recipes, servers)
  */
 export const Role = z.enum(roleNames);

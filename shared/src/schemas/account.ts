@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Role } from './access.ts';
+import { roleNames } from './access-rules.ts';
 import { Id } from './ids.ts';
 
 /**
@@ -13,7 +14,7 @@ export type Email = z.infer<typeof Email>;
 export const NewPassword = z.string().min(10, 'at least 10 characters').max(256);
 
 /** The roles an account holds (at least one; each once). */
-export const Roles = z.array(Role).min(1).max(4).refine((r) => new Set(r).size === r.length, 'each role once');
+export const Roles = z.array(Role).min(1).max(roleNames.length).refine((r) => new Set(r).size === r.length, 'each role once');
 
 /** A person who can sign in to the studio. One organisation per deployment: no tenant. */
 export const User = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Role } from './access.ts';
+import { roleNames } from './access-rules.ts';
 import { Id } from './ids.ts';
 
 /**
@@ -33,7 +34,7 @@ export type ApiKey = z.infer<typeof ApiKey>;
 /** `POST /api/api-keys` body. `roles` default: the creator's roles (automation); a storefront key holds none. */
 export const CreateApiKeyRequest = z.object({
   name: z.string().trim().min(1).max(100),
-  roles: z.array(Role).max(4).optional(),
+  roles: z.array(Role).max(roleNames.length).optional(),
   kind: ApiKeyKind.default('automation'),
   expiresAt: z.iso.datetime({ offset: true }).refine((at) => Date.parse(at) > Date.now(), 'must be in the future').optional(),
 });

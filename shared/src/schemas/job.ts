@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id } from './ids.ts';
 import { JobType } from './job-type.ts';
 import { ParamValue, Params } from './params.ts';
-import { RecipeId, RecipeRef } from './recipe-ref.ts';
+import { ManifestSha256, RecipeId, RecipeRef } from './recipe-ref.ts';
 import { Task } from './task.ts';
 import { JobCost, RoutingDecision } from './cost-entry.ts';
 
@@ -78,6 +78,17 @@ export const JobOutput = z.object({
 });
 export type JobOutput = z.infer<typeof JobOutput>;
 
+/** A trial run of an unpublished draft (issue 13), as its job records it. */
+export const JobTrial = z.object({
+  draftId: z.string(),
+  /** The snapshot of the draft's manifest that ran (`recipeTrialKey`); the job's `recipe.trial` too. */
+  manifestSha256: ManifestSha256,
+  backend: z.string(),
+  /** The ComfyUI server the designer chose; null: any able one. */
+  server: z.string().nullable(),
+});
+export type JobTrial = z.infer<typeof JobTrial>;
+
 /** A job as the API shows it. */
 export const JobView = z.object({
   id: Id,
@@ -100,6 +111,8 @@ export const JobView = z.object({
   cost: JobCost.optional(),
   /** How the backend was chosen; absent for jobs from before routing. */
   routing: RoutingDecision.optional(),
+  /** Present for a designer's trial run of a draft before publishing it. */
+  trial: JobTrial.optional(),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),
 });

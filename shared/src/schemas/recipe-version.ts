@@ -7,6 +7,8 @@ import {
   ModelRequirement, RecipeManifest,
 } from './recipe-manifest.ts';
 import { ComfyBindings } from './comfy-graph.ts';
+import { Id } from './ids.ts';
+import { Params } from './params.ts';
 
 /**
  * Recipes as data (issue 13): each `recipe@version` is published once and never changes. The database holds who
@@ -16,6 +18,9 @@ import { ComfyBindings } from './comfy-graph.ts';
 
 /** Where the manifest of `id@version` lies in object storage: the one path the API writes and workers read. */
 export const recipeVersionKey = (ref: RecipeRef): string => `recipes/versions/${ref.id}/v${ref.version}.json`;
+
+/** Where a draft's manifest lies while it is tried (content-addressed: the same draft tried twice is stored once). */
+export const recipeTrialKey = (id: string, sha256: string): string => `recipes/trials/${id}/${sha256}.json`;
 
 /** `published`: offered on Create. `deprecated`: hidden from Create and refused for new jobs; old jobs still view and re-run. */
 export const RecipeVersionStatus = z.enum(['published', 'deprecated']);
@@ -97,6 +102,17 @@ export type RecipeDraftUpdate = z.infer<typeof RecipeDraftUpdate>;
 /** `POST /api/recipes/drafts/:id/publish` answer. */
 export const RecipePublished = z.object({ id: RecipeId, version: z.int().positive() });
 export type RecipePublished = z.infer<typeof RecipePublished>;
+
+/**
+ * `POST /api/recipes/drafts/:id/trial`: run the draft once, as it is now, before publishing it. One variant; the
+ * inputs and parameters are a job's; `server` pins one configured ComfyUI server (absent: any that can run it).
+ */
+export const RecipeTrialRequest = z.strictObject({
+  inputs: z.record(z.string(), Id),
+  params: Params.default({}),
+  server: z.string().min(1).max(100).optional(),
+});
+export type RecipeTrialRequest = z.infer<typeof RecipeTrialRequest>;
 
 /** What changed between two versions: parameters (inputs), bindings and models, each by name. */
 export const RecipeVersionDiff = z.object({

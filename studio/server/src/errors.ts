@@ -46,6 +46,7 @@ export const WebhookTimestampInvalidError = createError('SF_WEBHOOK_TIMESTAMP_IN
 export const WebhookBodyInvalidError = createError<[string]>('SF_REQUEST_INVALID', 'the webhook body is not a prediction: %s', 400);
 export const JobSweepInvalidError = createError<[string]>('SF_JOB_SWEEP_INVALID', '%s', 422);
 export const JobNotFoundError = createError<[string]>('SF_JOB_NOT_FOUND', 'job %s does not exist', 404);
+export const RecipeTrialServerUnableError = createError<[string]>('SF_RECIPE_TRIAL_SERVER_UNABLE', '%s', 422);
 export const JobFinishedError = createError<[string, string]>('SF_JOB_FINISHED', 'job %s has already %s', 409);
 export const JobNotFinishedError = createError<[string, string]>('SF_JOB_NOT_FINISHED', 'job %s is still %s: retry its failed tasks once it has finished', 409);
 export const BudgetExceededError = createError<[string]>('SF_BUDGET_EXCEEDED', '%s', 402);

@@ -93,6 +93,21 @@ describe.skipIf(!canRun)('the recipe workshop in a real browser, through the who
     await page.waitForSelector('[data-testid=draft-saved]');
     expect(await page.getAttribute('[data-testid=draft-issues]', 'data-count')).toBe('0');
     await page.screenshot({ path: path.join(artifacts, '3-draft-finished-zh.png'), fullPage: true });
+
+    // Try it once before publishing, on the server chosen by name: a job like any other, on draft snapshot "version 0".
+    await page.setInputFiles('[data-testid=draft-trial] [data-testid=upload-input]', plainProductPhoto());
+    await page.waitForSelector('[data-testid=draft-trial] [data-testid=upload-preview]');
+    await page.click('[data-testid=draft-trial-server]');
+    await page.click('.ant-select-dropdown .ant-select-item-option[title="gpu-a"]');
+    await page.click('[data-testid=draft-trial-run]');
+    await page.waitForSelector('[data-testid=draft-trial] [data-testid=job-status][data-status=succeeded]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=draft-trial] [data-testid=output-grid] [data-testid=output-card] img');
+    const trialJobId = await page.getAttribute('[data-testid=draft-trial] [data-testid=job-panel]', 'data-job-id');
+    const trialJob = (await farm.inject({ method: 'GET', url: `/api/jobs/${trialJobId}` })).json() as { recipe: { version: number; trial?: string }; trial?: { server: string }; outputs: unknown[] };
+    expect(trialJob).toMatchObject({ recipe: { id: recipeId, version: 0 }, trial: { server: 'gpu-a' } });
+    expect(trialJob.outputs).toHaveLength(1);
+    expect((await farm.inject({ method: 'GET', url: `/api/recipes/${recipeId}/versions` })).json()).toEqual({ items: [] });
+    await page.screenshot({ path: path.join(artifacts, '3b-draft-trial-zh.png'), fullPage: true });
     await page.click('[data-testid=draft-publish]');
     await page.waitForSelector('[data-testid=draft-published]');
     expect(await page.textContent('[data-testid=draft-published]')).toContain(`${recipeId} 版本 1`);

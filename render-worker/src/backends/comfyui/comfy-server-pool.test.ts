@@ -145,3 +145,32 @@ describe('ComfyServerPool blocklisting', () => {
     expect(server('b').blocklistings()).toEqual([]);
   });
 });
+
+describe('ComfyServerPool with a chosen server (a designer\'s trial run)', () => {
+  const pinned = (pool: ComfyServerPool, onlyServer: string, outcomes: Record<string, Outcome> = {}) => {
+    const ran: string[] = [];
+    return pool.run({
+      recipeId, requirements: { nodeClasses: [], models: [] }, signal: new AbortController().signal, onlyServer,
+      attempt: (s) => {
+        ran.push(s.name);
+        const o = outcomes[s.name] ?? 'ok';
+        return o === 'ok' ? Promise.resolve(s.name) : Promise.reject(new ComfyFailure(o as ComfyFailureKind, `${String(o)} on ${s.name}`));
+      },
+    }).then(() => ({ ran, error: undefined }), (e: unknown) => ({ ran, error: e as TaskError }));
+  };
+
+  it('runs only there, even when another server is less busy', async () => {
+    const { pool, server } = poolOf(['a', 'b']);
+    server('b').busy = 0;
+    server('a').busy = 0;
+    for (let i = 0; i < 3; i++) expect((await pinned(pool, 'b')).ran).toEqual(['b']);
+  });
+
+  it('never moves a failed trial to another server, and says the others were not chosen', async () => {
+    const { pool } = poolOf(['a', 'b']);
+    const { ran, error } = await pinned(pool, 'b', { b: 'execution' });
+    expect(ran).toEqual(['b']);
+    expect(error?.code).toBe('SF_RENDER_COMFY_NO_SERVER');
+    expect(error?.message).toMatch(/a: not the chosen server/);
+  });
+});

@@ -46,6 +46,8 @@ export interface ComfyBlocklistChange {
 export interface ComfyPoolJob<T> {
   recipeId: string;
   requirements: ComfyRequirements;
+  /** Only this server (by its `COMFYUI_URLS` name): a designer's trial run on the server they chose. */
+  onlyServer?: string;
   signal: AbortSignal;
   /** Run the task on `server`; throw a `ComfyFailure` to let the pool decide what happens next. */
   attempt(server: ComfyPoolServer): Promise<T>;
@@ -210,6 +212,7 @@ export class ComfyServerPool {
       if (job.signal.aborted) throw new TaskError('SF_RENDER_CANCELED', 'canceled while waiting for a ComfyUI server');
       this.#liftLapsed();
       const capable = this.#servers.filter((s) => !tried.has(s)
+        && (job.onlyServer === undefined || s.name === job.onlyServer)
         && s.blocklistedAt(job.recipeId) === undefined
         && (s.missing(job.requirements)?.length ?? 0) === 0);
       if (capable.length === 0) throw this.#noServer(job, tried, failures);
@@ -241,6 +244,7 @@ export class ComfyServerPool {
   /** Retryable: a later attempt may find a server back, installed or un-busy. The message says why each one was out. */
   #noServer<T>(job: ComfyPoolJob<T>, tried: ReadonlySet<ComfyPoolServer>, failures: readonly string[], extra?: string): TaskError {
     const why = this.#servers.map((s) => {
+      if (job.onlyServer !== undefined && s.name !== job.onlyServer) return `${s.name}: not the chosen server`;
       if (tried.has(s)) return `${s.name}: already tried`;
       const at = s.blocklistedAt(job.recipeId);
       if (at !== undefined) return `${s.name}: blocklisted for ${job.recipeId} (${Math.ceil((at + this.#blocklistMs - this.#now()) / 1000)} s left)`;

@@ -107,6 +107,7 @@ export class ComfyUIBackend implements RenderBackend {
     const { value, server, attempts } = await this.pool.run<AttemptResult>({
       recipeId: task.recipe.id,
       requirements: requirementsOf(view),
+      ...(task.server ? { onlyServer: task.server } : {}),
       signal: ctx.signal,
       attempt: (s) => this.#attempt(s, task, view, inputs, ctx),
     });

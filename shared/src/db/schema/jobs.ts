@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import type { JobStatus, JobType, Params, RenderUsage, RoutingDecision, SweepAxis, TaskStatus } from '../../schemas/index.ts';
+import type { JobStatus, JobTrial, JobType, Params, RenderUsage, RoutingDecision, SweepAxis, TaskStatus } from '../../schemas/index.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -32,6 +32,11 @@ export const jobs = pgTable('jobs', {
   /** The launch and SKU the job renders for (issue 16); null until launches exist. */
   launchId: uuid('launch_id'),
   sku: text('sku'),
+  /**
+   * A trial run of an unpublished draft (issue 13): which draft, the snapshot of its manifest (`recipeTrialKey`), the
+   * backend it runs on and the server the designer chose. `recipe_version` is 0 then. Null for every other job.
+   */
+  trial: jsonb('trial').$type<JobTrial>(),
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
 }, (t) => [

@@ -12,6 +12,8 @@ import { TaskRecorder } from '../services/jobs/task-recorder.ts';
 import { attachBudgets, createCostServices, type CostServices } from '../services/costs/index.ts';
 import { RecipeCatalog } from '../services/recipes/recipe-catalog.ts';
 import { RecipeDrafts } from '../services/recipes/recipe-drafts.ts';
+import { RecipeCapabilities } from '../services/recipes/recipe-capabilities.ts';
+import { RecipeTrials } from '../services/recipes/recipe-trials.ts';
 
 /** How often the recipe catalog re-reads published versions (another API replica may have published one). */
 const recipeReloadMs = 30_000;
@@ -20,9 +22,11 @@ const recipeReloadMs = 30_000;
 export interface Farm {
   /** Per recipe id, the version offered for new jobs (the catalog's live map: publish and deprecate update it). */
   recipes: ReadonlyMap<string, Recipe>;
-  /** Published recipe versions (issue 13) and the drafts designers finish into them. */
+  /** Published recipe versions (issue 13), the drafts designers finish into them, their trial runs, and which servers can run what. */
   catalog: RecipeCatalog;
   drafts: RecipeDrafts;
+  trials: RecipeTrials;
+  capabilities: RecipeCapabilities;
   bus: JobEventBus;
   recorder: TaskRecorder;
   enqueuer: TaskEnqueuer;
@@ -52,7 +56,8 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
   const drafts = new RecipeDrafts(app.storage, catalog);
   const recipes = catalog.recipes;
   const bus = new JobEventBus();
-  const costs = await createCostServices({ db: app.db, config: app.config, recipes, redis: app.queues.redis, queuePrefix: app.queues.prefix, log: app.log });
+  const capabilities = new RecipeCapabilities(app.config.comfyui.servers);
+  const costs = await createCostServices({ db: app.db, config: app.config, recipes, capabilities, redis: app.queues.redis, queuePrefix: app.queues.prefix, log: app.log });
   const recorder = new TaskRecorder(app.db, bus, costs.ledger);
   recorder.deleteLateOutputsFrom(app.storage);
   const enqueuer = new TaskEnqueuer(app.db, app.queues, {
@@ -65,12 +70,13 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
     queue: { ready: () => app.queues.redis.status === 'ready', timeoutMs: app.config.operations.dependencyTimeoutMs, log: (o, msg) => app.log.warn(o, msg) },
     pinned: (ref) => catalog.forNewJob(ref),
   });
+  const trials = new RecipeTrials({ drafts, storage: app.storage, submission, capabilities, comfyServers: app.config.comfyui.servers.map((s) => s.name) });
   const scores = new ScoreLedger(app.db, app.queues, { attempts: app.config.taskAttempts, backoffMs: app.config.taskBackoffMs });
   const models = new ModelRegistry(app.db, app.storage, app.queues.redis, app.queues.prefix);
   const reconciler = new Reconciler(app.db, enqueuer, recorder, scores, app.log);
   const listener = new RenderEventListener(app.queues, recorder, enqueuer, app.log);
   const finalizer = new JobFinalizer(app.queues, recorder);
-  app.decorate('farm', { recipes, catalog, drafts, bus, recorder, enqueuer, submission, reconciler, scores, models, costs });
+  app.decorate('farm', { recipes, catalog, drafts, trials, capabilities, bus, recorder, enqueuer, submission, reconciler, scores, models, costs });
 
   // Every charged attempt may leave a job (or the day) without room for its queued tasks: the budget gate skips them.
   const stopBudgetGate = bus.subscribeAll((e) => {

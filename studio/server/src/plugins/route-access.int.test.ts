@@ -37,11 +37,13 @@ const expectedAccess: Record<string, RouteAccess> = {
   'GET /api/recipes/drafts': 'designer',
   'GET /api/recipes/drafts/:id': 'designer',
   'POST /api/recipes/drafts/:id': 'designer',
-  'POST /api/recipes/drafts/:id/publish': 'admin',
+  'GET /api/recipes/drafts/:id/capabilities': 'designer',
+  'POST /api/recipes/drafts/:id/trial': 'designer',
+  'POST /api/recipes/drafts/:id/publish': 'publisher',
   'GET /api/recipes/versions': 'designer',
   'GET /api/recipes/:type/:name/versions': 'authenticated',
   'GET /api/recipes/:type/:name/versions/:v': 'designer',
-  'POST /api/recipes/:type/:name/versions/:v/deprecate': 'admin',
+  'POST /api/recipes/:type/:name/versions/:v/deprecate': 'publisher',
   'GET /api/recipes/:type/:name/diff': 'designer',
   'GET /api/recipes/:type/:name/capabilities': 'designer',
   'GET /api/jobs': 'authenticated',
@@ -105,8 +107,8 @@ function expectedFor(method: string, url: string): RouteAccess | undefined {
   return undefined;
 }
 
-type CallerName = 'anonymous' | 'designer' | 'operator' | 'growth' | 'admin' | 'storefront key' | 'revoked key' | 'expired session' | 'forged cookie';
-const callerNames: CallerName[] = ['anonymous', 'designer', 'operator', 'growth', 'admin', 'storefront key', 'revoked key', 'expired session', 'forged cookie'];
+type CallerName = 'anonymous' | 'designer' | 'operator' | 'growth' | 'publisher' | 'admin' | 'storefront key' | 'revoked key' | 'expired session' | 'forged cookie';
+const callerNames: CallerName[] = ['anonymous', 'designer', 'operator', 'growth', 'publisher', 'admin', 'storefront key', 'revoked key', 'expired session', 'forged cookie'];
 
 /** The answer each caller must get from a route of each access, independent of the code under test: 401, 403 or through. */
 function outcome(access: RouteAccess, caller: CallerName): 401 | 403 | 'through' {
@@ -115,7 +117,8 @@ function outcome(access: RouteAccess, caller: CallerName): 401 | 403 | 'through'
   if (caller === 'storefront key') return access === 'storefront' ? 'through' : 403;
   if (access === 'storefront') return caller === 'admin' ? 'through' : 403;
   if (access === 'authenticated' || caller === 'admin') return 'through';
-  const roles: Record<string, Role[]> = { designer: ['designer'], operator: ['operator', 'designer'], growth: ['growth'] };
+  // A publisher is a designer holding the publisher right, as an admin grants it.
+  const roles: Record<string, Role[]> = { designer: ['designer'], operator: ['operator', 'designer'], growth: ['growth'], publisher: ['designer', 'publisher'] };
   return [access].flat().some((r) => roles[caller]!.includes(r as Role)) ? 'through' : 403;
 }
 
@@ -127,8 +130,8 @@ describe('route access: the whole route table × every kind of caller', () => {
     // With a webhook secret, so the Replicate webhook route is registered too.
     farm = await startFarm({ REPLICATE_WEBHOOK_SECRET: `whsec_${Buffer.alloc(24, 1).toString('base64')}` });
     const { accounts } = farm.app;
-    const person = async (role: Role) => {
-      const user = await accounts.users.create({ email: `${role}@walk.example`, password: 'walk-the-routes', roles: [role] });
+    const person = async (role: Role, also: Role[] = []) => {
+      const user = await accounts.users.create({ email: `${role}@walk.example`, password: 'walk-the-routes', roles: [role, ...also] });
       // A fresh session for every request: the walk's own DELETE /api/session must not end the next cell's.
       return async () => {
         const { token } = await accounts.sessions.create(user.id);
@@ -148,6 +151,7 @@ describe('route access: the whole route table × every kind of caller', () => {
     headersOf.anonymous = async () => ({});
     headersOf.designer = await person('designer');
     headersOf.operator = await person('operator');
+    headersOf.publisher = await person('publisher', ['designer']);
     headersOf.growth = await person('growth');
     headersOf.admin = await person('admin');
     headersOf['storefront key'] = async () => ({ authorization: `Bearer ${storefront.key}` });

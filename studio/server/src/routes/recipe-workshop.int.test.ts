@@ -94,18 +94,54 @@ describe('recipe workshop: import → finish → publish versions → run, witho
     expect(after.json()).toEqual(before.json());
   });
 
-  it('a designer may finish the draft but not publish it; an admin publishes it as it is (audited)', async () => {
+  it('a designer tries the draft once on the server they choose before publishing; a server that cannot run it is refused', async () => {
+    const before = await farm.snapshot();
+    const lackingTry = await farm.app.inject({ method: 'POST', url: `/api/recipes/drafts/${draftId}/trial`, headers: designer, payload: { inputs: { product: productId }, server: 'lacking' } });
+    expect(lackingTry.statusCode).toBe(422);
+    expect(lackingTry.json()).toMatchObject({ code: 'SF_RECIPE_TRIAL_SERVER_UNABLE', details: { missing: [`checkpoints/${checkpoint}`] } });
+    const unknownTry = await farm.app.inject({ method: 'POST', url: `/api/recipes/drafts/${draftId}/trial`, headers: designer, payload: { inputs: { product: productId }, server: 'nowhere' } });
+    expect(unknownTry.statusCode).toBe(422);
+    expect((unknownTry.json() as { code: string }).code).toBe('SF_RECIPE_TRIAL_SERVER_UNABLE');
+    const noInput = await farm.app.inject({ method: 'POST', url: `/api/recipes/drafts/${draftId}/trial`, headers: designer, payload: { inputs: {}, server: 'able' } });
+    expect(noInput.statusCode).toBe(422);
+    expect((noInput.json() as { code: string }).code).toBe('SF_JOB_INPUT_INVALID');
+    expect((await farm.snapshot()).jobs).toBe(before.jobs);
+
+    const sent = able.received.length;
+    const res = await farm.app.inject({ method: 'POST', url: `/api/recipes/drafts/${draftId}/trial`, headers: designer, payload: { inputs: { product: productId }, server: 'able' } });
+    expect(res.statusCode).toBe(201);
+    const accepted = res.json() as { id: string; trial: { draftId: string; manifestSha256: string; server: string } };
+    expect(accepted.trial).toMatchObject({ draftId, server: 'able' });
+    const view = await finished(accepted.id) as JobView & { trial?: { server: string } };
+    expect(view.status).toBe('succeeded');
+    // Version 0 names the draft's snapshot, not a published version: nothing is published by trying.
+    expect(view.recipe).toEqual({ id: recipeId, version: 0, trial: accepted.trial.manifestSha256 });
+    expect(view.trial).toMatchObject({ server: 'able', draftId });
+    expect(view.outputs).toHaveLength(1);
+    expect((await sharp(Buffer.from(await (await fetch(view.outputs[0]!.url)).arrayBuffer())).metadata()).format).toBe('png');
+    expect(able.received.length).toBe(sent + 1);
+    expect(lacking.received).toHaveLength(0);
+    expect((await farm.snapshot()).objects).toContain(`recipes/trials/${recipeId}/${accepted.trial.manifestSha256}.json`);
+    expect(((await farm.inject({ method: 'GET', url: `/api/recipes/${recipeId}/versions` })).json() as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('a designer may finish the draft but not publish it; a designer holding the publisher right publishes it as it is (audited)', async () => {
     const update = await farm.app.inject({
       method: 'POST', url: `/api/recipes/drafts/${draftId}`, headers: designer,
       payload: { title: { 'zh-CN': '图生图测试', en: 'Img2img test' }, estimate: { gpuSecondsPerRun: 4, referenceGpu: 'the double' } },
     });
     expect(update.statusCode).toBe(200);
     expect((await farm.app.inject({ method: 'POST', url: `/api/recipes/drafts/${draftId}/publish`, headers: designer })).statusCode).toBe(403);
-    const res = await farm.inject({ method: 'POST', url: `/api/recipes/drafts/${draftId}/publish` });
+    const created = await farm.inject({ method: 'POST', url: '/api/users', payload: { email: 'publisher@shotfarm.test', password: 'publisher-password-1', roles: ['designer', 'publisher'] } });
+    expect(created.statusCode).toBe(201);
+    const publisher = (await signIn(farm.app, 'publisher@shotfarm.test', 'publisher-password-1')).headers;
+    // The right is about recipes only: it opens no other admin door.
+    expect((await farm.app.inject({ method: 'GET', url: '/api/users', headers: publisher })).statusCode).toBe(403);
+    const res = await farm.app.inject({ method: 'POST', url: `/api/recipes/drafts/${draftId}/publish`, headers: publisher });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toEqual({ id: recipeId, version: 1 });
-    const audit = (await farm.inject({ method: 'GET', url: '/api/audit?action=recipe.publish&limit=5' })).json() as { items: { targetId: string }[] };
-    expect(audit.items.map((e) => e.targetId)).toContain(`${recipeId}@1`);
+    const audit = (await farm.inject({ method: 'GET', url: '/api/audit?action=recipe.publish&limit=5' })).json() as { items: { targetId: string; actorEmail: string | null }[] };
+    expect(audit.items.find((e) => e.targetId === `${recipeId}@1`)?.actorEmail).toBe('publisher@shotfarm.test');
     // Create offers it at once: no restart.
     const list = (await farm.inject({ method: 'GET', url: '/api/recipes' })).json() as { items: { id: string; version: number; title: { en: string } }[] };
     expect(list.items.find((r) => r.id === recipeId)).toMatchObject({ version: 1, title: { en: 'Img2img test' } });
@@ -113,6 +149,7 @@ describe('recipe workshop: import → finish → publish versions → run, witho
 
   let v1Job: string;
   it('a worker that has never seen the recipe runs it from storage, and only on the server that has its checkpoint', async () => {
+    const sent = able.received.length;
     const res = await submit({ variants: 2 });
     expect(res.statusCode).toBe(201);
     v1Job = (res.json() as { id: string }).id;
@@ -122,7 +159,7 @@ describe('recipe workshop: import → finish → publish versions → run, witho
     expect(view.outputs).toHaveLength(2);
     for (const out of view.outputs) expect((await sharp(Buffer.from(await (await fetch(out.url)).arrayBuffer())).metadata()).format).toBe('png');
     expect(lastSteps()).toBe(20);
-    expect(able.received).toHaveLength(2);
+    expect(able.received).toHaveLength(sent + 2);
     expect(lacking.received).toHaveLength(0);
     const caps = (await farm.inject({ method: 'GET', url: `/api/recipes/${recipeId}/capabilities` })).json() as { items: { server: string; canRun: boolean; missingModels: string[] }[] };
     expect(caps.items).toEqual(expect.arrayContaining([

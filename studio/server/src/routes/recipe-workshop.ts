@@ -2,14 +2,13 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ApiError, JobType, LocalisedText, RecipeCapability, RecipeDraftUpdate, RecipeDraftView, RecipePublished, RecipeVersionDetail,
+  ApiError, JobAccepted, JobTrial, JobType, LocalisedText, RecipeCapability, RecipeTrialRequest, RecipeDraftUpdate, RecipeDraftView, RecipePublished, RecipeVersionDetail,
   RecipeVersionDiff, RecipeVersionList, RecipeVersionSummary,
 } from '@shotfarm/shared';
 import { diffManifests } from '@shotfarm/workflows';
-import { RecipeCapabilities } from '../services/recipes/recipe-capabilities.ts';
 
 /**
- * The recipe workshop (issue 13): drafts a designer finishes, versions an admin publishes and deprecates, the diff of
+ * The recipe workshop (issue 13): drafts a designer finishes, versions a publisher (or an admin) publishes and deprecates, the diff of
  * two versions and which ComfyUI servers can run a recipe. Thin: parse, authorise, call the catalog or the drafts.
  * Ids are `<type>/<name>`, so routes take them as two path segments: `/api/recipes/product-shot/my-scene/versions`.
  */
@@ -33,8 +32,7 @@ export const draftListItem = (d: RecipeDraftView): z.infer<typeof RecipeDraftLis
 const idOf = (p: { type: string; name: string }): string => `${p.type}/${p.name}`;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { catalog, drafts } = app.farm;
-  const capabilities = new RecipeCapabilities(app.config.comfyui.servers);
+  const { catalog, drafts, trials, capabilities } = app.farm;
 
   app.get('/api/recipes/drafts', {
     config: { access: 'designer' },
@@ -54,8 +52,24 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req) => drafts.update(req.params.id, req.body));
 
+  app.get('/api/recipes/drafts/:id/capabilities', {
+    config: { access: 'designer' },
+    schema: {
+      tags: ['recipes'], summary: 'Per configured ComfyUI server: can it run the draft as it is now, and what is missing there (to choose where to try it)',
+      params: DraftPath, response: { 200: z.object({ items: z.array(RecipeCapability) }), '4xx': ApiError },
+    },
+  }, async (req) => ({ items: await capabilities.of((await drafts.get(req.params.id)).manifest) }));
+
+  app.post('/api/recipes/drafts/:id/trial', {
+    config: { access: 'designer' },
+    schema: {
+      tags: ['recipes'], summary: 'Run the draft once as it is now (one variant, optionally on a chosen ComfyUI server), before publishing it',
+      params: DraftPath, body: RecipeTrialRequest, response: { 201: JobAccepted.extend({ trial: JobTrial }), '4xx': ApiError },
+    },
+  }, async (req, reply) => reply.code(201).send(await trials.run(req.params.id, req.body, { createdBy: req.user?.id ?? null })));
+
   app.post('/api/recipes/drafts/:id/publish', {
-    config: { access: 'admin' },
+    config: { access: 'publisher' },
     schema: { tags: ['recipes'], summary: 'Publish a draft as the next version of its recipe (audited)', params: DraftPath, response: { 201: RecipePublished, '4xx': ApiError } },
   }, async (req, reply) => {
     const published = await drafts.publish(req.params.id, { userId: req.user?.id ?? null });
@@ -79,7 +93,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => catalog.detail({ id: idOf(req.params), version: req.params.v }));
 
   app.post('/api/recipes/:type/:name/versions/:v/deprecate', {
-    config: { access: 'admin' },
+    config: { access: 'publisher' },
     schema: { tags: ['recipes'], summary: 'Hide a version from Create and refuse it for new jobs; old jobs keep it (audited)', params: VersionPath, response: { 200: RecipeVersionSummary, '4xx': ApiError } },
   }, async (req) => {
     const ref = { id: idOf(req.params), version: req.params.v };

@@ -131,7 +131,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 email: string;
-                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                                roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                             };
                             csrfToken: string;
                         };
@@ -181,7 +181,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 email: string;
-                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                                roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                             };
                             csrfToken: string;
                         };
@@ -269,7 +269,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 email: string;
-                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                                roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                                 disabled: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -308,7 +308,7 @@ export interface paths {
                     "application/json": {
                         email: string;
                         password: string;
-                        roles: ("designer" | "operator" | "growth" | "admin")[];
+                        roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                     };
                 };
             };
@@ -323,7 +323,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             email: string;
-                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                             disabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -379,7 +379,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        roles?: ("designer" | "operator" | "growth" | "admin")[];
+                        roles?: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                         disabled?: boolean;
                         password?: string;
                     };
@@ -396,7 +396,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             email: string;
-                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                             disabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -452,7 +452,7 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 kind: "automation" | "storefront";
-                                roles: ("designer" | "operator" | "growth" | "admin")[];
+                                roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                                 hint: string;
                                 /** Format: uuid */
                                 createdBy: string;
@@ -496,7 +496,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        roles?: ("designer" | "operator" | "growth" | "admin")[];
+                        roles?: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                         /**
                          * @default automation
                          * @enum {string}
@@ -520,7 +520,7 @@ export interface paths {
                             /** Format: starts_with */
                             key: string;
                             name: string;
-                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                             /** @enum {string} */
                             kind: "automation" | "storefront";
                             /** Format: date-time */
@@ -583,7 +583,7 @@ export interface paths {
                             name: string;
                             /** @enum {string} */
                             kind: "automation" | "storefront";
-                            roles: ("designer" | "operator" | "growth" | "admin")[];
+                            roles: ("designer" | "operator" | "growth" | "publisher" | "admin")[];
                             hint: string;
                             /** Format: uuid */
                             createdBy: string;
@@ -748,6 +748,7 @@ export interface paths {
                                 recipe: {
                                     id: string;
                                     version: number;
+                                    trial?: string;
                                 } | null;
                                 score: {
                                     quality: number;
@@ -1847,6 +1848,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recipes/drafts/{id}/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per configured ComfyUI server: can it run the draft as it is now, and what is missing there (to choose where to try it) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                server: string;
+                                canRun: boolean | null;
+                                missingNodeClasses: string[];
+                                missingModels: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recipes/drafts/{id}/trial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the draft once as it is now (one variant, optionally on a chosen ComfyUI server), before publishing it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        inputs: {
+                            [key: string]: string;
+                        };
+                        /** @default {} */
+                        params?: {
+                            [key: string]: components["schemas"]["schema0"];
+                        };
+                        server?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                            /** @enum {string} */
+                            queue?: "enqueued" | "deferred";
+                            trial: {
+                                draftId: string;
+                                manifestSha256: string;
+                                backend: string;
+                                server: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/recipes/drafts/{id}/publish": {
         parameters: {
             query?: never;
@@ -2506,6 +2642,7 @@ export interface paths {
                                 recipe: {
                                     id: string;
                                     version: number;
+                                    trial?: string;
                                 };
                                 /** @enum {string} */
                                 status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -2543,6 +2680,12 @@ export interface paths {
                                         perAcceptedImage: number | null;
                                         excluded?: string;
                                     }[];
+                                };
+                                trial?: {
+                                    draftId: string;
+                                    manifestSha256: string;
+                                    backend: string;
+                                    server: string | null;
                                 };
                                 /** Format: date-time */
                                 createdAt: string;
@@ -2682,6 +2825,7 @@ export interface paths {
                             recipe: {
                                 id: string;
                                 version: number;
+                                trial?: string;
                             };
                             /** @enum {string} */
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -2767,6 +2911,12 @@ export interface paths {
                                     perAcceptedImage: number | null;
                                     excluded?: string;
                                 }[];
+                            };
+                            trial?: {
+                                draftId: string;
+                                manifestSha256: string;
+                                backend: string;
+                                server: string | null;
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -2833,6 +2983,7 @@ export interface paths {
                             recipe: {
                                 id: string;
                                 version: number;
+                                trial?: string;
                             };
                             /** @enum {string} */
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -2918,6 +3069,12 @@ export interface paths {
                                     perAcceptedImage: number | null;
                                     excluded?: string;
                                 }[];
+                            };
+                            trial?: {
+                                draftId: string;
+                                manifestSha256: string;
+                                backend: string;
+                                server: string | null;
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -2982,6 +3139,7 @@ export interface paths {
                             recipe: {
                                 id: string;
                                 version: number;
+                                trial?: string;
                             };
                             /** @enum {string} */
                             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -3067,6 +3225,12 @@ export interface paths {
                                     perAcceptedImage: number | null;
                                     excluded?: string;
                                 }[];
+                            };
+                            trial?: {
+                                draftId: string;
+                                manifestSha256: string;
+                                backend: string;
+                                server: string | null;
                             };
                             /** Format: date-time */
                             createdAt: string;

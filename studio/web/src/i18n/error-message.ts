@@ -136,6 +136,7 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_RECIPE_VERSION_NOT_FOUND':
     case 'SF_RECIPE_VERSION_DEPRECATED':
     case 'SF_RENDER_RECIPE_UNAVAILABLE':
+    case 'SF_RECIPE_TRIAL_SERVER_UNABLE':
     case 'SF_LAUNCH_MANIFEST_INVALID': // batch launches (issue 16)
     case 'SF_LAUNCH_PLAN_INVALID':
     case 'SF_LAUNCH_PHOTOS_INVALID':

@@ -16,6 +16,8 @@ export interface RouterDeps {
   comfyHealth?: () => Promise<ComfyServerReading[]>;
   /** Recipe ids blocklisted on every ComfyUI server (the render workers' blocklists). */
   comfyBlockedRecipes?: () => Promise<ReadonlySet<string>>;
+  /** Why no ComfyUI server can run this recipe (node classes or model files missing everywhere); undefined when one can. */
+  comfyUnable?: (recipe: Recipe) => Promise<string | undefined>;
 }
 
 export interface RouteResult {
@@ -28,7 +30,7 @@ type Candidate = RouteCandidate & { recipe: Recipe };
 
 /**
  * `backend: "auto"`: among the recipes able to run this job — same type, taking the same inputs and parameters —
- * whose backend can run it now (enabled, configured, healthy, not blocklisted), the lowest expected cost per image
+ * whose backend can run it now (enabled, configured, healthy, not blocklisted, some server with its nodes and models), the lowest expected cost per image
  * that passes the gate. A named backend keeps the requested recipe when it runs there, else the able recipe on it.
  */
 export class BackendRouter {
@@ -87,6 +89,10 @@ export class BackendRouter {
       else if (r.backend === 'comfyui' && config.comfyui.servers.length === 0) out.set(r.id, 'no ComfyUI servers configured');
       else if (r.backend === 'comfyui' && health && !health.some((h) => h.state === 'up')) out.set(r.id, 'no ComfyUI server is up');
       else if (r.backend === 'comfyui' && blocked.has(r.id)) out.set(r.id, 'blocklisted on every ComfyUI server');
+      else if (r.backend === 'comfyui' && this.deps.comfyUnable) {
+        const unable = await this.deps.comfyUnable(r);
+        if (unable) out.set(r.id, unable);
+      }
       else if (r.backend === 'replicate' && !config.replicate.token) out.set(r.id, 'no Replicate token configured');
     }
     return out;

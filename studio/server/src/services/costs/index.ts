@@ -9,6 +9,8 @@ import { ComfyHealthProbe } from '../farm/comfy-health.ts';
 import { overridesFrom, pricingFrom, type Pricing } from '../recipes/recipe-estimate.ts';
 import type { TaskEnqueuer } from '../jobs/task-enqueuer.ts';
 import type { TaskRecorder } from '../jobs/task-recorder.ts';
+import type { RecipeCapabilities } from '../recipes/recipe-capabilities.ts';
+import { comfyUnableOn } from './comfy-unable.ts';
 import { BackendRouter } from './backend-router.ts';
 import { BudgetGuard } from './budget-guard.ts';
 import { CostLedger } from './cost-ledger.ts';
@@ -41,6 +43,8 @@ export interface CostServiceDeps {
   db: Db;
   config: Config;
   recipes: ReadonlyMap<string, Recipe>;
+  /** Which ComfyUI servers have a recipe's node classes and model files: routing never picks a recipe none of them can run. */
+  capabilities?: RecipeCapabilities;
   redis: Redis;
   queuePrefix: string;
   log: FastifyBaseLogger;
@@ -58,6 +62,7 @@ export async function createCostServices(deps: CostServiceDeps): Promise<CostSer
   const router = new BackendRouter({
     recipes, config, timings, pricing,
     comfyHealth: () => probe.read(),
+    ...(deps.capabilities ? { comfyUnable: comfyUnableOn(deps.capabilities, deps.log) } : {}),
     // A recipe counts as blocklisted when every configured server has it on some worker's blocklist.
     comfyBlockedRecipes: async () => {
       if (config.comfyui.servers.length === 0) return new Set<string>();
@@ -78,3 +83,4 @@ export function attachBudgets(costs: CostServices, deps: { db: Db; recorder: Tas
   costs.budgets = new BudgetGuard({ db: deps.db, ledger: costs.ledger, prices: costs.prices, recorder: deps.recorder, enqueuer: deps.enqueuer, log: deps.log });
   return costs.budgets;
 }
+

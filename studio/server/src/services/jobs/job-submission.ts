@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
-import { newId, type JobAccepted, type JobRequest, type Params } from '@shotfarm/shared';
+import { newId, type JobAccepted, type JobRequest, type JobTrial, type Params } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { Recipe } from '@shotfarm/workflows';
 import {
@@ -36,16 +36,18 @@ export class JobSubmission {
 
   /** `createdBy`: the submitting user (a key's creator), recorded on the job and, by the recorder, on its outputs. */
   /** `jobId`, `launchId`, `sku`: a batch launch (issue 16) names the job id it committed beforehand and the SKU it renders for. */
-  async submit(req: JobRequest, by: { createdBy?: string | null; jobId?: string; launchId?: string; sku?: string } = {}): Promise<JobAccepted> {
-    const requested = req.recipeVersion !== undefined && this.opts.pinned
-      ? await this.opts.pinned({ id: req.recipe, version: req.recipeVersion }) : this.opts.recipes.get(req.recipe);
+  /** `trial`: a designer's trial run of a draft (issue 13): its recipe, compiled from the draft's snapshot, runs as it is (no routing). */
+  async submit(req: JobRequest, by: { createdBy?: string | null; jobId?: string; launchId?: string; sku?: string; trial?: { recipe: Recipe; record: JobTrial } } = {}): Promise<JobAccepted> {
+    const requested = by.trial?.recipe ?? (req.recipeVersion !== undefined && this.opts.pinned
+      ? await this.opts.pinned({ id: req.recipe, version: req.recipeVersion }) : this.opts.recipes.get(req.recipe));
     if (!requested) {
       throw withDetails(new RecipeUnknownError(`recipe "${req.recipe}" does not exist`), { field: 'recipe', known: [...this.opts.recipes.keys()] });
     }
     if (requested.type !== req.type) {
       throw withDetails(new RecipeUnknownError(`recipe "${requested.id}" makes ${requested.type}, not ${req.type}`), { field: 'type' });
     }
-    const routed = this.opts.costs ? await this.opts.costs.router.route({ ...req, backend: req.backend ?? 'auto' }, requested) : undefined;
+    // A trial tries this draft on its own backend: swapping in another recipe would try something else.
+    const routed = this.opts.costs && !by.trial ? await this.opts.costs.router.route({ ...req, backend: req.backend ?? 'auto' }, requested) : undefined;
     // Routing staying on the requested recipe keeps the requested (possibly pinned) version.
     const recipe = routed && routed.recipe.id !== requested.id ? routed.recipe : requested;
     if (!this.opts.backends.includes(recipe.backend)) {
@@ -68,7 +70,7 @@ export class JobSubmission {
     const job = {
       id: jobId, type: req.type, recipeId: recipe.id, recipeVersion: recipe.version, status: 'queued' as const,
       params, inputs: req.inputs, variants: req.variants, priority: req.priority, sweep: grid?.axes ?? null,
-      createdBy: by.createdBy ?? null, launchId: by.launchId ?? null, sku: by.sku ?? null,
+      createdBy: by.createdBy ?? null, launchId: by.launchId ?? null, sku: by.sku ?? null, trial: by.trial?.record ?? null,
     };
     const taskRows = variants.map((v, index) => ({ id: newId(), jobId, index, status: 'queued' as const, params: v.params, seed: v.seed }));
     // Priced before anything is stored: a job over its budget or today's cap is refused with nothing written.

@@ -27,9 +27,11 @@ export function jobProgress(tasks: Pick<TaskRow, 'status' | 'progress'>[]): numb
 
 function toSummary(row: JobRow, progress: number): JobSummary {
   return {
-    id: row.id, type: row.type, recipe: { id: row.recipeId, version: row.recipeVersion }, status: row.status,
+    id: row.id, type: row.type, status: row.status,
+    recipe: { id: row.recipeId, version: row.recipeVersion, ...(row.trial ? { trial: row.trial.manifestSha256 } : {}) },
     progress, variants: row.variants, priority: row.priority, retries: row.retries, params: row.params, inputs: row.inputs,
     ...(row.sweep ? { sweep: row.sweep } : {}),
+    ...(row.trial ? { trial: row.trial } : {}),
     ...(row.errorCode ? { error: { code: row.errorCode, message: row.errorMessage ?? '' } } : {}),
     createdAt: row.createdAt.toISOString(), finishedAt: iso(row.finishedAt),
   };

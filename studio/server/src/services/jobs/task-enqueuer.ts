@@ -79,8 +79,11 @@ export class TaskEnqueuer {
       if (asset) inputs[name] = { key: asset.key, mime: asset.mime };
     }
     return tasks.map((t) => ({
-      jobId: job.id, taskId: t.id, jobType: job.type, recipe: { id: job.recipeId, version: job.recipeVersion },
-      backend: this.opts.backendOf(job.recipeId), inputs, params: t.params,
+      jobId: job.id, taskId: t.id, jobType: job.type,
+      recipe: { id: job.recipeId, version: job.recipeVersion, ...(job.trial ? { trial: job.trial.manifestSha256 } : {}) },
+      // A trial's draft is in no catalog: its job says where it runs (and maybe on which server).
+      backend: job.trial?.backend ?? this.opts.backendOf(job.recipeId), inputs, params: t.params,
+      ...(job.trial?.server ? { server: job.trial.server } : {}),
       // A sweep's tasks run cell by cell, `variants` each: the variant index restarts per cell so every cell
       // gets the same compositions and only the swept values differ.
       variantIndex: t.index % job.variants, seed: t.seed,

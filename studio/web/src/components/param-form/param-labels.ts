@@ -9,5 +9,9 @@ export function paramLabel(t: Translate, name: string): string {
 /** One value of a parameter as people read it (`<name>.<value>`, e.g. `scene.solid`), else the value itself. */
 export function paramValueLabel(t: Translate, name: string, value: unknown): string {
   const key = optionalKey(`${name}.${String(value)}`);
-  return key ? t(key) : typeof value === 'string' ? value : JSON.stringify(value);
+  if (key) return t(key);
+  if (typeof value === 'string') return value;
+  // Graphs saved by ComfyUI carry binary-float artefacts (0.8700000000000001): show the number a person typed.
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+  return JSON.stringify(value);
 }

@@ -74,7 +74,9 @@ export default function JobsPage() {
                     <span className="job-row-title">
                       <StatusBadge status={status} />
                       <span className="job-row-recipe" title={`${job.recipe.id}@${job.recipe.version}`} data-testid="job-recipe">{title}</span>
-                      <span className="muted" data-testid="job-recipe-version">{t('recipes.versionTag', { version: job.recipe.version })}</span>
+                      <span className="muted" data-testid="job-recipe-version" data-trial={job.trial ? 'true' : undefined}>
+                        {job.trial ? t('recipes.trialTag') : t('recipes.versionTag', { version: job.recipe.version })}
+                      </span>
                     </span>
                     <span className="job-row-meta">
                       <span data-testid="job-output-count">{count === 0 ? t('jobs.noOutputs') : t(video ? 'jobs.outputsVideo' : 'jobs.outputs', { count })}</span>

@@ -8,6 +8,7 @@ import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import { useSession } from '../../session/session.tsx';
 import { getDraft, publishDraft, updateDraft } from './recipes-api.ts';
+import { DraftTrial } from './draft-trial.tsx';
 
 const jobTypes = ['product-shot', 'model-swap', 'short-video'] as const;
 const roles = ['product', 'garment', 'person', 'scene'] as const;
@@ -53,7 +54,8 @@ function updateOf(form: DraftForm, bindings: ComfyBindings, outputKind: 'image' 
 /**
  * Finishing a draft: names and descriptions in both languages, which detected inputs become the recipe's (with roles,
  * labels, defaults, ranges, options), outputs, models with their licences, the GPU estimate. Save validates on the
- * server (the manifest schema, naming the node or field at fault); an admin publishes it as a new version.
+ * server (the manifest schema, naming the node or field at fault); a test run tries it once on a chosen server; a
+ * publisher (or an admin) publishes it as a new version.
  */
 export function DraftEditor({ draftId, onClose }: { draftId: string; onClose: () => void }) {
   const { t } = useI18n();
@@ -168,9 +170,11 @@ export function DraftEditor({ draftId, onClose }: { draftId: string; onClose: ()
       {save.isSuccess && !publish.isPending && !published && <p className="notice" data-testid="draft-saved">{t('recipes.editor.saved')}</p>}
       {published && <p className="notice notice-success" data-testid="draft-published">{t('recipes.editor.published', { id: published.id, version: published.version })}</p>}
 
+      <DraftTrial draftId={draftId} manifest={draft.data.manifest} beforeRun={() => save.mutateAsync()} />
+
       <div className="draft-actions">
         <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="draft-save">{t('recipes.editor.save')}</Button>
-        {allows('admin')
+        {allows('publisher')
           ? <Button type="primary" onClick={() => publish.mutate()} loading={publish.isPending} data-testid="draft-publish">{t('recipes.editor.publish')}</Button>
           : <span className="muted">{t('recipes.editor.publishAdminOnly')}</span>}
       </div>

@@ -1,5 +1,5 @@
 import type {
-  RecipeCapability, RecipeDraftUpdate, RecipeDraftView, RecipePublished, RecipeVersionDiff, RecipeVersionSummary,
+  JobAccepted, JobTrial, RecipeTrialRequest, RecipeCapability, RecipeDraftUpdate, RecipeDraftView, RecipePublished, RecipeVersionDiff, RecipeVersionSummary,
 } from '@shotfarm/shared';
 import { apiRequest } from '../../api/client.ts';
 
@@ -19,6 +19,10 @@ export const listDrafts = (signal?: AbortSignal) => apiRequest<{ items: DraftLis
 export const getDraft = (id: string, signal?: AbortSignal) => apiRequest<RecipeDraftView>(`/api/recipes/drafts/${encodeURIComponent(id)}`, { signal });
 export const updateDraft = (id: string, update: RecipeDraftUpdate) =>
   apiRequest<RecipeDraftView>(`/api/recipes/drafts/${encodeURIComponent(id)}`, { method: 'POST', ...json(update) });
+export const getDraftCapabilities = (id: string, signal?: AbortSignal) =>
+  apiRequest<{ items: RecipeCapability[] }>(`/api/recipes/drafts/${encodeURIComponent(id)}/capabilities`, { signal });
+export const tryDraft = (id: string, request: RecipeTrialRequest) =>
+  apiRequest<JobAccepted & { trial: JobTrial }>(`/api/recipes/drafts/${encodeURIComponent(id)}/trial`, { method: 'POST', ...json(request) });
 export const publishDraft = (id: string) => apiRequest<RecipePublished>(`/api/recipes/drafts/${encodeURIComponent(id)}/publish`, { method: 'POST' });
 export function importWorkflowFile(file: Blob, fileName: string): Promise<ImportAnswer> {
   const form = new FormData();

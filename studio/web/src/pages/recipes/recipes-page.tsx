@@ -126,7 +126,7 @@ function PublishedList() {
               <strong>{t('recipes.versionTag', { version: v.version })}</strong>{' '}
               <Tag color={v.status === 'published' ? 'green' : 'default'}>{t(`recipes.status.${v.status}`)}</Tag>
               <Tag>{t(`recipes.source.${v.source}`)}</Tag>
-              {allows('admin') && v.status === 'published' && (
+              {allows('publisher') && v.status === 'published' && (
                 <Popconfirm title={t('recipes.list.deprecateConfirm', { id: v.id, version: v.version })} onConfirm={() => deprecate.mutate({ id: v.id, version: v.version })}>
                   <Button size="small" danger data-testid="recipe-deprecate">{t('recipes.list.deprecate')}</Button>
                 </Popconfirm>

@@ -3,7 +3,7 @@ import { holdsRole, type Role } from '@shotfarm/shared';
 import { useI18n } from '../../i18n/i18n.ts';
 
 /** Every role, in the order the pages list them (least to most). */
-export const allRoles: readonly Role[] = ['designer', 'operator', 'growth', 'admin'];
+export const allRoles: readonly Role[] = ['designer', 'operator', 'growth', 'publisher', 'admin'];
 
 /** The roles someone holding `held` may hand on (to a key): those they hold, directly or through a wider one. */
 export function grantableRoles(held: readonly Role[]): Role[] {
