@@ -1,20 +1,15 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webDistDir } from './plugins/web.ts';
 import { initialAdminPasswordFile } from './services/accounts/first-admin.ts';
 import { multipartFile, plainProductPhoto, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { artifactsDir, browserTestsCanRun, launchBrowser, logIn } from '../test/browser.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../../test-artifacts/costs-page', import.meta.url));
-const canRun = existsSync(chromiumPath) && existsSync(path.join(webDistDir, 'index.html'));
-if (!canRun && process.env.CI) throw new Error(`CI must run the browser test: need ${chromiumPath} and a built studio (npm test builds it)`);
+const artifacts = artifactsDir('costs-page');
 
 /** The 成本 / Costs page and the Create page's budget line, in a real browser, against a farm that has spent something. */
-describe.skipIf(!canRun)('the costs page in a real browser', () => {
+describe.skipIf(!browserTestsCanRun)('the costs page in a real browser', () => {
   let farm: Farm;
   let browser: Browser;
   let adminPassword: string;
@@ -23,7 +18,7 @@ describe.skipIf(!canRun)('the costs page in a real browser', () => {
     adminPassword = (await readFile(path.join(farm.dataDir, initialAdminPasswordFile), 'utf8')).trim();
     await farm.startWorker(2);
     await mkdir(artifacts, { recursive: true });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+    browser = await launchBrowser();
     // Something to show: a job of three images, one approved (counted as live until the A/B live pointers exist).
     const photo = await readFile(plainProductPhoto());
     const productId = (await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'vase.jpg') })).json().id;
@@ -45,10 +40,7 @@ describe.skipIf(!canRun)('the costs page in a real browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${farm.baseUrl}/costs`);
-    await page.waitForSelector('[data-testid=login-form]');
-    await page.fill('[data-testid=login-email]', farm.admin.email);
-    await page.fill('[data-testid=login-password]', adminPassword);
-    await page.click('[data-testid=login-submit]');
+    await logIn(page, farm.admin.email, adminPassword);
     await page.waitForSelector('[data-testid=cost-table-total]');
     await page.waitForSelector('[data-testid=cost-chart]');
     await page.waitForSelector('[data-testid=price-book-editor]');

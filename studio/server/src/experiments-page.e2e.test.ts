@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentView, SlotView } from '@shotfarm/shared';
-import { webDistDir } from './plugins/web.ts';
 import { initialAdminPasswordFile } from './services/accounts/first-admin.ts';
 import { multipartFile, plainProductPhoto, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { artifactsDir, browserTestsCanRun, launchBrowser, logIn } from '../test/browser.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../../test-artifacts/experiments-page', import.meta.url));
-const canRun = existsSync(chromiumPath) && existsSync(path.join(webDistDir, 'index.html'));
-if (!canRun && process.env.CI) throw new Error(`CI must run the browser test: need ${chromiumPath} and a built studio (npm test builds it)`);
+const artifacts = artifactsDir('experiments-page');
 
 /** Shoppers' events for one arm: `impressions` impressions of which `clicks` clicked, each by its own visitor. */
 function traffic(sku: string, assetId: string, impressions: number, clicks: number) {
@@ -31,7 +26,7 @@ function traffic(sku: string, assetId: string, impressions: number, clicks: numb
  * The 实验 / Experiments page in a real browser: an experiment over a real job's renders with skewed traffic shows its
  * arm table, decision and charts in zh-CN and en, and "promote the leader" (with its confirmation) moves the live image.
  */
-describe.skipIf(!canRun)('the experiments page in a real browser', () => {
+describe.skipIf(!browserTestsCanRun)('the experiments page in a real browser', () => {
   let farm: Farm;
   let browser: Browser;
   let adminPassword: string;
@@ -44,7 +39,7 @@ describe.skipIf(!canRun)('the experiments page in a real browser', () => {
     adminPassword = (await readFile(path.join(farm.dataDir, initialAdminPasswordFile), 'utf8')).trim();
     await farm.startWorker(2);
     await mkdir(artifacts, { recursive: true });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+    browser = await launchBrowser();
     const photo = await readFile(plainProductPhoto());
     const productId = (await farm.inject({ method: 'POST', url: '/api/assets', ...multipartFile(photo, 'vase.jpg') })).json().id;
     const { id } = (await farm.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: productId }, variants: 3 } })).json();
@@ -87,10 +82,7 @@ describe.skipIf(!canRun)('the experiments page in a real browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${farm.baseUrl}/experiments`);
-    await page.waitForSelector('[data-testid=login-form]');
-    await page.fill('[data-testid=login-email]', farm.admin.email);
-    await page.fill('[data-testid=login-password]', adminPassword);
-    await page.click('[data-testid=login-submit]');
+    await logIn(page, farm.admin.email, adminPassword);
     // From here on (the signed-out session probe before the login answers 401 by design) the console stays clean.
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await page.click(`text=${sku} / main`);

@@ -1,40 +1,27 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComfyUIDouble } from '../../../render-worker/test/comfyui-double/index.ts';
-import { webDistDir } from './plugins/web.ts';
 import { initialAdminPasswordFile } from './services/accounts/first-admin.ts';
 import { fixturesDir, multipartFile, plainProductPhoto, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { artifactsDir, browserTestsCanRun, launchBrowser, logIn } from '../test/browser.ts';
 
-/** Debian's Chromium (installed by .ci/run); never a downloaded browser. */
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../../test-artifacts/recipe-workshop', import.meta.url));
-const canRun = existsSync(chromiumPath) && existsSync(path.join(webDistDir, 'index.html'));
-if (!canRun && process.env.CI) throw new Error(`CI must run the browser test: need ${chromiumPath} and a built studio (npm test builds it)`);
+const artifacts = artifactsDir('recipe-workshop');
 
 const uiWorkflow = path.join(fixturesDir, 'workflows/img2img/sd15-img2img.ui.json');
 /** A UI-format workflow of IC-Light custom nodes, which the double's server does not define. */
 const unknownNodesWorkflow = path.join(fixturesDir, 'workflows/product-shot/iclight-fg-relight.ui.json');
 const recipeId = 'product-shot/shoe-studio';
 
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  await page.waitForSelector('[data-testid=login-form]');
-  await page.fill('[data-testid=login-email]', email);
-  await page.fill('[data-testid=login-password]', password);
-  await page.click('[data-testid=login-submit]');
-  await page.waitForSelector('[data-testid=login-page]', { state: 'detached' });
-}
 
 /**
  * Issue 13's whole loop in a real browser, on one farm that is never restarted: import a UI-format workflow on the
  * Recipes page, finish it, publish it, see it on Create, run a job with it on the ComfyUI protocol double, see its
  * outputs; then publish version 2 with a changed default, and the old job still shows version 1.
  */
-describe.skipIf(!canRun)('the recipe workshop in a real browser, through the whole farm', () => {
+describe.skipIf(!browserTestsCanRun)('the recipe workshop in a real browser, through the whole farm', () => {
   let farm: Farm;
   let comfy: ComfyUIDouble;
   let browser: Browser;
@@ -45,10 +32,7 @@ describe.skipIf(!canRun)('the recipe workshop in a real browser, through the who
     adminPassword = (await readFile(path.join(farm.dataDir, initialAdminPasswordFile), 'utf8')).trim();
     await farm.startWorker(2);
     await mkdir(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,18 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webDistDir } from './plugins/web.ts';
 import { initialAdminPasswordFile } from './services/accounts/first-admin.ts';
 import { plainProductPhoto, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { artifactsDir, browserTestsCanRun, launchBrowser, logIn } from '../test/browser.ts';
 
-/** Debian's Chromium (installed by .ci/run); never a downloaded browser. */
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../../test-artifacts/studio-page', import.meta.url));
-const canRun = existsSync(chromiumPath) && existsSync(path.join(webDistDir, 'index.html'));
-if (!canRun && process.env.CI) throw new Error(`CI must run the browser test: need ${chromiumPath} and a built studio (npm test builds it)`);
+const artifacts = artifactsDir('studio-page');
 
 /**
  * Watches a page for what must never happen: an uncaught error, or a Content-Security-Policy violation (the API's
@@ -32,16 +26,9 @@ async function watchForTrouble(page: Page): Promise<{ errors: string[]; cspViola
 }
 
 /** Sign in through the studio's own login page, as a person does. */
-async function logInThroughPage(page: Page, email: string, password: string): Promise<void> {
-  await page.waitForSelector('[data-testid=login-form]');
-  await page.fill('[data-testid=login-email]', email);
-  await page.fill('[data-testid=login-password]', password);
-  await page.click('[data-testid=login-submit]');
-  await page.waitForSelector('[data-testid=login-page]', { state: 'detached' });
-}
 
 // Skipped only off CI, where Chromium or the web build may be missing: `npm test` builds the bundle, .ci/run installs Chromium.
-describe.skipIf(!canRun)('the studio page in a real browser', () => {
+describe.skipIf(!browserTestsCanRun)('the studio page in a real browser', () => {
   let farm: Farm;
   let browser: Browser;
   /** The first admin's password, as a fresh start writes it to $DATA_DIR/initial-admin-password (no SHOTFARM_ADMIN_PASSWORD). */
@@ -52,10 +39,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     await farm.startWorker(2);
     await farm.startScorer();
     await mkdir(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
@@ -81,7 +65,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     expect(await page.textContent('[data-testid=login-error]')).toContain('The email or password is wrong');
     await page.screenshot({ path: path.join(artifacts, '0-login-en-wrong-password.png') });
     await page.click('[data-testid=language-zh-CN]');
-    await logInThroughPage(page, farm.admin.email, adminPassword);
+    await logIn(page, farm.admin.email, adminPassword);
     await page.waitForSelector('[data-testid=upload-input]', { state: 'attached' });
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await page.screenshot({ path: path.join(artifacts, '1-empty.png') });
@@ -231,7 +215,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     const adminWatch = await watchForTrouble(page);
     await page.goto(`${farm.baseUrl}/users`);
     await page.waitForURL(/\/login\?next=%2Fusers$/);
-    await logInThroughPage(page, farm.admin.email, adminPassword);
+    await logIn(page, farm.admin.email, adminPassword);
     await page.waitForSelector('[data-testid=users-page]');
     expect(new URL(page.url()).pathname).toBe('/users');
     await page.waitForSelector(`[data-testid=user-row][data-email="${farm.admin.email}"]`);
@@ -303,7 +287,7 @@ describe.skipIf(!canRun)('the studio page in a real browser', () => {
     const designerWatch = await watchForTrouble(designerPage);
     await designerPage.goto(`${farm.baseUrl}/users`);
     await designerPage.waitForURL(/\/login\?next=%2Fusers$/);
-    await logInThroughPage(designerPage, designer.email, designer.password);
+    await logIn(designerPage, designer.email, designer.password);
     await designerPage.waitForSelector('[data-testid=forbidden-page]');
     expect(new URL(designerPage.url()).pathname).toBe('/users');
     expect(await designerPage.textContent('[data-testid=forbidden-page] h1')).toBe('没有访问权限');

@@ -1,17 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webDistDir } from './plugins/web.ts';
 import { plainProductPhoto, productPhotos, startFarm, type Farm } from '../test/harness.ts';
+import { artifactsDir, browserTestsCanRun, launchBrowser } from '../test/browser.ts';
 
-/** Debian's Chromium (installed by .ci/run); never a downloaded browser. */
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../../test-artifacts/studio-second-pass', import.meta.url));
-const canRun = existsSync(chromiumPath) && existsSync(path.join(webDistDir, 'index.html'));
-if (!canRun && process.env.CI) throw new Error(`CI must run the browser test: need ${chromiumPath} and a built studio (npm test builds it)`);
+const artifacts = artifactsDir('studio-second-pass');
 
 const adminPassword = 'second-pass-admin-password-1';
 const secondPhoto = path.join(productPhotos, 'dreambooth-teapot-04.jpg');
@@ -49,7 +43,7 @@ const otherPages = [['farm', '/farm'], ['assets', '/assets'], ['users', '/users'
 
 const pickType = (page: Page, type: string) => page.click(`[data-testid=job-type] label:has(input[value="${type}"])`);
 
-describe.skipIf(!canRun)('the studio, second pass, in a real browser', () => {
+describe.skipIf(!browserTestsCanRun)('the studio, second pass, in a real browser', () => {
   let farm: Farm;
   let browser: Browser;
   beforeAll(async () => {
@@ -57,11 +51,8 @@ describe.skipIf(!canRun)('the studio, second pass, in a real browser', () => {
     await farm.startWorker(2);
     await farm.startScorer();
     await mkdir(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
-        '--autoplay-policy=no-user-gesture-required'],
-    });
+    // Videos play without a click, as they do for a designer who has already interacted with the page.
+    browser = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
   });
   afterAll(async () => {
     await browser?.close();

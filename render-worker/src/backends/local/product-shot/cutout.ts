@@ -3,7 +3,7 @@ import { TaskError, SegmentationSettings, type SegmenterKind } from '@shotfarm/s
 import type { BoxPx } from '@shotfarm/shared/images';
 import {
   createSegmenter, deltaERgb, maskStats, readWorkingCopy, toSourceBox, unreadable,
-  type BackgroundSurface, type ConfidenceSignals, type CutoutDiagnostics, type CutoutMethod, type MaskImage, type Segmenter,
+  type BackgroundSurface, type ConfidenceSignals, type CutoutDiagnostics, type CutoutMethod, type MaskImage, type Segmentation, type Segmenter,
 } from './segmentation/index.ts';
 
 
@@ -43,31 +43,19 @@ export interface CutoutOptions {
   minConfidence?: number;
 }
 
-/** What {@link analyseCutout} learns from a photo: enough to render the product at any scale later. */
-export interface CutoutAnalysis {
-  method: CutoutMethod;
+/**
+ * What {@link analyseCutout} learns from a photo: the segmenter's answer (matte at its own resolution, confidence,
+ * background model) plus where the product lies in the oriented photo and how soft its edge is drawn — enough to
+ * render the product at any scale later.
+ */
+export interface CutoutAnalysis extends Segmentation {
   /** Size of the photo after EXIF orientation. */
   sourceWidthPx: number;
   sourceHeightPx: number;
-  /** The product's bounding box in source pixels (mask at least half opaque). */
+  /** The product's bounding box in source pixels (matte at least half opaque). */
   bboxPx: BoxPx;
-  /** The alpha matte, at the segmenter's resolution (working size, or refinement size for GrabCut). */
-  mask: MaskImage;
-  /** 0–1, see segmentation/confidence.ts. */
-  confidence: number;
-  signals: ConfidenceSignals;
   /** Feather σ in source pixels, resolved from the options. */
   featherPx: number;
-  /** Median background colour (sRGB), used to pull background colour out of semi-transparent edge pixels. */
-  backgroundRgb: readonly [number, number, number];
-  /**
-   * The fitted background (Lab, per channel a quadratic over the frame in [−1, 1]²) and the tolerance it was
-   * judged with; edge pixels are re-judged against it at output resolution. Null unless the colour key cut it.
-   */
-  background: { surface: BackgroundSurface; toleranceDeltaE: number } | null;
-  /** Whether edge pixels are unmixed from {@link backgroundRgb} (only on a one-colour background). */
-  unmixEdges: boolean;
-  diagnostics: CutoutDiagnostics;
 }
 
 /** The product cut out at full resolution. */
@@ -106,11 +94,8 @@ export async function analyseCutout(input: Buffer, opts: CutoutOptions = {}): Pr
   const stats = maskStats(segmentation.matte);
   const source = { widthPx: working.sourceWidthPx, heightPx: working.sourceHeightPx };
   return {
-    method: segmentation.method, sourceWidthPx: source.widthPx, sourceHeightPx: source.heightPx,
-    bboxPx: toSourceBox(stats.boxPx, segmentation.matte, source),
-    mask: segmentation.matte, confidence: segmentation.confidence, signals: segmentation.signals, featherPx,
-    backgroundRgb: segmentation.backgroundRgb, background: segmentation.background, unmixEdges: segmentation.unmixEdges,
-    diagnostics: segmentation.diagnostics,
+    ...segmentation, sourceWidthPx: source.widthPx, sourceHeightPx: source.heightPx,
+    bboxPx: toSourceBox(stats.boxPx, segmentation.matte, source), featherPx,
   };
 }
 
@@ -219,7 +204,7 @@ export interface RenderMaskOptions {
 
 /** The working-size mask upsampled (bilinear, no ringing) and feathered, cropped to a window. */
 export async function renderMask(analysis: CutoutAnalysis, opts: RenderMaskOptions): Promise<MaskImage> {
-  const { mask } = analysis;
+  const { matte: mask } = analysis;
   const scaledWidthPx = Math.max(1, Math.round(analysis.sourceWidthPx * opts.scale));
   const scaledHeightPx = Math.max(1, Math.round(analysis.sourceHeightPx * opts.scale));
   let image = sharp(mask.data, { raw: { width: mask.widthPx, height: mask.heightPx, channels: 1 } })
