@@ -1,7 +1,7 @@
 import { TaskError } from '@shotfarm/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { featureNames } from '../features/feature-names.ts';
-import { SeededRandom } from '../sim/seeded-random.ts';
+import { SeededRandom } from '@shotfarm/shared/random';
 import { CtrModel } from './ctr-model.ts';
 import { LogisticCtrModel } from './logistic-ctr-model.ts';
 import { importCtrOnnx } from './onnx-import.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sigmoid } from '../ctr/sigmoid.ts';
-import { SeededRandom } from '../sim/seeded-random.ts';
+import { SeededRandom } from '@shotfarm/shared/random';
 import { expectedCalibrationError, pairwiseAccuracy, type ScoredRow, withinProductAuc } from './ctr-metrics.ts';
 
 /** Products of two images with CTRs lo < hi; `score` decides how the model orders them. */

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../sim/seeded-random.ts';
+import { SeededRandom } from '@shotfarm/shared/random';
 
 /** One aggregated log row with the model's score for its image (any monotone scale: logit or CTR). */
 export interface ScoredRow {

@@ -1,7 +1,7 @@
 import { sigmoid } from '../ctr/sigmoid.ts';
 import type { CtrDataset, CtrRow } from '../training/ctr-dataset.ts';
 import { type SimFeatures, sampleImageFeatures, simFeatureNames } from './image-features.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '@shotfarm/shared/random';
 import { attractiveness, featureMoments } from './true-attractiveness.ts';
 
 export interface ClickSimulatorOptions {

@@ -1,5 +1,5 @@
 import type { FeatureName } from '../features/feature-names.ts';
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '@shotfarm/shared/random';
 
 /**
  * The canonical features the simulator draws for each candidate image: the ones a shopper's click plausibly

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../sim/seeded-random.ts';
+import { SeededRandom } from '@shotfarm/shared/random';
 import { chooseL2 } from './choose-l2.ts';
 import type { CtrDataset, CtrRow } from './ctr-dataset.ts';
 

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../sim/seeded-random.ts';
+import { SeededRandom } from '@shotfarm/shared/random';
 import type { CtrDataset } from './ctr-dataset.ts';
 
 /** The two halves of a time-based split. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sigmoid } from '../ctr/sigmoid.ts';
-import { SeededRandom } from '../sim/seeded-random.ts';
+import { SeededRandom } from '@shotfarm/shared/random';
 import type { CtrDataset, CtrRow } from './ctr-dataset.ts';
 import { imageLogit, trainLogistic } from './train-logistic.ts';
 

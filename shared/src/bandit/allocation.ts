@@ -1,4 +1,4 @@
-import { BanditRandom } from './prng.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 
 /** A Beta distribution over an arm's CTR. */
 export interface BetaParams {
@@ -35,7 +35,7 @@ export interface BestArmProbabilities {
 export function bestArmProbabilities(posteriors: readonly BetaParams[], opts: { draws?: number; seed?: number } = {}): BestArmProbabilities {
   const k = posteriors.length;
   const draws = opts.draws ?? defaultPosteriorDraws;
-  const rng = new BanditRandom(opts.seed ?? 1, 'p-best');
+  const rng = new SeededRandom(opts.seed ?? 1, 'p-best');
   const best = new Array<number>(k).fill(0);
   const second = new Array<number>(k).fill(0);
   const sample = new Float64Array(k);

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../random/seeded-random.ts';
 import {
-  allocate, applyFloor, BanditRandom, bestArmProbabilities, chiSquareSurvival, decide, fitPriorStrength, pickByWeight, posterior,
+  allocate, applyFloor, bestArmProbabilities, chiSquareSurvival, decide, fitPriorStrength, pickByWeight, posterior,
   relativeCtr, scorerPrior, srmPValue, wilsonInterval,
 } from './index.ts';
 
 const guardrails = { minImpressionsPerArm: 1000, minClicksPerArm: 20, minRuntimeS: 3600, maxRuntimeS: 14 * 86400 };
 
-describe('BanditRandom', () => {
+describe('SeededRandom as the bandit draws from it', () => {
   it('is reproducible per seed and stream, and its Beta draws have the right mean and variance', () => {
-    const a = new BanditRandom(7, 's');
-    const b = new BanditRandom(7, 's');
+    const a = new SeededRandom(7, 's');
+    const b = new SeededRandom(7, 's');
     expect([a.next(), a.next()]).toEqual([b.next(), b.next()]);
-    expect(new BanditRandom(7, 't').next()).not.toBe(new BanditRandom(7, 's').next());
-    const rng = new BanditRandom(3);
+    expect(new SeededRandom(7, 't').next()).not.toBe(new SeededRandom(7, 's').next());
+    const rng = new SeededRandom(3);
     const xs = Array.from({ length: 40_000 }, () => rng.beta(2, 8));
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
     const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
@@ -23,7 +24,7 @@ describe('BanditRandom', () => {
   });
 
   it('draws binomials with the right mean in each regime', () => {
-    const rng = new BanditRandom(5);
+    const rng = new SeededRandom(5);
     for (const [n, p] of [[40, 0.3], [5000, 0.002], [20_000, 0.04]] as const) {
       const xs = Array.from({ length: 4000 }, () => rng.binomial(n, p));
       expect(xs.reduce((s, x) => s + x, 0) / xs.length / (n * p)).toBeCloseTo(1, 1);
@@ -124,7 +125,7 @@ describe('scorer prior', () => {
   });
 
   it('fits m by empirical Bayes: a sharp model earns a strong prior, a useless one a weak prior', () => {
-    const rng = new BanditRandom(11);
+    const rng = new SeededRandom(11);
     const arms = (m: number) => Array.from({ length: 400 }, () => {
       const pHat = 0.02 + 0.04 * rng.next();
       const theta = rng.beta(m * pHat, m * (1 - pHat));

@@ -1,5 +1,4 @@
 // The A/B rollout's maths: pure functions, no I/O, importable by the API and the simulator alike.
-export * from './prng.ts';
 export * from './stats.ts';
 export * from './allocation.ts';
 export * from './srm.ts';

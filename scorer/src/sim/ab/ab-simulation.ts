@@ -1,4 +1,5 @@
-import { applyFloor, BanditRandom, defaultBurnInImpressions, defaultDecisionThreshold, posterior, relativeCtr, scorerPrior, type BetaParams } from '@shotfarm/shared/bandit';
+import { applyFloor, defaultBurnInImpressions, defaultDecisionThreshold, posterior, relativeCtr, scorerPrior, type BetaParams } from '@shotfarm/shared/bandit';
+import { SeededRandom } from '@shotfarm/shared/random';
 import { predictLogistic } from '../../ctr/predict-logistic.ts';
 import type { LogisticParams } from '../../ctr/logistic-ctr-model.ts';
 import { ClickSimulator } from '../click-simulator.ts';
@@ -57,7 +58,7 @@ export function simulateCell(spec: CellSpec, model: LogisticParams): Map<AbPolic
     const predicted = predictLogistic(model, candidates.map((c) => c.features));
     const pHat = relativeCtr(predicted, product.baselineCtr);
     const informed = pHat.map((p) => scorerPrior(p, spec.priorStrength));
-    const trafficRng = new BanditRandom(spec.seed, `traffic-${product.productId}`);
+    const trafficRng = new SeededRandom(spec.seed, `traffic-${product.productId}`);
     const periods: number[] = [];
     for (let d = 0; d < spec.days; d++) {
       const daily = spec.dailyImpressions * Math.exp(dailyTrafficSdLog * trafficRng.normal());
@@ -76,7 +77,7 @@ function runPolicy(name: AbPolicyName, sim: ClickSimulator, productId: string, b
   const prior = priors ?? ids.map(() => ({ alpha: 1, beta: 1 }));
   const n = new Array<number>(k).fill(0);
   const c = new Array<number>(k).fill(0);
-  const rng = new BanditRandom(spec.seed, `${productId}-draws`); // the same stream for every policy
+  const rng = new SeededRandom(spec.seed, `${productId}-draws`); // the same stream for every policy
   const horizonPerArm = fixedHorizonPerArm(baseline, k);
   let promoted: number | undefined;
   let decisionImpressions: number | undefined;
@@ -167,7 +168,7 @@ function argmax(xs: readonly number[]): number {
  */
 export function fitStrengthFromHistory(r2: number, model: LogisticParams, seed: number, fit: (arms: { pHat: number; impressions: number; clicks: number }[]) => { strength: number }): number {
   const sim = new ClickSimulator({ seed, learnableShare: r2, productCount: 120, candidateCounts: [4, 8, 16], days: 1 });
-  const rng = new BanditRandom(seed, 'history');
+  const rng = new SeededRandom(seed, 'history');
   const arms: { pHat: number; impressions: number; clicks: number }[] = [];
   for (const p of sim.products) {
     const candidates = sim.candidates(p.productId);

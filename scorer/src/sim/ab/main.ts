@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BanditRandom, fitPriorStrength, meanInterval, wilsonInterval } from '@shotfarm/shared/bandit';
+import { fitPriorStrength, meanInterval, wilsonInterval } from '@shotfarm/shared/bandit';
+import { SeededRandom } from '@shotfarm/shared/random';
 import type { LogisticParams } from '../../ctr/logistic-ctr-model.ts';
 import { abPolicyNames, fitStrengthFromHistory, simulateCell, type AbPolicyName, type ProductOutcome } from './ab-simulation.ts';
 import { bootstrapLog, ipsThompson, loggedCtr, percentileInterval, readOpenBanditLog, replayThompson } from './open-bandit-replay.ts';
@@ -76,7 +77,7 @@ console.log(`Simulation took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`
 const random = await readOpenBanditLog(path.join(fixtures, 'random-men.csv'));
 const bts = await readOpenBanditLog(path.join(fixtures, 'bts-men.csv'));
 const items = Math.max(...random.map((r) => r.item), ...bts.map((r) => r.item)) + 1;
-const rng = new BanditRandom(7, 'obd-bootstrap');
+const rng = new SeededRandom(7, 'obd-bootstrap');
 const replays: number[] = [];
 const matched: number[] = [];
 const ips: number[] = [];

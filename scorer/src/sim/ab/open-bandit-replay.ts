@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { BanditRandom, bestArmProbabilities, wilsonInterval } from '@shotfarm/shared/bandit';
+import { bestArmProbabilities, wilsonInterval } from '@shotfarm/shared/bandit';
+import { SeededRandom } from '@shotfarm/shared/random';
 
 /** One logged impression of the Open Bandit Dataset (ZOZOTOWN, "men" campaign): item shown, click, propensity. */
 export interface LoggedRound {
@@ -23,7 +24,7 @@ export async function readOpenBanditLog(file: string): Promise<LoggedRound[]> {
  * learns; otherwise the round is skipped. Unbiased for a policy's CTR when the logging policy is uniform.
  */
 export function replayThompson(log: readonly LoggedRound[], items: number, seed: number): { ctr: number; matched: number } {
-  const rng = new BanditRandom(seed, 'obd-replay');
+  const rng = new SeededRandom(seed, 'obd-replay');
   const a = new Array<number>(items).fill(1);
   const b = new Array<number>(items).fill(1);
   let matched = 0;
@@ -59,7 +60,7 @@ export function ipsThompson(log: readonly LoggedRound[], items: number, seed: nu
 }
 
 /** Bootstrap resample of a log, kept in time order (rows drawn with replacement, then sorted by their index). */
-export function bootstrapLog<T>(log: readonly T[], rng: BanditRandom): T[] {
+export function bootstrapLog<T>(log: readonly T[], rng: SeededRandom): T[] {
   const idx = Array.from({ length: log.length }, () => Math.floor(rng.next() * log.length)).sort((x, y) => x - y);
   return idx.map((i) => log[i]!);
 }

@@ -1,7 +1,8 @@
 /**
- * A seeded pseudo-random source with the distributions the click simulator needs. Our own generator, not
- * `Math.random`, so that a seed reproduces the same click logs on every machine and Node version: the shipped
- * model is retrained from these logs and compared byte for byte.
+ * A seeded pseudo-random source with the distributions the click simulator, the training splits and the A/B bandit
+ * (Thompson draws, P(best), its simulations) need. Our own generator, not `Math.random`, so that a seed reproduces
+ * the same click logs on every machine and Node version: the shipped model is retrained from these logs and compared
+ * byte for byte.
  *
  * The core is xoshiro128** (Blackman & Vigna 2018), seeded through splitmix32; a named `stream` hashes into the
  * seed, so independent parts of a simulation (features, traffic, clicks) draw from independent sequences and adding
