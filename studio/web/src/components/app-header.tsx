@@ -1,6 +1,7 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { LanguageSwitch } from './language-switch.tsx';
 import { UserMenu } from './user-menu.tsx';
+import { BrandMark } from './brand-mark.tsx';
 
 export function AppHeader() {
   const { t } = useI18n();
@@ -8,12 +9,7 @@ export function AppHeader() {
     <header className="app-header">
       <div className="app-header-inner">
         <a className="brand" href="/" aria-label={t('app.name')}>
-          <svg className="brand-mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
-            <rect width="32" height="32" rx="7" />
-            <path d="M9 21l5-6 4 4 2-2 3 4z" fill="#fff" />
-            <circle cx="20" cy="11" r="2.5" fill="#fff" />
-          </svg>
-          <span className="brand-name">Shotfarm <span lang="zh-CN">影农</span></span>
+          <BrandMark />
         </a>
         <span className="brand-tagline">{t('app.tagline')}</span>
         <nav className="app-nav">

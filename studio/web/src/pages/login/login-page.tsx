@@ -7,6 +7,7 @@ import { describeError } from '../../i18n/error-message.ts';
 import { useI18n, type Translate } from '../../i18n/i18n.ts';
 import { safeNext } from '../../session/guards.tsx';
 import { useSession } from '../../session/session.tsx';
+import { BrandMark } from '../../components/brand-mark.tsx';
 
 interface Credentials {
   email: string;
@@ -57,12 +58,7 @@ export default function LoginPage() {
       <div className="login-card">
         <div className="login-top">
           <span className="brand">
-            <svg className="brand-mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
-              <rect width="32" height="32" rx="7" />
-              <path d="M9 21l5-6 4 4 2-2 3 4z" fill="#fff" />
-              <circle cx="20" cy="11" r="2.5" fill="#fff" />
-            </svg>
-            <span className="brand-name">Shotfarm <span lang="zh-CN">影农</span></span>
+            <BrandMark />
           </span>
           <LanguageSwitch />
         </div>
