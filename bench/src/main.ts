@@ -5,6 +5,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { comfyuiPool } from './benchmarks/comfyui-pool.ts';
 import { farmThroughput } from './benchmarks/farm-throughput.ts';
+import { launchScale } from './benchmarks/launch-scale.ts';
 import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
 import { scorerThroughput } from './benchmarks/scorer-throughput.ts';
 import { studioWeb } from './benchmarks/studio-web.ts';
@@ -12,7 +13,7 @@ import { studioWebScroll } from './benchmarks/studio-web-scroll.ts';
 import { storefrontServe } from './benchmarks/storefront-serve.ts';
 import { formatResult, type Benchmark } from './measure.ts';
 
-const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb, studioWebScroll, storefrontServe];
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb, studioWebScroll, storefrontServe, launchScale];
 
 function selectBenchmarks(filters: readonly string[]): Benchmark[] {
   if (filters.length === 0) return [...benchmarks];
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const benchmark of selected) {
     try {
-      console.log(formatResult(await benchmark.run()));
+      const result = await benchmark.run();
+      console.log(formatResult(result));
+      for (const line of result.notes ?? []) console.log(line);
     } catch (e) {
       process.exitCode = 1;
       console.error(`${benchmark.name}: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

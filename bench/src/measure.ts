@@ -36,6 +36,8 @@ export interface BenchmarkResult {
   itemNoun: string;
   itemsPerRound: number;
   baselineLabel: string;
+  /** Further lines printed under the result (a benchmark that also samples memory, say). @defaultValue none */
+  notes?: string[];
 }
 
 /** A benchmark `main.ts` can run by name. */

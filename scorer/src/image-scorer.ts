@@ -16,7 +16,7 @@ import { TextDetector } from './text/index.ts';
  * fidelity) → marketplace gates → quality composite → predicted CTR from the active ONNX model.
  */
 export class ImageScorer {
-  private constructor(private readonly text: TextDetector, private readonly ctr: ActiveModel<CtrModel>) {}
+  private constructor(private readonly text: TextDetector, private readonly ctr: ActiveModel<CtrModel>, private readonly shadowCtr: ActiveModel<CtrModel>) {}
 
   static async create(opts: { redis: Redis; prefix: string; storage: Storage }): Promise<ImageScorer> {
     const text = await TextDetector.create();
@@ -26,7 +26,9 @@ export class ImageScorer {
       // logistic model's session is a few kilobytes.
       load: (onnx) => CtrModel.load(onnx),
     });
-    return new ImageScorer(text, ctr);
+    // A candidate in shadow scores the same images beside the active model; its prediction is stored, never served.
+    const shadowCtr = new ActiveModel<CtrModel>({ name: 'ctr', shadow: true, redis: opts.redis, prefix: opts.prefix, storage: opts.storage, load: (onnx) => CtrModel.load(onnx) });
+    return new ImageScorer(text, ctr, shadowCtr);
   }
 
   async score(image: Buffer, opts: { source?: Buffer } = {}): Promise<ImageScore> {
@@ -39,9 +41,11 @@ export class ImageScorer {
     const gate = evaluateAllGates({ format, bytes: image.length, features: vector, text });
     const { model, version } = await this.ctr.current();
     const [predicted] = await model.predict([vector]);
+    const shadow = await this.shadowCtr.published();
+    const shadowPredicted = shadow && shadow.version !== version ? (await shadow.model.predict([vector]))[0] : undefined;
     return {
       gate, features: { ...vector }, phash, text, quality: qualityScore(vector),
-      ctr: { predicted: predicted!, modelVersion: version },
+      ctr: { predicted: predicted!, modelVersion: version, ...(shadow && shadowPredicted !== undefined ? { shadow: { predicted: shadowPredicted, modelVersion: shadow.version } } : {}) },
       ...(opts.source ? { fidelity: {
         ssim: vector.fidelitySsim, phashSimilarity: vector.fidelityPhashSimilarity,
         flagged: vector.fidelitySsim < minFidelitySsim || vector.fidelityPhashSimilarity < minFidelityPhashSimilarity,

@@ -1,6 +1,7 @@
 import { loadConfig } from '@shotfarm/shared/config';
 import { createStorage } from '@shotfarm/shared/storage';
 import { ScoreWorker } from './score-worker.ts';
+import { TrainWorker } from './training/train-worker.ts';
 
 // A scorer worker process: a CPU host needs only Redis and object storage, never the database.
 const config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
@@ -11,6 +12,9 @@ if (!config.redisUrl) {
 const storage = await createStorage(config.storage);
 const worker = new ScoreWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, storage, concurrency: config.scorerConcurrency });
 await worker.start();
+// The learning loop's retraining runs on scorer hosts too: they already read storage and never the database.
+const trainer = new TrainWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, storage });
+await trainer.start();
 console.log(`[scorer ${worker.name}] ready: concurrency ${config.scorerConcurrency}`);
 
 let closing = false;
@@ -18,7 +22,7 @@ const shutdown = (signal: string): void => {
   if (closing) return;
   closing = true;
   console.log(`[scorer ${worker.name}] ${signal}: finishing running scores`);
-  void worker.close().then(() => storage.close()).then(() => process.exit(0));
+  void Promise.all([worker.close(), trainer.close()]).then(() => storage.close()).then(() => process.exit(0));
 };
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

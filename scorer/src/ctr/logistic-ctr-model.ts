@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelTrainedOn } from '@shotfarm/shared';
 
 /** Offline metrics of a CTR model on its held-out test logs (see ../eval/ctr-metrics.ts for the definitions). */
 export const CtrOfflineMetrics = z.strictObject({
@@ -53,6 +54,11 @@ export const LogisticCtrModel = z.strictObject({
   bias: z.number(),
   /** End of the training window (data cut-off), not the wall-clock time, so a retrain reproduces the same bytes. */
   trainedAt: z.iso.datetime(),
+  /**
+   * What the clicks came from (shared `ModelTrainedOn`). Absent in files written before the learning loop: those
+   * were all trained on the simulator, and the API reads a missing value as `simulator`.
+   */
+  trainedOn: ModelTrainedOn.optional(),
   metrics: CtrOfflineMetrics,
   training: CtrTrainingInfo,
 }).superRefine((m, ctx) => {

@@ -73,12 +73,14 @@ export const configVariables = {
   RATE_LIMIT_STOREFRONT: { schema: positiveInt, default: '6000', doc: 'Storefront requests (routes that storefront keys call) per minute per key or address.' },
   EXPERIMENT_UPDATE_S: { schema: positiveInt, default: '60', doc: 'How often running experiments flush their counters from Redis to the database and recompute their traffic weights, P(best) and decision, seconds.' },
   EXPERIMENT_STICKY_TTL_S: { schema: positiveInt, default: '2592000', doc: 'How long a storefront visitor keeps the image first served to them in an experiment (sticky assignment in Redis), seconds.' },
+  MODEL_RETRAIN_CRON: { schema: z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron pattern of 5 or 6 fields'), default: undefined, doc: 'When set (a cron pattern, e.g. `0 3 * * *`), the CTR model is retrained on the farm\'s clicks on that schedule and promoted only when measurably better (issue 17). Unset: off; `POST /api/models/train` retrains on demand.' },
   EXPERIMENT_LATE_WINDOW_S: { schema: positiveInt, default: '86400', doc: 'Storefront events older than this are rejected (SF_EVENT_TOO_LATE); newer late or out-of-order events count, seconds.' },
   LAUNCH_URL_HOSTS: { schema: z.string().transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)), default: undefined, doc: 'Hosts (comma-separated; `*.example.com` for its subdomains) that launch manifests may fetch photos from over https. Unset: none (photos come as asset ids or in a ZIP). Private, loopback, link-local and metadata addresses are refused whatever the host, after DNS and on every redirect.' },
   LAUNCH_URL_MAX_BYTES: { schema: positiveInt, default: String(20 * 1024 * 1024), doc: 'Largest photo a launch fetches from a URL, bytes.' },
   LAUNCH_URL_TIMEOUT_MS: { schema: positiveInt, default: '15000', doc: 'Longest a launch photo download may take (all redirects included), milliseconds.' },
   LAUNCH_MAX_IN_FLIGHT: { schema: z.coerce.number().int().min(1).max(10_000), default: '32', doc: 'SKUs of one launch in the farm at once (back-pressure: the rest wait in the database, not in Redis).' },
   LAUNCH_POLL_MS: { schema: positiveInt, default: '1000', doc: 'How often the manager advances running launches (submits waiting SKUs, picks finished ones).' },
+  LAUNCH_LEASE_MS: { schema: z.coerce.number().int().min(1000), default: '30000', doc: 'Lease an API replica holds in Redis on a launch it advances (renewed every third of it): only the holder fans the launch out; a replica that dies frees its launches when the lease expires, milliseconds.' },
   REQUEST_DEADLINE_MS: { schema: positiveInt, default: '10000', doc: 'Longest an API request may wait on Redis, the database or storage before it is answered 503 SF_DEPENDENCY_UNAVAILABLE naming the one that is down (uploads and event streams excepted), milliseconds.' },
   DEPENDENCY_TIMEOUT_MS: { schema: positiveInt, default: '2000', doc: 'How long one health probe of Redis, the database or storage may take before that dependency counts as down (`/readyz`, fail-fast 503s), milliseconds.' },
   READY_MAX_RENDER_QUEUE: { schema: z.coerce.number().int().min(0), default: undefined, doc: '`/readyz` answers 503 while more render tasks than this wait in the queue, so a load balancer sends new work elsewhere. Unset: no bound.' },
@@ -142,9 +144,11 @@ export interface Config {
     rateLimits: { login: number; uploads: number; jobs: number; storefront: number };
   };
   /** The A/B rollout: allocation cadence, sticky-assignment lifetime and the late-event window, seconds. */
+  /** The learning loop (issue 17): retraining schedule, off when undefined. */
+  learning: { retrainCron: string | undefined };
   experiments: { updateS: number; stickyTtlS: number; lateWindowS: number };
   /** Batch launches: the photo-URL allow-list and limits, SKUs in flight per launch, the runner's cadence. */
-  launches: { urlHosts: string[]; urlMaxBytes: number; urlTimeoutMs: number; maxInFlight: number; pollMs: number };
+  launches: { urlHosts: string[]; urlMaxBytes: number; urlTimeoutMs: number; maxInFlight: number; pollMs: number; leaseMs: number };
   /** Operations (issue 19): request deadline, dependency probes, readiness bounds, metrics access, webhook allow-list. */
   operations: {
     requestDeadlineMs: number; dependencyTimeoutMs: number; readyMaxRenderQueue: number | undefined; storageMinFreeMb: number;
@@ -227,8 +231,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       corsOrigins: v.CORS_ORIGINS ?? [],
       rateLimits: { login: v.RATE_LIMIT_LOGIN, uploads: v.RATE_LIMIT_UPLOADS, jobs: v.RATE_LIMIT_JOBS, storefront: v.RATE_LIMIT_STOREFRONT },
     },
+    learning: { retrainCron: v.MODEL_RETRAIN_CRON },
     experiments: { updateS: v.EXPERIMENT_UPDATE_S, stickyTtlS: v.EXPERIMENT_STICKY_TTL_S, lateWindowS: v.EXPERIMENT_LATE_WINDOW_S },
-    launches: { urlHosts: v.LAUNCH_URL_HOSTS ?? [], urlMaxBytes: v.LAUNCH_URL_MAX_BYTES, urlTimeoutMs: v.LAUNCH_URL_TIMEOUT_MS, maxInFlight: v.LAUNCH_MAX_IN_FLIGHT, pollMs: v.LAUNCH_POLL_MS },
+    launches: { urlHosts: v.LAUNCH_URL_HOSTS ?? [], urlMaxBytes: v.LAUNCH_URL_MAX_BYTES, urlTimeoutMs: v.LAUNCH_URL_TIMEOUT_MS, maxInFlight: v.LAUNCH_MAX_IN_FLIGHT, pollMs: v.LAUNCH_POLL_MS, leaseMs: v.LAUNCH_LEASE_MS },
     operations: {
       requestDeadlineMs: v.REQUEST_DEADLINE_MS, dependencyTimeoutMs: v.DEPENDENCY_TIMEOUT_MS, readyMaxRenderQueue: v.READY_MAX_RENDER_QUEUE,
       storageMinFreeMb: v.STORAGE_MIN_FREE_MB, metricsToken: v.METRICS_TOKEN, webhookAllowHosts: v.WEBHOOK_ALLOW_HOSTS ?? [],

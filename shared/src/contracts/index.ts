@@ -3,3 +3,4 @@ export * from './render-result.ts';
 export * from './render-progress.ts';
 export * from './task-failure.ts';
 export * from './score-task.ts';
+export * from './train-task.ts';

@@ -255,6 +255,18 @@ export const ErrorCodes = {
   /** The webhook URL resolves to a private, loopback, link-local or metadata address (or is not http/https) and its host is not allow-listed; `details.address` says which. */
   SF_WEBHOOK_URL_FORBIDDEN: 'SF_WEBHOOK_URL_FORBIDDEN',
 
+  // — the learning loop (issue 17) —
+  /** Imported training data is refused as a whole: not CSV, a required column missing, an unknown column, or bad rows; `details.rejected` lists each bad row with its line, column and reason. Nothing was stored. */
+  SF_TRAINING_DATA_INVALID: 'SF_TRAINING_DATA_INVALID',
+  /** No stored version of this model with this number. */
+  SF_MODEL_NOT_FOUND: 'SF_MODEL_NOT_FOUND',
+  /** Not enough training data for a model (too few days, products or clicks after the time split); the message says what is missing. */
+  SF_MODEL_TRAINING_DATA_SHORT: 'SF_MODEL_TRAINING_DATA_SHORT',
+  /** The candidate was not shown to be better than the active model on the same held-out days; send `override: true` (audited) to activate it anyway. */
+  SF_MODEL_NOT_BETTER: 'SF_MODEL_NOT_BETTER',
+  /** The version is the active one: it cannot also be put in shadow. */
+  SF_MODEL_IS_ACTIVE: 'SF_MODEL_IS_ACTIVE',
+
   // — start-up —
   /** A configuration variable has a bad value; the message names each one. */
   SF_CONFIG_INVALID: 'SF_CONFIG_INVALID',

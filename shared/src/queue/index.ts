@@ -1,4 +1,4 @@
-export { queueNames, defaultQueuePrefix, cancelChannel, canceledTaskKey, canceledTaskTtlS, activeModelKey, comfyBlocklistKey, type QueueName } from './names.ts';
+export { queueNames, defaultQueuePrefix, cancelChannel, canceledTaskKey, canceledTaskTtlS, activeModelKey, shadowModelKey, comfyBlocklistKey, type QueueName } from './names.ts';
 export { createRedis } from './connection.ts';
 export { EmbeddedRedis, freeLoopbackPort, type EmbeddedRedisOptions } from './embedded-redis.ts';
 export { liveComfyBlocklistRecord } from './comfy-blocklist.ts';

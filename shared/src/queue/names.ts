@@ -9,6 +9,10 @@ export const queueNames = {
   render: 'render',
   /** Score tasks: one per stored image (uploads and outputs); scorer workers consume it. */
   score: 'score',
+  /** Train tasks (issue 17): retrain the CTR model on exported rows; scorer hosts consume it. */
+  train: 'train',
+  /** The manager's own retraining runs (export rows, train, compare, promote); on demand or on MODEL_RETRAIN_CRON. */
+  modelRetrain: 'model-retrain',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -28,6 +32,8 @@ export const canceledTaskTtlS = 7 * 24 * 3600;
 
 /** Redis key holding the active model's pointer (an `ActiveModelPointer` as JSON), per model name. */
 export const activeModelKey = (prefix: string, name: string): string => `${prefix}:models:${name}:active`;
+/** Redis key of the shadow model's pointer (issue 17): a candidate that scores every image beside the active one. */
+export const shadowModelKey = (prefix: string, name: string): string => `${prefix}:models:${name}:shadow`;
 
 /**
  * Redis hash of the ComfyUI blocklist: which render worker stopped sending which recipe to which server.

@@ -28,3 +28,5 @@ export * from './recipe-version.ts';
 export * from './segmentation.ts';
 export * from './launch.ts';
 export * from './webhook.ts';
+export * from './model-version.ts';
+export * from './training-data.ts';

@@ -27,7 +27,11 @@ export const ImageScore = z.object({
   phash: z.string().regex(/^[0-9a-f]{16}$/),
   text: z.object({ textAreaRatio: z.number(), boxes: z.array(TextBox) }),
   quality: z.object({ score: z.number().min(0).max(1), parts: z.record(z.string(), z.number()) }),
-  ctr: z.object({ predicted: z.number().min(0).max(1), modelVersion: z.string() }),
+  ctr: z.object({
+    predicted: z.number().min(0).max(1), modelVersion: z.string(),
+    /** The shadow model's prediction for the same image (issue 17), while a candidate is in shadow: never served, compared later. */
+    shadow: z.object({ predicted: z.number().min(0).max(1), modelVersion: z.string() }).optional(),
+  }),
   /** Product fidelity of a generated image against its source product; absent for uploads. */
   fidelity: z.object({ ssim: z.number(), phashSimilarity: z.number(), flagged: z.boolean() }).optional(),
 });
@@ -46,6 +50,12 @@ export type GateSummary = z.infer<typeof GateSummary>;
 export const ScoreSummary = z.object({
   quality: z.number().min(0).max(1),
   ctr: z.number().min(0).max(1),
+  /**
+   * `ctr` over the mean `ctr` of the same product's scored candidates (×1.3 = 30% more appealing than this
+   * product's average): what a simulator-trained model's output may honestly be shown as. Absent where the
+   * product's candidates were not read (a single score polled on its own).
+   */
+  ctrRelative: z.number().nonnegative().optional(),
   gates: z.record(z.string(), GateSummary),
 });
 export type ScoreSummary = z.infer<typeof ScoreSummary>;
@@ -80,6 +90,11 @@ export const JobRanking = z.object({
   pending: z.int(),
   /** Scored outputs that fail the profile's gate, so never candidates. */
   gateFailed: z.int(),
-  picks: z.array(z.object({ assetId: Id, rank: z.int(), ctr: z.number(), quality: z.number(), phash: z.string(), url: z.string(), thumbnailUrl: z.string().nullable() })),
+  picks: z.array(z.object({
+    assetId: Id, rank: z.int(), ctr: z.number(),
+    /** `ctr` over the mean of the job's scored outputs (see `ScoreSummary.ctrRelative`). */
+    ctrRelative: z.number().nonnegative(),
+    quality: z.number(), phash: z.string(), url: z.string(), thumbnailUrl: z.string().nullable(),
+  })),
 });
 export type JobRanking = z.infer<typeof JobRanking>;

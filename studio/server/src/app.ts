@@ -17,7 +17,7 @@ import { slotRoutes } from './routes/slots.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { uploadsPlugin } from './plugins/uploads.ts';
-import { launchesPlugin } from './plugins/launches.ts';
+import { launchesPlugin, type LaunchPhotoFetchOverrides } from './plugins/launches.ts';
 import { launchRoutes } from './routes/launches.ts';
 import { storageSweepPlugin } from './plugins/storage-sweep.ts';
 import { storageSweepRoutes } from './routes/storage-sweep.ts';
@@ -44,6 +44,9 @@ import { healthRoutes } from './routes/health.ts';
 import { jobEventRoutes } from './routes/job-events.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { jobRankingRoutes } from './routes/job-ranking.ts';
+import { modelRoutes } from './routes/models.ts';
+import { learningPlugin } from './plugins/learning.ts';
+import { trainingDataRoutes } from './routes/training-data.ts';
 import { recipeRoutes } from './routes/recipes.ts';
 import { recipeImportRoutes } from './routes/recipe-import.ts';
 import { recipeWorkshopRoutes } from './routes/recipe-workshop.ts';
@@ -67,6 +70,11 @@ export interface BuildAppOptions {
   onFirstAdmin?: AuthPluginOptions['onFirstAdmin'];
   /** Models to register at start-up. @defaultValue the models the scorer package ships */
   shippedModels?: readonly ShippedModel[];
+  /**
+   * How launches fetch manifest photo URLs, besides LAUNCH_URL_*: name resolution, which addresses count as public,
+   * extra trusted CAs. @defaultValue the system resolver, public addresses only, Node's root store
+   */
+  launchPhotoFetch?: LaunchPhotoFetchOverrides;
 }
 
 /** Builds the API (the manager): registers every plugin and route, never listens. `main.ts` listens. */
@@ -102,9 +110,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(metricsPlugin);
   await app.register(webhooksPlugin);
   await app.register(experimentsPlugin);
+  await app.register(learningPlugin);
   await app.register(idempotencyPlugin);
   await app.register(uploadsPlugin);
-  await app.register(launchesPlugin);
+  await app.register(launchesPlugin, { photoFetch: opts.launchPhotoFetch });
   await app.register(storageSweepPlugin);
 
   await app.register(healthRoutes);
@@ -122,6 +131,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(jobEventRoutes);
   await app.register(scoreRoutes);
   await app.register(jobRankingRoutes);
+  await app.register(modelRoutes);
+  await app.register(trainingDataRoutes);
   await app.register(farmRoutes);
   await app.register(costRoutes);
   await app.register(replicateWebhookRoutes);

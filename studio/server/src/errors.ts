@@ -35,18 +35,26 @@ export const WorkflowTooLargeError = createError<[string]>('SF_WORKFLOW_TOO_LARG
 export const WorkflowTooComplexError = createError<[string]>('SF_WORKFLOW_TOO_COMPLEX', '%s', 422);
 export const WorkflowNodesUnknownError = createError<[string]>('SF_WORKFLOW_NODES_UNKNOWN', '%s', 422);
 
+// The learning loop (issue 17).
+export const TrainingDataInvalidError = createError<[string]>('SF_TRAINING_DATA_INVALID', '%s', 422);
+export const ModelNotFoundError = createError<[string, number]>('SF_MODEL_NOT_FOUND', 'model %s has no version %d', 404);
+export const ModelTrainingDataShortError = createError<[string]>('SF_MODEL_TRAINING_DATA_SHORT', '%s', 422);
+export const ModelNotBetterError = createError<[string]>('SF_MODEL_NOT_BETTER', '%s', 409);
+export const ModelIsActiveError = createError<[string]>('SF_MODEL_IS_ACTIVE', '%s is the active version: it cannot also be in shadow', 409);
+export const TrainRunNotFoundError = createError<[string]>('SF_MODEL_NOT_FOUND', 'retraining run %s is not known (finished runs are kept 7 days)', 404);
+
 // Recipe workshop (issue 13).
 export const RecipeDraftNotFoundError = createError<[string]>('SF_RECIPE_DRAFT_NOT_FOUND', 'recipe draft %s does not exist (never imported, or expired)', 404);
 export const RecipeDraftInvalidError = createError<[string]>('SF_RECIPE_DRAFT_INVALID', 'the draft is not a valid recipe: %s', 422);
 export const RecipeVersionNotFoundError = createError<[string]>('SF_RECIPE_VERSION_NOT_FOUND', 'recipe version %s has not been published', 404);
 export const RecipeVersionDeprecatedError = createError<[string]>('SF_RECIPE_VERSION_DEPRECATED', '%s', 422);
+export const RecipeTrialServerUnableError = createError<[string]>('SF_RECIPE_TRIAL_SERVER_UNABLE', '%s', 422);
 
 export const WebhookSignatureInvalidError = createError('SF_WEBHOOK_SIGNATURE_INVALID', 'the webhook signature headers are missing or no signature matches', 401);
 export const WebhookTimestampInvalidError = createError('SF_WEBHOOK_TIMESTAMP_INVALID', 'the webhook timestamp is not within 5 minutes of now', 401);
 export const WebhookBodyInvalidError = createError<[string]>('SF_REQUEST_INVALID', 'the webhook body is not a prediction: %s', 400);
 export const JobSweepInvalidError = createError<[string]>('SF_JOB_SWEEP_INVALID', '%s', 422);
 export const JobNotFoundError = createError<[string]>('SF_JOB_NOT_FOUND', 'job %s does not exist', 404);
-export const RecipeTrialServerUnableError = createError<[string]>('SF_RECIPE_TRIAL_SERVER_UNABLE', '%s', 422);
 export const JobFinishedError = createError<[string, string]>('SF_JOB_FINISHED', 'job %s has already %s', 409);
 export const JobNotFinishedError = createError<[string, string]>('SF_JOB_NOT_FINISHED', 'job %s is still %s: retry its failed tasks once it has finished', 409);
 export const BudgetExceededError = createError<[string]>('SF_BUDGET_EXCEEDED', '%s', 402);

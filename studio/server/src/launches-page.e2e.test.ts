@@ -1,26 +1,22 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webDistDir } from './plugins/web.ts';
 import { initialAdminPasswordFile } from './services/accounts/first-admin.ts';
-import { listProductPhotos, startFarm, waitFor, type Farm } from '../test/harness.ts';
+import { listProductPhotos, productPhotos as productPhotosDir, startFarm, waitFor, type Farm } from '../test/harness.ts';
 import { fixturePhotoZip, plainPhotos, zipOf } from '../test/launch-form.ts';
+import { artifactsDir, browserTestsCanRun, launchBrowser, logIn } from '../test/browser.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const artifacts = path.join(repoRoot, 'test-artifacts/launches-page');
-const canRun = existsSync(chromiumPath) && existsSync(path.join(webDistDir, 'index.html'));
-if (!canRun && process.env.CI) throw new Error(`CI must run the browser test: need ${chromiumPath} and a built studio (npm test builds it)`);
+const artifacts = artifactsDir('launches-page');
 
 /** Tried as a new user would: 20 SKUs of real photos through the CLI (HTTP + API key), then the 上新 page in a browser. */
-describe.skipIf(!canRun)('launches as a new user tries them', () => {
+describe.skipIf(!browserTestsCanRun)('launches as a new user tries them', () => {
   let farm: Farm;
   let browser: Browser;
   let adminPassword: string;
@@ -30,7 +26,7 @@ describe.skipIf(!canRun)('launches as a new user tries them', () => {
     await farm.startWorker(2);
     await farm.startScorer();
     await mkdir(artifacts, { recursive: true });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+    browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -98,10 +94,7 @@ describe.skipIf(!canRun)('launches as a new user tries them', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${farm.baseUrl}/launches`);
-    await page.waitForSelector('[data-testid=login-form]');
-    await page.fill('[data-testid=login-email]', farm.admin.email);
-    await page.fill('[data-testid=login-password]', adminPassword);
-    await page.click('[data-testid=login-submit]');
+    await logIn(page, farm.admin.email, adminPassword);
     await page.waitForSelector('[data-testid=launches-page]');
     await page.setInputFiles('[data-testid=launch-manifest]', path.join(dir, 'manifest.csv'));
     await page.setInputFiles('[data-testid=launch-photos]', path.join(dir, 'photos.zip'));
@@ -136,6 +129,41 @@ describe.skipIf(!canRun)('launches as a new user tries them', () => {
       await page.waitForSelector('[data-testid=launch-candidate]');
       await page.screenshot({ path: path.join(artifacts, 'review-en.png') });
     }
+    expect(errors).toEqual([]);
+  }, 400_000);
+
+  it('takes a folder of photos instead of a ZIP: packed in the browser, named by path or by file name', async () => {
+    // A folder as a person has it: photos (one in a subfolder), a note and Finder litter beside them.
+    const root = path.join(farm.dataDir, 'folder-upload');
+    const folder = path.join(root, '新品');
+    await mkdir(path.join(folder, 'sub'), { recursive: true });
+    const [vase, can, teapot] = plainPhotos;
+    await writeFile(path.join(folder, vase!), await readFile(path.join(productPhotosDir, vase!)));
+    await writeFile(path.join(folder, can!), await readFile(path.join(productPhotosDir, can!)));
+    await writeFile(path.join(folder, 'sub', teapot!), await readFile(path.join(productPhotosDir, teapot!)));
+    await writeFile(path.join(folder, 'readme.txt'), 'not a photo');
+    await writeFile(path.join(folder, '.DS_Store'), Buffer.from([0, 0, 0, 1]));
+    await writeFile(path.join(root, 'manifest.csv'), `sku,title,category,photos\nF-1,花瓶,home,${vase}\nF-2,易拉罐,food,新品/${can}\nF-3,茶壶,home,新品/sub/${teapot}\n`);
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${farm.baseUrl}/launches`);
+    await logIn(page, farm.admin.email, adminPassword);
+    await page.waitForSelector('[data-testid=launches-page]');
+    await page.setInputFiles('[data-testid=launch-manifest]', path.join(root, 'manifest.csv'));
+    await page.setInputFiles('[data-testid=launch-photo-folder]', folder);
+    await waitFor(async () => ((await page.textContent('[data-testid=launch-photo-folder-note]'))?.includes('3 张图片') ? true : undefined), 30_000, 200);
+    expect(await page.textContent('[data-testid=launch-photo-folder-note]')).toContain('已将文件夹「新品」中的 3 张图片打包为 ZIP');
+    await page.click('[data-testid=launch-preview]');
+    await page.waitForSelector('[data-testid=launch-preview-result]');
+    expect(await page.textContent('[data-testid=launch-preview-result]')).toContain('3 行可上新，0 个问题');
+    await page.screenshot({ path: path.join(artifacts, 'folder-preview-zh-CN.png'), fullPage: true });
+    await page.click('[data-testid=launch-start]');
+    await page.waitForSelector('[data-testid=launch-detail]');
+    await waitFor(async () => (/已完成/.test(await page.textContent('[data-testid=launch-detail]') ?? '') ? true : undefined), 300_000, 1000);
+    expect(await page.textContent('[data-testid=launch-detail]')).toMatch(/3 \/ 3 个 SKU 已结束/);
+    await page.screenshot({ path: path.join(artifacts, 'folder-launch-zh-CN.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 400_000);
 });

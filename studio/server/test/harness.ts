@@ -11,7 +11,7 @@ import { createStorage } from '@shotfarm/shared/storage';
 import type { RenderWorker } from '@shotfarm/render-worker';
 import type { ScoreWorker } from '@shotfarm/scorer';
 import { readShippedModels } from '@shotfarm/scorer/models';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type BuildAppOptions } from '../src/app.ts';
 import type { Caller } from '../src/services/accounts/caller.ts';
 
 /** The fixtures beside the repo (../shared/fixtures), read at test time, never copied in. */
@@ -48,14 +48,20 @@ export interface Farm {
  * A whole farm on real components: redis-server, PGlite, the folder storage, the API. Tests use
  * `app.inject`; with `listen`, the API also listens on a free loopback port that signed URLs point to.
  */
-export async function startFarm(env: Record<string, string> = {}, opts: { listen?: boolean; logStream?: { write(line: string): void } } = {}): Promise<Farm> {
+export async function startFarm(
+  env: Record<string, string> = {},
+  opts: { listen?: boolean; logStream?: { write(line: string): void }; launchPhotoFetch?: BuildAppOptions['launchPhotoFetch'] } = {},
+): Promise<Farm> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'shotfarm-test-'));
   const redis = await EmbeddedRedis.start({ dataDir: path.join(dataDir, 'redis') });
   const port = opts.listen ? await freeLoopbackPort() : 3000;
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl, TASK_BACKOFF_MS: '200', RECONCILE_INTERVAL_MS: '600000', LOG_LEVEL: 'silent', ...env });
   const database = await openDatabase({ engine: 'pglite', dataDir: undefined });
-  const app = await buildApp({ config, redisUrl: redis.url, database, logger: opts.logStream !== undefined, logStream: opts.logStream, shippedModels: await readShippedModels() });
+  const app = await buildApp({
+    config, redisUrl: redis.url, database, logger: opts.logStream !== undefined, logStream: opts.logStream, shippedModels: await readShippedModels(),
+    launchPhotoFetch: opts.launchPhotoFetch,
+  });
   await app.ready();
   if (opts.listen) await app.listen({ port, host: '127.0.0.1' });
   const workers: (RenderWorker | ScoreWorker)[] = [];

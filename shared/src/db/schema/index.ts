@@ -9,3 +9,4 @@ export { recipeVersions } from './recipes.ts';
 export { experiments, experimentArms, experimentPeriods, experimentCounts, experimentFlushes, slotPointers, slotHistory } from './experiments.ts';
 export { launches, launchSkus, launchPicks } from './launches.ts';
 export { webhookSubscriptions, webhookDeliveries, webhookAttempts } from './webhooks.ts';
+export { experimentDailyCounts, trainingImports } from './learning.ts';

@@ -1,5 +1,5 @@
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import type { ImageScore, ReviewVerdict } from '../../schemas/index.ts';
+import type { ImageScore, ModelStatus, ReviewVerdict } from '../../schemas/index.ts';
 import { assets } from './assets.ts';
 
 /**
@@ -13,6 +13,11 @@ export const models = pgTable('models', {
   key: text('key').notNull(),
   sha256: text('sha256').notNull(),
   active: boolean('active').notNull().default(false),
+  /** candidate / active / shadow / retired (issue 17); `active` stays true for exactly the `active` one. */
+  status: text('status').$type<ModelStatus>().notNull().default('candidate'),
+  /** Who activated it last (user id); null for the shipped model activated at start-up. */
+  promotedBy: text('promoted_by'),
+  promotedAt: timestamp('promoted_at', { withTimezone: true, mode: 'date' }),
   metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 }, (t) => [unique('models_name_version_unique').on(t.name, t.version)]);

@@ -54,6 +54,14 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /api/jobs/:id/cancel': 'designer',
   'POST /api/jobs/:id/retry': 'designer',
   'GET /api/farm': 'authenticated',
+  // The learning loop (issue 17): model cards for anyone signed in; training data, retraining and activation for admins.
+  'GET /api/models': 'authenticated',
+  'POST /api/models/train': 'admin',
+  'GET /api/models/train/:jobId': 'admin',
+  'POST /api/models/:version/shadow': 'admin',
+  'POST /api/models/:version/activate': 'admin',
+  'GET /api/training-data.csv': 'admin',
+  'POST /api/training-data': 'admin',
   // A/B rollout (issue 15): management for growth, the hot path for storefront keys.
   'POST /api/experiments': 'growth',
   'GET /api/experiments': 'growth',

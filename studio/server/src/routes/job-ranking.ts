@@ -6,6 +6,7 @@ import { ApiError, GateProfileId, Id, JobRanking, RankingQuery } from '@shotfarm
 import { tables } from '@shotfarm/shared/db';
 import { topKDiverse } from '@shotfarm/shared/ranking';
 import { GateProfileUnknownError, JobNotFoundError } from '../errors.ts';
+import { relativeAppeal } from '../services/scores/relative-appeal.ts';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/jobs/:id/ranking', {
@@ -34,8 +35,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!score.gatesPassed.includes(profile)) { gateFailed++; continue; }
       candidates.push({ id: asset.id, ctr: score.ctr, quality: score.quality, phash: score.phash, asset });
     }
+    // Relative click appeal: against the mean of this job's scored outputs (gate failures included: the same product's images).
+    const meanCtr = newest.length > 0 ? newest.reduce((sum, s) => sum + s.ctr, 0) / newest.length : undefined;
     const picks = await Promise.all(topKDiverse(candidates, k, minDistance).map(async (c, i) => ({
-      assetId: c.id, rank: i + 1, ctr: c.ctr, quality: c.quality, phash: c.phash,
+      assetId: c.id, rank: i + 1, ctr: c.ctr, ctrRelative: relativeAppeal(c.ctr, meanCtr), quality: c.quality, phash: c.phash,
       url: await app.storage.signedUrl(c.asset.key), thumbnailUrl: c.asset.thumbKey ? await app.storage.signedUrl(c.asset.thumbKey) : null,
     })));
     return { jobId: job.id, profile, k, pending, gateFailed, picks };

@@ -753,6 +753,7 @@ export interface paths {
                                 score: {
                                     quality: number;
                                     ctr: number;
+                                    ctrRelative?: number;
                                     gates: {
                                         [key: string]: {
                                             pass: boolean;
@@ -3363,6 +3364,10 @@ export interface paths {
                             ctr: {
                                 predicted: number;
                                 modelVersion: string;
+                                shadow?: {
+                                    predicted: number;
+                                    modelVersion: string;
+                                };
                             };
                             fidelity?: {
                                 ssim: number;
@@ -3517,6 +3522,7 @@ export interface paths {
                                 assetId: string;
                                 rank: number;
                                 ctr: number;
+                                ctrRelative: number;
                                 quality: number;
                                 phash: string;
                                 url: string;
@@ -3542,6 +3548,567 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored model versions, newest first, with their cards (what they were trained on, offline metrics, the comparison with the model active when they were trained) and which is active */
+        get: {
+            parameters: {
+                query?: {
+                    name?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                version: number;
+                                modelVersion: string;
+                                /** @enum {string} */
+                                status: "candidate" | "active" | "shadow" | "retired";
+                                card: {
+                                    /** @enum {string} */
+                                    trainedOn: "simulator" | "clicks";
+                                    data: string;
+                                    dataWindow: {
+                                        /** Format: date */
+                                        from: string;
+                                        /** Format: date */
+                                        to: string;
+                                    } | null;
+                                    rows: number | null;
+                                    impressions: number | null;
+                                    clicks: number | null;
+                                    metrics: {
+                                        withinProductAuc: number;
+                                        withinProductAucCi95: (number)[];
+                                        expectedCalibrationError: number;
+                                        logLoss: number | null;
+                                    } | null;
+                                    comparison: {
+                                        products: number;
+                                        impressions: number;
+                                        active: {
+                                            withinProductAuc: number;
+                                            logLoss: number;
+                                        };
+                                        candidate: {
+                                            withinProductAuc: number;
+                                            logLoss: number;
+                                        };
+                                        aucGain: number;
+                                        aucGainCi95: (number)[];
+                                        logLossGain: number;
+                                        logLossGainCi95: (number)[];
+                                        bootstrapSamples: number;
+                                        /** @enum {string} */
+                                        decision: "better" | "not-better";
+                                        againstVersion: number;
+                                    } | null;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                promotedBy: string | null;
+                                shadow: {
+                                    images: number;
+                                    spearman: number | null;
+                                    meanShift: number;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retrain the CTR model on the training data (a BullMQ job on a scorer host); the candidate becomes active only when it beats the active model on the same held-out days with the interval excluding zero */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 7 */
+                        holdoutDays?: number;
+                        /** @default true */
+                        promote?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{version}/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a stored, inactive version in shadow: from now on every image is also scored by it, its prediction stored beside the active one (`ctr.shadow` of the score); it serves nothing. Activating it, or putting another in shadow, ends it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default ctr */
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            version: number;
+                            modelVersion: string;
+                            /** @enum {string} */
+                            status: "candidate" | "active" | "shadow" | "retired";
+                            card: {
+                                /** @enum {string} */
+                                trainedOn: "simulator" | "clicks";
+                                data: string;
+                                dataWindow: {
+                                    /** Format: date */
+                                    from: string;
+                                    /** Format: date */
+                                    to: string;
+                                } | null;
+                                rows: number | null;
+                                impressions: number | null;
+                                clicks: number | null;
+                                metrics: {
+                                    withinProductAuc: number;
+                                    withinProductAucCi95: (number)[];
+                                    expectedCalibrationError: number;
+                                    logLoss: number | null;
+                                } | null;
+                                comparison: {
+                                    products: number;
+                                    impressions: number;
+                                    active: {
+                                        withinProductAuc: number;
+                                        logLoss: number;
+                                    };
+                                    candidate: {
+                                        withinProductAuc: number;
+                                        logLoss: number;
+                                    };
+                                    aucGain: number;
+                                    aucGainCi95: (number)[];
+                                    logLossGain: number;
+                                    logLossGainCi95: (number)[];
+                                    bootstrapSamples: number;
+                                    /** @enum {string} */
+                                    decision: "better" | "not-better";
+                                    againstVersion: number;
+                                } | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            promotedBy: string | null;
+                            shadow: {
+                                images: number;
+                                spearman: number | null;
+                                meanShift: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/train/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a retraining run stands: waiting, active, completed (the new version, its decision, whether it was promoted) or failed (with its reason) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobId: string;
+                            /** @enum {string} */
+                            state: "waiting" | "active" | "completed" | "failed" | "unknown";
+                            outcome: {
+                                version: number;
+                                promoted: boolean;
+                                /** @enum {string} */
+                                decision: "better" | "not-better";
+                            } | null;
+                            failedReason: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{version}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a stored version the active one for every scorer at once (no restart): a rollback to any earlier version, or a promotion; a candidate not shown better needs `override: true`, which is audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default ctr */
+                        name?: string;
+                        /** @default false */
+                        override?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            version: number;
+                            modelVersion: string;
+                            /** @enum {string} */
+                            status: "candidate" | "active" | "shadow" | "retired";
+                            card: {
+                                /** @enum {string} */
+                                trainedOn: "simulator" | "clicks";
+                                data: string;
+                                dataWindow: {
+                                    /** Format: date */
+                                    from: string;
+                                    /** Format: date */
+                                    to: string;
+                                } | null;
+                                rows: number | null;
+                                impressions: number | null;
+                                clicks: number | null;
+                                metrics: {
+                                    withinProductAuc: number;
+                                    withinProductAucCi95: (number)[];
+                                    expectedCalibrationError: number;
+                                    logLoss: number | null;
+                                } | null;
+                                comparison: {
+                                    products: number;
+                                    impressions: number;
+                                    active: {
+                                        withinProductAuc: number;
+                                        logLoss: number;
+                                    };
+                                    candidate: {
+                                        withinProductAuc: number;
+                                        logLoss: number;
+                                    };
+                                    aucGain: number;
+                                    aucGainCi95: (number)[];
+                                    logLossGain: number;
+                                    logLossGainCi95: (number)[];
+                                    bootstrapSamples: number;
+                                    /** @enum {string} */
+                                    decision: "better" | "not-better";
+                                    againstVersion: number;
+                                } | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            promotedBy: string | null;
+                            shadow: {
+                                images: number;
+                                spearman: number | null;
+                                meanShift: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-data.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The learning loop's training data as CSV: impressions and clicks per image, SKU and UTC day (from /serve and /events, and imported logs), with the share of traffic the experiment allocated and the image's features (format: README, shared TrainingDataRow) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import outside click logs in the export's CSV format (text/csv). Every row is checked; one bad row refuses the whole file (422 SF_TRAINING_DATA_INVALID, details.rejected) and nothing is stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batchId: string;
+                            rows: number;
+                            impressions: number;
+                            clicks: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

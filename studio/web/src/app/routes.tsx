@@ -24,6 +24,7 @@ export const pageRoutes: readonly PageRoute[] = [
   { path: '/assets', access: 'designer', label: 'nav.assets', Page: lazy(() => import('../pages/assets/assets-page.tsx')) },
   { path: '/recipes', access: 'designer', label: 'nav.recipes', Page: lazy(() => import('../pages/recipes/recipes-page.tsx')) },
   { path: '/experiments', access: 'growth', label: 'nav.experiments', Page: lazy(() => import('../pages/experiments/experiments-page.tsx')) },
+  { path: '/models', access: 'authenticated', label: 'nav.models', Page: lazy(() => import('../pages/models/models-page.tsx')) },
   { path: '/launches', access: 'operator', label: 'nav.launches', Page: lazy(() => import('../pages/launches/launches-page.tsx')) },
   { path: '/costs', access: 'operator', label: 'nav.costs', Page: lazy(() => import('../pages/costs/costs-page.tsx')) },
   { path: '/users', access: 'admin', label: 'nav.users', Page: lazy(() => import('../pages/users/users-page.tsx')) },

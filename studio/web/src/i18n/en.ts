@@ -1,6 +1,7 @@
 import { studioEn } from './studio-en.ts';
 import { costsEn } from './costs-en.ts';
 import { launchesEn } from './launches-en.ts';
+import { learningEn } from './learning-en.ts';
 import { recipesEn } from './recipes-en.ts';
 import type { Messages } from './zh-CN.ts';
 
@@ -10,6 +11,7 @@ export const en: Messages = {
   ...costsEn,
   ...launchesEn, // batch launches (issue 16)
   ...recipesEn, // recipe workshop (issue 13)
+  ...learningEn, // learning loop: click appeal, models (issue 17)
   'app.name': 'Shotfarm 影农',
   'app.tagline': 'AI product shots for e-commerce',
   'app.skipToContent': 'Skip to main content',
@@ -231,14 +233,14 @@ export const en: Messages = {
   'role.designer': 'Designer',
   'role.operator': 'Operator',
   'role.growth': 'Growth',
+  'role.publisher': 'Recipe publisher',
   'role.admin': 'Admin',
   'role.hint.designer': 'Create jobs, upload, review images, import recipes as drafts',
-  'role.publisher': 'Recipe publisher',
   'role.hint.operator': 'Everything a designer may, plus launches and budgets',
   'role.hint.growth': 'Experiments, live image pointers, storefront keys',
+  'role.hint.publisher': 'Publish and deprecate recipe versions (given beside designer; every use is audited)',
   'role.hint.admin': 'Everything: users, keys, price book, recipes, servers',
   'session.loading': 'Checking your sign-in…',
-  'role.hint.publisher': 'Publish and deprecate recipe versions (given beside designer; every use is audited)',
   'session.loadFailed': 'Could not check whether you are signed in.',
   'session.retry': 'Retry',
   'login.title': 'Sign in to Shotfarm',
@@ -412,7 +414,6 @@ export const en: Messages = {
   'gallery.compare': 'Compare',
   'gallery.clear': 'Clear selection',
   'gallery.select': 'Select image {{n}}',
-  'gallery.ctr': 'Predicted CTR {{value}}%',
   'gallery.approve': 'Approve',
   'gallery.reject': 'Reject',
   'gallery.approved': 'Approved',
@@ -425,7 +426,7 @@ export const en: Messages = {
   'gallery.sortLabel': 'Sort',
   'gallery.sort.newest': 'Newest',
   'gallery.sort.quality': 'Best quality',
-  'gallery.sort.ctr': 'Highest predicted CTR',
+  'gallery.sort.ctr': 'Highest click appeal',
   'gallery.gateLabel': 'Marketplace rules',
   'gallery.profileLabel': 'Marketplace',
   'gallery.any': 'Any',
@@ -543,7 +544,7 @@ export const en: Messages = {
   'experiments.impressions': 'Impressions',
   'experiments.clicks': 'Clicks',
   'experiments.ctr': 'CTR [95% interval]',
-  'experiments.predicted': 'Predicted CTR',
+  'experiments.predicted': 'Click appeal',
   'experiments.weight': 'Traffic',
   'experiments.priorStrength': 'prior strength m = {{m}}',
   'experiments.srmWarning': 'Sample ratio mismatch: visitors were not split as the weights say (a cache, a redirect or a bot may be skewing traffic). Do not trust these results.',

@@ -146,6 +146,11 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_LAUNCH_PICK_INVALID':
     case 'SF_LAUNCH_PHOTO_URL_REFUSED':
     case 'SF_CUTOUT_UNCERTAIN': // cut-out / segmentation (issue 11)
+    case 'SF_TRAINING_DATA_INVALID': // the learning loop (issue 17)
+    case 'SF_MODEL_NOT_FOUND':
+    case 'SF_MODEL_TRAINING_DATA_SHORT':
+    case 'SF_MODEL_NOT_BETTER':
+    case 'SF_MODEL_IS_ACTIVE':
       return { key: `error.${code}` }; // a code whose key is missing from the dictionaries fails the type check here
     default: {
       const unknown: never = code; // the server may be newer than this bundle: fall back to its message

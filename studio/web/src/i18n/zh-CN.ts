@@ -1,6 +1,7 @@
 import { studioZhCN } from './studio-zh-CN.ts';
 import { costsZhCN } from './costs-zh-CN.ts';
 import { launchesZhCN } from './launches-zh-CN.ts';
+import { learningZhCN } from './learning-zh-CN.ts';
 import { recipesZhCN } from './recipes-zh-CN.ts';
 
 /**
@@ -12,6 +13,7 @@ export const zhCN = {
   ...costsZhCN,
   ...launchesZhCN, // batch launches (issue 16)
   ...recipesZhCN, // recipe workshop (issue 13)
+  ...learningZhCN, // learning loop: click appeal, models (issue 17)
   'app.name': 'Shotfarm 影农',
   'app.tagline': '电商商品图 AI 生产线',
   'app.skipToContent': '跳到主要内容',
@@ -233,14 +235,14 @@ export const zhCN = {
   'role.designer': '设计师',
   'role.operator': '运营',
   'role.growth': '增长',
+  'role.publisher': '配方发布',
   'role.admin': '管理员',
   'role.hint.designer': '生成任务、上传素材、审核图片、导入配方草稿',
-  'role.publisher': '配方发布',
   'role.hint.operator': '设计师的全部权限，外加上线和预算',
   'role.hint.growth': '实验、线上图片切换、店铺前台密钥',
+  'role.hint.publisher': '发布和停用配方版本（与设计师一起授予；每次操作都记入审计）',
   'role.hint.admin': '全部权限：用户、密钥、价格表、配方、服务器',
   'session.loading': '正在确认登录状态…',
-  'role.hint.publisher': '发布和停用配方版本（与设计师一起授予；每次操作都记入审计）',
   'session.loadFailed': '无法确认登录状态。',
   'session.retry': '重试',
   'login.title': '登录 Shotfarm 影农',
@@ -414,7 +416,6 @@ export const zhCN = {
   'gallery.compare': '对比',
   'gallery.clear': '清除选择',
   'gallery.select': '选择第 {{n}} 张',
-  'gallery.ctr': '预测点击率 {{value}}%',
   'gallery.approve': '通过',
   'gallery.reject': '拒绝',
   'gallery.approved': '已通过',
@@ -427,7 +428,7 @@ export const zhCN = {
   'gallery.sortLabel': '排序',
   'gallery.sort.newest': '最新生成',
   'gallery.sort.quality': '质量分最高',
-  'gallery.sort.ctr': '预测点击率最高',
+  'gallery.sort.ctr': '点击吸引力最高',
   'gallery.gateLabel': '平台规则',
   'gallery.profileLabel': '平台',
   'gallery.any': '全部',
@@ -545,7 +546,7 @@ export const zhCN = {
   'experiments.impressions': '曝光',
   'experiments.clicks': '点击',
   'experiments.ctr': '点击率 [95% 区间]',
-  'experiments.predicted': '预测点击率',
+  'experiments.predicted': '点击吸引力',
   'experiments.weight': '流量',
   'experiments.priorStrength': '先验强度 m = {{m}}',
   'experiments.srmWarning': '样本比例失衡：访客没有按权重分流（可能是缓存、跳转或机器人导致）。请勿采信这些结果。',

@@ -38,7 +38,7 @@ describe('what the session lets a person see', { timeout: 60_000 }, () => {
     signedInAs(['designer'], '/users');
     const forbidden = await screen.findByTestId('forbidden-page', {}, slow);
     // The farm page reads GET /api/farm, which any signed-in person may; Users & keys is the admin's.
-    expect(navNames()).toEqual(['nav-create', 'nav-jobs', 'nav-gallery', 'nav-farm', 'nav-assets', 'nav-recipes']); // designers import recipe drafts
+    expect(navNames()).toEqual(['nav-create', 'nav-jobs', 'nav-gallery', 'nav-farm', 'nav-assets', 'nav-recipes', 'nav-models']); // designers import recipe drafts; anyone reads the model cards
     expect(within(forbidden).getByRole('heading').textContent).toBe('没有访问权限');
     expect(forbidden.textContent).toContain('你的账号（设计师）不能打开此页面');
     expect(within(forbidden).getByTestId('forbidden-home').getAttribute('href')).toBe('/');

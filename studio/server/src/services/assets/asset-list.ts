@@ -3,6 +3,7 @@ import { summariseGates, type AssetList, type AssetListQuery, type ImageScore, t
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { Storage } from '@shotfarm/shared/storage';
 import { AssetCursorInvalidError } from '../../errors.ts';
+import { productGroupSql, productMeanCtr, relativeAppeal } from '../scores/relative-appeal.ts';
 import { toAssetView } from './asset-view.ts';
 
 /** Sorting by a score puts unscored images last: their sort key is below any score (scores lie in [0, 1]). */
@@ -36,6 +37,7 @@ export async function listAssets(db: Db, storage: Storage, query: AssetListQuery
   const rows = await db.select({
     asset: assets, recipeId: jobs.recipeId, recipeVersion: jobs.recipeVersion,
     quality: latestScore.quality, ctr: latestScore.ctr, gate: latestScore.gate, review: latestReview.verdict,
+    productGroup: sql<string | null>`case when ${assets.kind} = 'output' then ${productGroupSql()} end`,
     sortKey: sortKey ?? sql<number>`0`,
   }).from(assets)
     .leftJoin(jobs, eq(assets.jobId, jobs.id))
@@ -47,11 +49,16 @@ export async function listAssets(db: Db, storage: Storage, query: AssetListQuery
 
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  // The relative click-appeal score needs each product's mean: one more query for the page's products.
+  const means = await productMeanCtr(db, [...new Set(page.filter((r) => r.ctr !== null).map((r) => r.productGroup).filter((g) => g !== null))]);
   return {
     items: await Promise.all(page.map(async (r) => ({
       ...(await toAssetView(storage, r.asset)),
       recipe: r.recipeId !== null && r.recipeVersion !== null ? { id: r.recipeId, version: r.recipeVersion } : null,
-      score: r.quality !== null && r.ctr !== null && r.gate !== null ? { quality: r.quality, ctr: r.ctr, gates: summariseGates(r.gate) } : null,
+      score: r.quality !== null && r.ctr !== null && r.gate !== null ? {
+        quality: r.quality, ctr: r.ctr, gates: summariseGates(r.gate),
+        ...(r.productGroup !== null ? { ctrRelative: relativeAppeal(r.ctr, means.get(r.productGroup)) } : {}),
+      } : null,
       review: (r.review as ReviewVerdict | null) ?? null,
     }))),
     nextCursor: rows.length > query.limit && last ? (sortKey ? `${Number(last.sortKey)}_${last.asset.id}` : last.asset.id) : null,

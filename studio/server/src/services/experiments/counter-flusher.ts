@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { newId } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
-import { parseCounterField, type ExperimentKeys } from './experiment-keys.ts';
+import { parseCounterField, parseDailyCounterField, type ExperimentKeys } from './experiment-keys.ts';
 
 /** Move the live counters aside under a fresh name and remember it, atomically. KEYS: counters, flush key, flushing set. */
 const detachScript = `
@@ -48,7 +48,17 @@ export class CounterFlusher {
     const [, experimentId, token] = m as unknown as [string, string, string];
     const fields = await this.redis.hgetall(flushKey);
     const rows = new Map<string, { period: number; position: number; assignments: number; impressions: number; clicks: number }>();
+    const daily = new Map<string, { day: string; period: number; position: number; impressions: number; clicks: number }>();
     for (const [field, value] of Object.entries(fields)) {
+      const d = parseDailyCounterField(field);
+      if (d) {
+        const id = `${d.day}:${d.period}:${d.position}`;
+        const row = daily.get(id) ?? { day: d.day, period: d.period, position: d.position, impressions: 0, clicks: 0 };
+        if (d.kind === 'i') row.impressions += Number(value);
+        else row.clicks += Number(value);
+        daily.set(id, row);
+        continue;
+      }
       const f = parseCounterField(field);
       if (!f) continue;
       const id = `${f.period}:${f.position}`;
@@ -61,7 +71,15 @@ export class CounterFlusher {
     }
     await this.db.transaction(async (tx) => {
       const [first] = await tx.insert(tables.experimentFlushes).values({ token, experimentId }).onConflictDoNothing().returning({ token: tables.experimentFlushes.token });
-      if (!first || rows.size === 0) return; // already added by an earlier try
+      if (!first) return; // already added by an earlier try
+      if (daily.size > 0) {
+        const d = tables.experimentDailyCounts;
+        await tx.insert(d).values([...daily.values()].map((r) => ({ experimentId, ...r }))).onConflictDoUpdate({
+          target: [d.experimentId, d.day, d.period, d.position],
+          set: { impressions: sql`${d.impressions} + excluded.impressions`, clicks: sql`${d.clicks} + excluded.clicks` },
+        });
+      }
+      if (rows.size === 0) return;
       const c = tables.experimentCounts;
       await tx.insert(c).values([...rows.values()].map((r) => ({ experimentId, ...r }))).onConflictDoUpdate({
         target: [c.experimentId, c.period, c.position],

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { StorefrontEvent, type ErrorCode, type EventBatchResult } from '@shotfarm/shared';
-import { counterField, type ExperimentKeys } from './experiment-keys.ts';
+import { counterField, dailyCounterField, utcDay, type ExperimentKeys } from './experiment-keys.ts';
 import type { ServingState } from './serving-state.ts';
 
 /** Events stamped further ahead than this are refused (a storefront clock a little fast is tolerated). */
@@ -10,14 +10,16 @@ const maxSlotsRereadPerBatch = 20;
 
 /**
  * One Lua call per batch: for each event, mark its id as seen (SET NX with a TTL) and, only when it is new,
- * increment its counter. Atomic, so a resent batch or two replicas ingesting the same event count it once.
- * ARGV: TTL, then (event key, counters key, field) per event. Returns 1 (counted) or 0 (duplicate) per event.
+ * increment its counters (the period's and the event day's). Atomic, so a resent batch or two replicas ingesting
+ * the same event count it once.
+ * ARGV: TTL, then (event key, counters key, field, daily field) per event. Returns 1 (counted) or 0 (duplicate) per event.
  */
 const ingestScript = `
 local flags = {}
-for i = 2, #ARGV, 3 do
+for i = 2, #ARGV, 4 do
   if redis.call('SET', ARGV[i], '1', 'NX', 'EX', ARGV[1]) then
     redis.call('HINCRBY', ARGV[i + 1], ARGV[i + 2], 1)
+    redis.call('HINCRBY', ARGV[i + 1], ARGV[i + 3], 1)
     flags[#flags + 1] = 1
   else
     flags[#flags + 1] = 0
@@ -56,13 +58,14 @@ export class EventIngest {
       if (!xp) { rejected.push({ index, code: 'SF_EVENT_NO_EXPERIMENT' }); return; }
       const position = xp.arms.findIndex((a) => a.assetId === e.assetId);
       if (position < 0) { rejected.push({ index, code: 'SF_EVENT_ASSET_NOT_IN_EXPERIMENT' }); return; }
-      args.push(this.keys.event(e.eventId), this.keys.counters(xp.id), counterField(xp.period, e.type === 'click' ? 'c' : 'i', position));
+      const kind = e.type === 'click' ? 'c' : 'i';
+      args.push(this.keys.event(e.eventId), this.keys.counters(xp.id), counterField(xp.period, kind, position), dailyCounterField(utcDay(ts), xp.period, kind, position));
     });
     let accepted = 0;
     if (args.length > 0) {
       const flags = await this.#ingest(this.opts.eventTtlS, ...args);
       accepted = flags.filter((f) => Number(f) === 1).length;
     }
-    return { accepted, duplicates: args.length / 3 - accepted, rejected };
+    return { accepted, duplicates: args.length / 4 - accepted, rejected };
   }
 }

@@ -24,6 +24,24 @@ export function counterField(period: number, kind: 'a' | 'i' | 'c', position: nu
   return `${period}:${kind}:${position}`;
 }
 
+/**
+ * A per-day counters-hash field (issue 17): `d:<UTC day>:<period>:<i|c>:<position>`, incremented beside the
+ * period field in the same Lua call, so the learning loop's daily training rows add up to the experiment's counts.
+ */
+export function dailyCounterField(day: string, period: number, kind: 'i' | 'c', position: number): string {
+  return `d:${day}:${period}:${kind}:${position}`;
+}
+
+export function parseDailyCounterField(field: string): { day: string; period: number; kind: 'i' | 'c'; position: number } | undefined {
+  const m = /^d:(\d{4}-\d{2}-\d{2}):(\d+):([ic]):(\d+)$/.exec(field);
+  return m ? { day: m[1]!, period: Number(m[2]), kind: m[3] as 'i' | 'c', position: Number(m[4]) } : undefined;
+}
+
+/** The UTC day (YYYY-MM-DD) of a time, as daily counters and training rows name it. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 export function parseCounterField(field: string): { period: number; kind: 'a' | 'i' | 'c'; position: number } | undefined {
   const m = /^(\d+):([aic]):(\d+)$/.exec(field);
   return m ? { period: Number(m[1]), kind: m[2] as 'a' | 'i' | 'c', position: Number(m[3]) } : undefined;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { pickByWeight } from '@shotfarm/shared/bandit';
 import type { Storage } from '@shotfarm/shared/storage';
-import { counterField, ExperimentKeys } from './experiment-keys.ts';
+import { counterField, ExperimentKeys, utcDay } from './experiment-keys.ts';
 
 /** What a replica needs to serve one SKU slot without touching the database. */
 export const SlotServing = z.object({
@@ -30,7 +30,8 @@ export interface Served {
  * One Lua round trip per request: keep the visitor's first arm (SET NX GET with a TTL, as sticky bucketing does),
  * count a new assignment for the SRM check, and count the impression with its id marked as seen (so the storefront
  * re-posting it as an event counts once).
- * KEYS: sticky, counters, impression id. ARGV: candidate position, sticky TTL, period, record (1/0), event TTL, sticky (1/0).
+ * KEYS: sticky, counters, impression id. ARGV: candidate position, sticky TTL, period, record (1/0), event TTL, sticky (1/0),
+ * UTC day (the impression is also counted per day, for the learning loop's training data).
  */
 const serveScript = `
 local chosen = ARGV[1]
@@ -43,10 +44,11 @@ if fresh then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':a:' .. chosen, 1) end
 if ARGV[4] == '1' then
   redis.call('SET', KEYS[3], '1', 'EX', ARGV[5])
   redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':i:' .. chosen, 1)
+  redis.call('HINCRBY', KEYS[2], 'd:' .. ARGV[7] .. ':' .. ARGV[3] .. ':i:' .. chosen, 1)
 end
 return chosen`;
 
-type ServeCommand = (sticky: string, counters: string, impression: string, candidate: string, ttl: number, period: number, record: string, eventTtl: number, useSticky: string) => Promise<string>;
+type ServeCommand = (sticky: string, counters: string, impression: string, candidate: string, ttl: number, period: number, record: string, eventTtl: number, useSticky: string, day: string) => Promise<string>;
 
 /**
  * The storefront's view of every SKU slot, held in memory by each API replica and refreshed from Redis on the
@@ -150,7 +152,7 @@ export class ServingState {
       const chosen = Number(await this.#serve(
         visitor ? this.#keys.sticky(xp.id, visitor) : this.#keys.sticky(xp.id, '-'), this.#keys.counters(xp.id),
         this.#keys.event(impressionId ?? '-'), String(candidate), this.opts.stickyTtlS, xp.period, record ? '1' : '0',
-        this.opts.eventTtlS, visitor ? '1' : '0'));
+        this.opts.eventTtlS, visitor ? '1' : '0', utcDay(Date.now())));
       const arm = xp.arms[chosen] ?? xp.arms[candidate]!;
       return { assetId: arm.assetId, url: await this.url(arm.key), experimentId: xp.id, impressionId };
     }

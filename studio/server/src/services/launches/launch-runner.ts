@@ -10,6 +10,7 @@ import type { Recipe } from '@shotfarm/workflows';
 import type { UploadIngest } from '../assets/upload-ingest.ts';
 import type { JobSubmission } from '../jobs/job-submission.ts';
 import { pickForSku, type PickCandidate } from './auto-pick.ts';
+import type { LaunchLeases } from './launch-lease.ts';
 import { fetchPhotoUrl, type PhotoFetchOptions } from './photo-url-fetch.ts';
 import { skuJobInputs } from './recipe-inputs.ts';
 
@@ -27,8 +28,10 @@ export interface LaunchRunnerDeps {
   pollMs: number;
   spoolDir: string;
   cancelJob: (jobId: string) => Promise<void>;
-  /** Start an A/B experiment on a SKU's main slot with its picks (plan.experiment). */
-  startExperiment?: (sku: string, assetIds: string[], createdBy: string | null) => Promise<void>;
+  /** Which replica advances which launch (a Redis lease per launch): two API replicas never fan one launch out twice. */
+  leases: LaunchLeases;
+  /** Start an A/B experiment on a SKU's main slot with its picks as arms (plan.experiment); answers its id. */
+  startExperiment?: (e: { launchId: string; sku: string; arms: string[]; createdBy: string | null }) => Promise<string>;
   log: { info: (o: object, msg: string) => void; error: (o: object, msg: string) => void; warn: (o: object, msg: string) => void };
 }
 
@@ -40,10 +43,14 @@ const scoreWaitMs = 5 * 60_000;
  * while fewer than `maxInFlight` of the launch are in the farm (back-pressure: a 10,000-SKU launch holds at most
  * maxInFlight × tasks-per-SKU tasks in Redis). Everything it knows is in the database, so a restarted API simply
  * carries on: a SKU's job ids are committed before any job is submitted, and a job that exists is never submitted again.
+ * With several API replicas, a launch is advanced only by the replica holding its lease; the others skip it until the
+ * lease is released or expires (its holder died), then take it over from the database.
  */
 export class LaunchRunner {
   #timer: NodeJS.Timeout | undefined;
   #pass: Promise<void> | undefined;
+  /** The pass running or last run: passes never overlap within a replica (a second would submit a claimed SKU again). */
+  #chain: Promise<void> = Promise.resolve();
   #again = false;
   #stopped = false;
 
@@ -51,6 +58,7 @@ export class LaunchRunner {
 
   start(): void {
     this.#stopped = false;
+    this.deps.leases.start();
     this.#timer = setInterval(() => this.poke(), this.deps.pollMs);
     this.#timer.unref();
     this.poke();
@@ -60,6 +68,8 @@ export class LaunchRunner {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#pass;
+    await this.#chain;
+    await this.deps.leases.stop();
   }
 
   /** Run a pass now (a launch was created, a job ended); a pass in flight is followed by one more. */
@@ -72,28 +82,49 @@ export class LaunchRunner {
     });
   }
 
-  /** One pass over every open launch. */
-  async tick(): Promise<void> {
+  /** One pass over every open launch whose lease this replica holds or can take, after the pass in flight. */
+  tick(): Promise<void> {
+    const run = this.#chain.then(() => this.#passOnce());
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #passOnce(): Promise<void> {
+    const { leases } = this.deps;
     const open = await this.deps.db.select().from(tables.launches).where(inArray(tables.launches.status, ['queued', 'running'])).orderBy(asc(tables.launches.id));
+    const openIds = new Set(open.map((l) => l.id));
+    // Launches that ended (finished here, or canceled through any replica) free their lease.
+    for (const id of leases.held()) if (!openIds.has(id)) await leases.release(id);
     for (const launch of open) {
       if (this.#stopped) return;
-      await this.#advance(launch);
+      if (!(await leases.acquire(launch.id))) continue;
+      const status = await this.#advance(launch);
+      if (status === 'finished') await leases.release(launch.id);
     }
   }
 
-  async #advance(launchIn: LaunchRow): Promise<void> {
+  /** Whether this replica may still take a step on the launch that must not happen twice. */
+  #mine(launchId: string): boolean {
+    return !this.#stopped && this.deps.leases.holds(launchId);
+  }
+
+  async #advance(launchIn: LaunchRow): Promise<LaunchRow['status'] | undefined> {
     const { db } = this.deps;
     let launch = launchIn;
+    if (!this.#mine(launch.id)) return undefined;
     if (launch.status === 'queued') {
       const [started] = await db.update(tables.launches).set({ status: 'running', startedAt: new Date() })
         .where(and(eq(tables.launches.id, launch.id), eq(tables.launches.status, 'queued'))).returning();
-      if (!started) return;
+      if (!started) return undefined;
       launch = started;
     }
     let rendering = await db.select().from(tables.launchSkus)
       .where(and(eq(tables.launchSkus.launchId, launch.id), eq(tables.launchSkus.status, 'rendering')));
     // A claim committed but not (fully) submitted: the API stopped between the two. Submit exactly the ids it chose.
-    for (const sku of rendering.filter((s) => !s.submitted)) await this.#submit(launch, sku);
+    for (const sku of rendering.filter((s) => !s.submitted)) {
+      if (!this.#mine(launch.id)) return undefined;
+      await this.#submit(launch, sku);
+    }
     rendering = await this.#closeFinished(launch, rendering);
 
     let capacity = this.deps.maxInFlight - rendering.length;
@@ -104,7 +135,7 @@ export class LaunchRunner {
       let reserved = rendering.length * estimate;
       const spent = launch.plan.budget === undefined ? 0 : await launchSpend(db, launch.id);
       for (const sku of waiting) {
-        if (this.#stopped) return;
+        if (!this.#mine(launch.id)) return undefined;
         if (launch.plan.budget !== undefined && spent + reserved + estimate > launch.plan.budget) {
           // Nothing left in flight to free room: every waiting SKU is out of budget. Else wait for the running ones.
           if (rendering.length === 0 && reserved === 0) await this.#skipWaitingForBudget(launch, spent);
@@ -123,7 +154,9 @@ export class LaunchRunner {
       await db.update(tables.launches).set({ status: 'finished', finishedAt: new Date() })
         .where(and(eq(tables.launches.id, launch.id), eq(tables.launches.status, 'running')));
       this.deps.log.info({ launchId: launch.id }, 'launch finished');
+      return 'finished';
     }
+    return launch.status;
   }
 
   /** Commit the SKU's job ids (one per plan line) before submitting any: what makes a restart exact. */
@@ -165,6 +198,8 @@ export class LaunchRunner {
     for (const [i, line] of launch.plan.recipes.entries()) {
       const jobId = sku.jobIds[i]!;
       if (existing.has(jobId)) continue;
+      // The lease lapsed mid-SKU: the replica that holds it now submits the rest (the SKU stays claimed, unsubmitted).
+      if (!this.#mine(launch.id)) return;
       const recipe = this.deps.recipes.get(line.recipe);
       try {
         if (!recipe) throw Object.assign(new Error(`recipe ${line.recipe} is no longer offered`), { code: 'SF_RECIPE_UNKNOWN' });
@@ -266,9 +301,14 @@ export class LaunchRunner {
       if (picked.picks.length > 0) await tx.insert(tables.launchPicks).values(picked.picks.map((p) => ({ skuId: sku.id, ...p, by: 'auto' as const })));
     });
     const mainPicks = picked.picks.filter((p) => p.slot === 'main').map((p) => p.assetId);
-    if (closed && launch.plan.experiment && mainPicks.length >= 2 && this.deps.startExperiment) {
-      await this.deps.startExperiment(sku.sku, mainPicks, launch.createdBy)
-        .catch((err: unknown) => this.deps.log.warn({ err, sku: sku.sku }, 'starting the launch experiment failed'));
+    // Started once: only the pass whose update closed the SKU gets here. One pick is enough when the slot already has a
+    // live image (it joins as the control); with neither two picks nor a live image there is nothing to compare.
+    if (closed && launch.plan.experiment && mainPicks.length >= 1 && this.deps.startExperiment
+      && (mainPicks.length >= 2 || (await db.select({ sku: tables.slotPointers.sku }).from(tables.slotPointers)
+        .where(and(eq(tables.slotPointers.sku, sku.sku), eq(tables.slotPointers.slot, 'main')))).length > 0)) {
+      await this.deps.startExperiment({ launchId: launch.id, sku: sku.sku, arms: mainPicks, createdBy: launch.createdBy })
+        .then((experimentId) => this.deps.log.info({ launchId: launch.id, sku: sku.sku, experimentId }, 'launch experiment started'))
+        .catch((err: unknown) => this.deps.log.warn({ err, launchId: launch.id, sku: sku.sku }, 'starting the launch experiment failed'));
     }
     return true;
   }
@@ -279,7 +319,7 @@ export class LaunchRunner {
     await db.update(tables.launches).set({ status: 'canceled', finishedAt: new Date() })
       .where(and(eq(tables.launches.id, launchId), inArray(tables.launches.status, ['queued', 'running'])));
     // A pass in flight may claim one more SKU before it sees the cancel: wait for it, then sweep.
-    await this.#pass;
+    await this.#chain;
     const open = await db.update(tables.launchSkus).set({ status: 'canceled', updatedAt: new Date(), finishedAt: new Date() })
       .where(and(eq(tables.launchSkus.launchId, launchId), inArray(tables.launchSkus.status, ['pending', 'rendering']))).returning();
     const jobIds = open.flatMap((s) => s.jobIds);

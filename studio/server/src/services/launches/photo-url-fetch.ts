@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import tls from 'node:tls';
 import ipaddr from 'ipaddr.js';
 import { LaunchPhotoUrlRefusedError } from '../../errors.ts';
 
@@ -19,6 +20,8 @@ export interface PhotoFetchOptions {
   addressAllowed?: (address: string) => boolean;
   /** @defaultValue ['https:']; tests add http: to talk to a local double */
   protocols?: readonly string[];
+  /** Certificates (PEM) trusted besides Node's root store: a test's own CA, or a company CA in front of the photo host. */
+  extraCa?: readonly string[];
 }
 
 /**
@@ -69,7 +72,7 @@ export async function fetchPhotoUrl(raw: string, opts: PhotoFetchOptions): Promi
     const bad = addresses.find((a) => !allowed(a.address));
     if (bad) throw refused(`host ${host} resolves to ${bad.address}, a private, loopback, link-local or reserved address`);
     const target = addresses[0]!;
-    const answer = await request(url, target, signal, opts.maxBytes);
+    const answer = await request(url, target, signal, opts.maxBytes, opts.extraCa);
     if (answer.redirect) {
       if (hop >= (opts.maxRedirects ?? 3)) throw refused('too many redirects');
       url = new URL(answer.redirect, url);
@@ -79,7 +82,7 @@ export async function fetchPhotoUrl(raw: string, opts: PhotoFetchOptions): Promi
   }
 }
 
-function request(url: URL, target: { address: string; family: number }, signal: AbortSignal, maxBytes: number): Promise<{ redirect?: string; bytes?: Buffer }> {
+function request(url: URL, target: { address: string; family: number }, signal: AbortSignal, maxBytes: number, extraCa?: readonly string[]): Promise<{ redirect?: string; bytes?: Buffer }> {
   // Connect to the address that passed the check, whatever the resolver would say now.
   const pinned: LookupFunction = (_host, options, callback) => {
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
@@ -87,7 +90,8 @@ function request(url: URL, target: { address: string; family: number }, signal: 
   };
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.get(url, { lookup: pinned, signal, headers: { accept: 'image/*', 'user-agent': 'shotfarm-launch/1' }, agent: false }, (res) => {
+    const ca = extraCa && extraCa.length > 0 ? [...tls.rootCertificates, ...extraCa] : undefined;
+    const req = client.get(url, { lookup: pinned, signal, headers: { accept: 'image/*', 'user-agent': 'shotfarm-launch/1' }, agent: false, ...(ca ? { ca } : {}) }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) { res.resume(); resolve({ redirect: res.headers.location }); return; }
       if (status !== 200) { res.resume(); reject(refused(`the server answered ${status}`)); return; }

@@ -4,7 +4,7 @@ import { apiRequest } from '../../api/client.ts';
 const json = (body: unknown): RequestInit => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** The gallery's candidates of a job: the scorer's top K, diverse (`GET /api/jobs/:id/ranking`). */
-export interface RankingPick { assetId: string; rank: number; ctr: number; quality: number; url: string; thumbnailUrl: string | null }
+export interface RankingPick { assetId: string; rank: number; ctr: number; ctrRelative: number; quality: number; url: string; thumbnailUrl: string | null }
 
 export const listExperiments = (signal?: AbortSignal) => apiRequest<{ items: ExperimentSummary[]; total: number }>('/api/experiments?limit=100', { signal });
 export const getExperiment = (id: string, signal?: AbortSignal) => apiRequest<ExperimentView>(`/api/experiments/${encodeURIComponent(id)}`, { signal });

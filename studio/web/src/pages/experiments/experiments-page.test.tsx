@@ -31,7 +31,9 @@ describe('experiment arm table', () => {
     expect(within(rows[0]!).getByText('5.00% [4.00%, 6.00%]')).toBeTruthy();
     expect(within(rows[0]!).getByText('97.0%')).toBeTruthy();
     expect(within(rows[0]!).getByText('Control')).toBeTruthy();
-    expect(within(rows[1]!).getByText('3.10%')).toBeTruthy();
+    // The scorer's prediction is shown as click appeal relative to the other arms, never as a CTR percentage (issue 17).
+    expect(within(rows[1]!).getByTestId('ctr').textContent).toBe('Click appeal ×1.00');
+    expect(within(rows[1]!).queryByText('3.10%')).toBeNull();
     expect(screen.getAllByText('Promote')).toHaveLength(2);
   }, 30_000); // antd's first table render is slow on a loaded machine
 

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Skeleton, Space, Switch, Table, Tag } from 'antd';
 import type { ExperimentSummary, ExperimentView, SlotView } from '@shotfarm/shared';
 import { ErrorNotice } from '../../components/error-notice.tsx';
+import { ActiveCtrModelContext, ClickAppeal, relativeToMean, useActiveCtrModel } from '../../components/click-appeal.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n, type MessageKey } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/format-date.ts';
@@ -21,7 +22,9 @@ export default function ExperimentsPage() {
   const { t, language } = useI18n();
   const [selected, setSelected] = useState<string | undefined>();
   const list = useQuery({ queryKey: ['experiments'], queryFn: ({ signal }) => listExperiments(signal), refetchInterval: refreshMs });
+  const ctrModel = useActiveCtrModel();
   return (
+    <ActiveCtrModelContext.Provider value={ctrModel}>
     <main id="main" className="workspace workspace-single" tabIndex={-1}>
       <h1 className="page-title">{t('experiments.title')}</h1>
       <p className="muted">{t('experiments.hint')}</p>
@@ -47,6 +50,7 @@ export default function ExperimentsPage() {
         {selected && <ExperimentDetail id={selected} />}
       </Space>
     </main>
+    </ActiveCtrModelContext.Provider>
   );
 }
 
@@ -80,7 +84,7 @@ function NewExperiment({ onCreated }: { onCreated: (id: string) => void }) {
             {picks.map((p) => (
               <figure key={p.assetId} className="experiment-candidate" style={{ margin: 0, textAlign: 'center' }}>
                 <img src={p.thumbnailUrl ?? p.url} alt={t('experiments.candidate', { n: p.rank })} width={96} height={96} style={{ objectFit: 'contain' }} />
-                <figcaption className="muted">#{p.rank} · CTR {pct(p.ctr, 2)}</figcaption>
+                <figcaption className="muted">#{p.rank} · <ClickAppeal score={p} t={t} /></figcaption>
               </figure>
             ))}
           </Space>
@@ -147,8 +151,10 @@ function ExperimentDetail({ id }: { id: string }) {
 
 export function ArmTable({ view, labels, onPromote }: { view: ExperimentView; labels: string[]; onPromote: ((assetId: string) => void) | undefined }) {
   const { t } = useI18n();
+  // The arms are candidates of one product: their predicted CTRs are compared among themselves (see ClickAppeal).
+  const relative = relativeToMean(view.arms.map((a) => a.predictedCtr));
   return (
-    <Table size="small" rowKey="assetId" pagination={false} dataSource={view.arms.map((a, i) => ({ ...a, label: labels[i]! }))} data-testid="experiment-arms"
+    <Table size="small" rowKey="assetId" pagination={false} dataSource={view.arms.map((a, i) => ({ ...a, label: labels[i]!, ctrRelative: relative[i] }))} data-testid="experiment-arms"
       columns={[
         { title: t('experiments.arm.column'), render: (_, a) => (
           <Space>{a.url && <img src={a.url} alt={a.label} width={48} height={48} style={{ objectFit: 'contain' }} />}{a.label}{a.control && <Tag>{t('experiments.control')}</Tag>}</Space>
@@ -156,7 +162,7 @@ export function ArmTable({ view, labels, onPromote }: { view: ExperimentView; la
         { title: t('experiments.impressions'), render: (_, a) => a.impressions.toLocaleString() },
         { title: t('experiments.clicks'), render: (_, a) => a.clicks.toLocaleString() },
         { title: t('experiments.ctr'), render: (_, a) => `${pct(a.ctr.mean, 2)} [${pct(a.ctr.low, 2)}, ${pct(a.ctr.high, 2)}]` },
-        { title: t('experiments.predicted'), render: (_, a) => (a.predictedCtr === null ? '—' : pct(a.predictedCtr, 2)) },
+        { title: t('experiments.predicted'), render: (_, a) => (a.predictedCtr === null ? '—' : <ClickAppeal score={{ ctr: a.predictedCtr, ctrRelative: a.ctrRelative }} t={t} />) },
         { title: 'P(best)', render: (_, a) => pct(a.pBest) },
         { title: t('experiments.weight'), render: (_, a) => pct(a.weight) },
         ...(onPromote ? [{ title: '', render: (_: unknown, a: { assetId: string }) => (

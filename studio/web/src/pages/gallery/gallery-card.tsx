@@ -5,6 +5,7 @@ import { summariseScore, type ScoreSummary } from '@shotfarm/shared';
 import { getAssetScore, reviewAsset, type ReviewVerdict } from '../../api/client.ts';
 import { useI18n, type Language, type Translate } from '../../i18n/i18n.ts';
 import { OutputThumb } from '../../components/output-media.tsx';
+import { ClickAppeal } from '../../components/click-appeal.tsx';
 import { downloadName, downloadUrl, isVideo } from '../../lib/download-name.ts';
 import type { GalleryItem } from './gallery-items.ts';
 
@@ -41,7 +42,7 @@ function PolledScoreLine({ item, t, language }: { item: GalleryItem } & Words) {
 }
 
 /**
- * Gate pass or the first failed rule per marketplace, then quality and predicted CTR. Plain elements with a
+ * Gate pass or the first failed rule per marketplace, then quality and click appeal (see ClickAppeal). Plain elements with a
  * native title, not antd Tags with Tooltips, and words handed down rather than a translation hook each: a
  * scrolling gallery mounts a row of these every frame.
  */
@@ -55,7 +56,7 @@ function ScoreBadges({ score, t, language }: { score: ScoreSummary } & Words) {
         </span>
       ))}
       <span data-testid="quality-score">{t('gate.quality', { score: Math.round(score.quality * 100) })}</span>{' · '}
-      <span data-testid="ctr">{t('gallery.ctr', { value: (score.ctr * 100).toFixed(1) })}</span>
+      <ClickAppeal score={score} t={t} />
     </span>
   );
 }

@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Button, Modal } from 'antd';
 import { CompareView } from '../../components/compare-view/compare-view.tsx';
 import { ErrorNotice } from '../../components/error-notice.tsx';
+import { ActiveCtrModelContext, useActiveCtrModel } from '../../components/click-appeal.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import { getJob } from '../../api/client.ts';
@@ -75,7 +76,9 @@ export default function GalleryPage() {
   // Only for the compare view, which lists at most four: not a map of 5,000 items rebuilt on every scroll frame.
   const compared = comparing ? selected.flatMap((id) => list.filter((i) => i.assetId === id)) : [];
 
+  const ctrModel = useActiveCtrModel();
   return (
+    <ActiveCtrModelContext.Provider value={ctrModel}>
     <main id="main" className="workspace workspace-single" tabIndex={-1}>
       <div className="gallery-toolbar">
         <h1 className="page-title">{t('gallery.title')}</h1>
@@ -104,5 +107,6 @@ export default function GalleryPage() {
         )}
       </Modal>
     </main>
+    </ActiveCtrModelContext.Provider>
   );
 }

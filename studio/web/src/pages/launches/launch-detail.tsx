@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/format-date.ts';
 import { formatYuan } from '../../lib/format-yuan.ts';
 import { cancelLaunch, getLaunch, listCandidates, listLaunchSkus, setPicks } from './launch-api.ts';
+import { ActiveCtrModelContext, ClickAppeal, relativeToMean, useActiveCtrModel } from '../../components/click-appeal.tsx';
 
 export const launchStatusColour: Record<LaunchStatus, string> = { queued: 'default', running: 'processing', finished: 'green', canceled: 'orange' };
 const skuColour: Record<LaunchSkuStatus, string> = {
@@ -87,19 +88,26 @@ function ReviewDrawer({ launchId, sku, onClose }: { launchId: string; sku: Launc
   const candidates = useQuery({ queryKey: ['launch-candidates', sku.id], queryFn: ({ signal }) => listCandidates(launchId, sku.id, signal) });
   const [picked, setPicked] = useState(sku.picks.map((p) => p.assetId));
   const pick = useMutation({ mutationFn: (assetId: string) => setPicks(launchId, sku.id, 'main', [assetId]), onSuccess: (s) => setPicked(s.picks.map((p) => p.assetId)) });
+  const model = useActiveCtrModel();
+  const main = (candidates.data?.items ?? []).filter((c) => c.slot === 'main');
+  // One SKU's candidates: their predicted CTRs are compared among themselves (see ClickAppeal), never shown as a CTR
+  // unless the active model was trained on real clicks.
+  const relative = relativeToMean(main.map((c) => c.ctr ?? null));
   return (
-    <Drawer open width={720} onClose={onClose} title={t('launches.reviewTitle', { sku: sku.sku })}>
-      {pick.error && <ErrorNotice error={describeError(pick.error, t)} />}
-      <Space wrap>
-        {(candidates.data?.items ?? []).filter((c) => c.slot === 'main').map((c) => (
-          <Card key={c.assetId} size="small" hoverable onClick={() => pick.mutate(c.assetId)} style={{ width: 200, borderColor: picked.includes(c.assetId) ? '#1677ff' : undefined }} data-testid="launch-candidate">
-            <Image src={c.thumbnailUrl ?? c.url} preview={false} width={176} height={176} style={{ objectFit: 'contain' }} />
-            <div>CTR {c.ctr?.toFixed(3) ?? '—'} · Q {c.quality?.toFixed(2) ?? '—'}</div>
-            <Tag color={c.gatePass ? 'green' : 'red'}>{c.gatePass ? t('launches.candidateGate.pass') : t('launches.candidateGate.fail')}</Tag>
-            {picked.includes(c.assetId) && <Tag color="blue">{t('launches.picked')}</Tag>}
-          </Card>
-        ))}
-      </Space>
-    </Drawer>
+    <ActiveCtrModelContext.Provider value={model}>
+      <Drawer open width={720} onClose={onClose} title={t('launches.reviewTitle', { sku: sku.sku })}>
+        {pick.error && <ErrorNotice error={describeError(pick.error, t)} />}
+        <Space wrap>
+          {main.map((c, i) => (
+            <Card key={c.assetId} size="small" hoverable onClick={() => pick.mutate(c.assetId)} style={{ width: 200, borderColor: picked.includes(c.assetId) ? '#1677ff' : undefined }} data-testid="launch-candidate">
+              <Image src={c.thumbnailUrl ?? c.url} preview={false} width={176} height={176} style={{ objectFit: 'contain' }} />
+              <div>{c.ctr == null ? '—' : <ClickAppeal score={{ ctr: c.ctr, ctrRelative: relative[i] }} t={t} />} · Q {c.quality?.toFixed(2) ?? '—'}</div>
+              <Tag color={c.gatePass ? 'green' : 'red'}>{c.gatePass ? t('launches.candidateGate.pass') : t('launches.candidateGate.fail')}</Tag>
+              {picked.includes(c.assetId) && <Tag color="blue">{t('launches.picked')}</Tag>}
+            </Card>
+          ))}
+        </Space>
+      </Drawer>
+    </ActiveCtrModelContext.Provider>
   );
 }

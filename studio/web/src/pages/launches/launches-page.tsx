@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n.ts';
 import { formatYuan } from '../../lib/format-yuan.ts';
 import { LaunchDetail, launchStatusColour } from './launch-detail.tsx';
 import { listLaunches, previewLaunch, startLaunch, type PlanForm } from './launch-api.ts';
+import { PhotoFolderInput } from './photo-folder-input.tsx';
 
 const profiles = ['taobao-main', 'taobao-white', 'amazon-main', 'pdd-main'];
 const localRecipes = ['product-shot/studio-local', 'short-video/slideshow-local'];
@@ -64,6 +65,8 @@ export default function LaunchesPage() {
                   {t('launches.photos')}{' '}
                   <input type="file" data-testid="launch-photos" accept=".zip,application/zip" onChange={(e) => { setPhotos(e.target.files?.[0] ?? null); setPreview(null); }} />
                 </label>
+                {/* A folder instead of a ZIP: packed into one in the browser, then sent as the same photo ZIP. */}
+                <PhotoFolderInput onPacked={(zip) => { setPhotos(zip); setPreview(null); }} />
                 <h3>{t('launches.plan')}</h3>
                 <Space wrap>
                   <span>{t('launches.recipe')}</span>

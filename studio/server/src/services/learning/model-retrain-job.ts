@@ -1,0 +1,145 @@
+import { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import { newId, TrainResult, type ModelComparison, type TrainRunView, type TrainTask } from '@shotfarm/shared';
+import { createRedis, queueNames } from '@shotfarm/shared/queue';
+import type { Storage } from '@shotfarm/shared/storage';
+import type { ModelRegistry } from '../scores/model-registry.ts';
+import type { TrainingData } from './training-data.ts';
+
+/** A retraining run as queued: by an admin (`requestedBy`) or by the schedule (null). */
+export interface RetrainRun {
+  name: string;
+  holdoutDays: number;
+  promote: boolean;
+  requestedBy: string | null;
+}
+
+export interface RetrainOutcome {
+  version: number;
+  comparison: ModelComparison & { againstVersion: number };
+  promoted: boolean;
+}
+
+/** A train task may wait for a free scorer host and then fit tens of thousands of rows. */
+const trainTimeoutMs = 30 * 60 * 1000;
+const schedulerId = 'model-retrain-schedule';
+
+/**
+ * The learning loop's retraining, as a BullMQ job the manager runs (one at a time across replicas): export the
+ * training rows to storage, hand a `train` task to a scorer host (which never opens the database), record the
+ * candidate as a new model version, and promote it only when the paired comparison on the held-out days says it is
+ * better. Runs on `POST /api/models/train` and, when `MODEL_RETRAIN_CRON` is set, on that schedule.
+ */
+export class ModelRetrainJob {
+  readonly queue: Queue<RetrainRun, RetrainOutcome>;
+  readonly #trainQueue: Queue<TrainTask, unknown>;
+  readonly #connections: Redis[] = [];
+  #worker: Worker<RetrainRun, RetrainOutcome> | undefined;
+  #trainEvents: QueueEvents | undefined;
+
+  constructor(private readonly deps: {
+    redisUrl: string; prefix: string; storage: Storage; registry: ModelRegistry; trainingData: TrainingData; log: FastifyBaseLogger;
+    cron: string | undefined;
+  }) {
+    const connection = this.#connection();
+    this.queue = new Queue(queueNames.modelRetrain, { connection, prefix: deps.prefix });
+    this.#trainQueue = new Queue(queueNames.train, { connection, prefix: deps.prefix });
+  }
+
+  async start(): Promise<void> {
+    // One run at a time across every API replica: a run numbers its candidate `latest + 1`.
+    await this.queue.setGlobalConcurrency(1);
+    this.#trainEvents = new QueueEvents(queueNames.train, { connection: this.#connection(), prefix: this.deps.prefix });
+    await this.#trainEvents.waitUntilReady();
+    this.#worker = new Worker<RetrainRun, RetrainOutcome>(queueNames.modelRetrain, (job) => this.run(job.data, job), {
+      connection: this.#connection(), prefix: this.deps.prefix, concurrency: 1, autorun: false,
+      // A run waits on a scorer host for minutes: keep the lock alive meanwhile.
+      lockDuration: 60_000,
+    });
+    this.#worker.on('failed', (job, err) => this.deps.log.warn({ err, jobId: job?.id }, 'model retraining failed'));
+    this.#worker.on('error', (err) => this.deps.log.error({ err }, 'model retraining worker error'));
+    void this.#worker.run();
+    await this.#worker.waitUntilReady();
+    if (this.deps.cron) {
+      await this.queue.upsertJobScheduler(schedulerId, { pattern: this.deps.cron }, {
+        name: 'retrain', data: { name: 'ctr', holdoutDays: 7, promote: true, requestedBy: null },
+      });
+    } else {
+      await this.queue.removeJobScheduler(schedulerId); // off by default: a schedule set before is dropped
+    }
+  }
+
+  /** Queue a run; answers the BullMQ job id. */
+  async enqueue(run: RetrainRun): Promise<string> {
+    const job = await this.queue.add('retrain', run, { removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 7 * 86_400 } });
+    return job.id!;
+  }
+
+  /** Where a queued run stands (undefined when BullMQ no longer knows it). */
+  async state(jobId: string): Promise<TrainRunView | undefined> {
+    const job = await Job.fromId<RetrainRun, RetrainOutcome>(this.queue, jobId);
+    if (!job) return undefined;
+    const raw = await job.getState();
+    const state = raw === 'completed' || raw === 'failed' || raw === 'active' ? raw : raw === 'unknown' ? 'unknown' : 'waiting';
+    const outcome = job.returnvalue;
+    return {
+      jobId, state,
+      outcome: state === 'completed' && outcome ? { version: outcome.version, promoted: outcome.promoted, decision: outcome.comparison.decision } : null,
+      failedReason: job.failedReason ?? null,
+    };
+  }
+
+  /** Wait for a queued run (tests, and a caller that wants the outcome). */
+  async wait(jobId: string, timeoutMs = trainTimeoutMs): Promise<RetrainOutcome> {
+    const events = new QueueEvents(queueNames.modelRetrain, { connection: this.#connection(), prefix: this.deps.prefix });
+    try {
+      await events.waitUntilReady();
+      const job = await Job.fromId<RetrainRun, RetrainOutcome>(this.queue, jobId);
+      if (!job) throw new Error(`retraining run ${jobId} is not known`);
+      return await job.waitUntilFinished(events, timeoutMs);
+    } finally {
+      await events.close();
+    }
+  }
+
+  /** One run: export, train on a scorer host, record, decide. */
+  async run(run: RetrainRun, job?: Job): Promise<RetrainOutcome> {
+    const { registry, storage, trainingData } = this.deps;
+    const active = await registry.activePointer(run.name);
+    if (!active) throw new Error(`no active ${run.name} model to compare with`);
+    const version = (await registry.latestVersion(run.name)) + 1;
+    const dataKey = `training/${run.name}-v${version}-${newId()}.json`;
+    await storage.put(dataKey, Buffer.from(JSON.stringify(await trainingData.rows())), { contentType: 'application/json' });
+    try {
+      const task: TrainTask = { name: run.name, version, dataKey, active, holdoutDays: run.holdoutDays, l2: 1e-4, bootstrapSamples: 1000 };
+      const trainJob = await this.#trainQueue.add('train', task, { jobId: `${run.name}-v${version}-${job?.id ?? newId()}`, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+      const result = TrainResult.parse(await trainJob.waitUntilFinished(this.#trainEvents!, trainTimeoutMs));
+      await registry.registerStored({ name: result.name, version: result.version, key: result.key, sha256: result.sha256, metadata: result.metadata });
+      const promoted = run.promote && result.comparison.decision === 'better';
+      if (promoted) await registry.activate(run.name, version, run.requestedBy);
+      this.deps.log.info({ version, decision: result.comparison.decision, promoted }, 'model retrained');
+      return { version, comparison: result.comparison, promoted };
+    } finally {
+      await storage.delete(dataKey).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Stop without waiting for a running retrain: it may be waiting on a scorer host for minutes. Its job's lock
+   * lapses and BullMQ hands it to another replica (stalled-job recovery), which runs it again from the start.
+   */
+  async close(): Promise<void> {
+    await this.#worker?.close(true);
+    await this.#trainEvents?.close();
+    await this.queue.close();
+    await this.#trainQueue.close();
+    for (const c of this.#connections) await c.quit().catch(() => undefined);
+  }
+
+  #connection(): Redis {
+    const c = createRedis(this.deps.redisUrl);
+    this.#connections.push(c);
+    return c;
+  }
+}
