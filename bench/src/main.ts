@@ -3,7 +3,8 @@
 // shared machine only the ratio means much.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { comfyuiPool } from './benchmarks/comfyui-pool.ts';
+import { apiLoad } from './benchmarks/api-load.ts';
+import { comfyuiPool, comfyuiPoolMixed } from './benchmarks/comfyui-pool.ts';
 import { farmThroughput } from './benchmarks/farm-throughput.ts';
 import { launchScale } from './benchmarks/launch-scale.ts';
 import { productShotPipeline } from './benchmarks/product-shot-pipeline.ts';
@@ -13,7 +14,7 @@ import { studioWebScroll } from './benchmarks/studio-web-scroll.ts';
 import { storefrontServe } from './benchmarks/storefront-serve.ts';
 import { formatResult, type Benchmark } from './measure.ts';
 
-const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, studioWeb, studioWebScroll, storefrontServe, launchScale];
+const benchmarks: readonly Benchmark[] = [farmThroughput, productShotPipeline, scorerThroughput, comfyuiPool, comfyuiPoolMixed, studioWeb, studioWebScroll, storefrontServe, apiLoad, launchScale];
 
 function selectBenchmarks(filters: readonly string[]): Benchmark[] {
   if (filters.length === 0) return [...benchmarks];

@@ -86,6 +86,11 @@ export class ComfyUIDouble {
   readonly deletes: string[] = [];
   #failures: DoubleFailure[] = [];
   #failAlways: DoubleFailure | undefined;
+  #failEvery: { n: number; mode: DoubleFailure } | undefined;
+  #executedCount = 0;
+  #httpFailure: { status: number; routes: RegExp } | undefined;
+  /** Requests answered with the scripted HTTP error ({@link answerHttpError}), as `METHOD /path`. */
+  readonly httpErrors: string[] = [];
   #port = 0;
   #server: Server | undefined;
   #wss = new WebSocketServer({ noServer: true });
@@ -131,6 +136,21 @@ export class ComfyUIDouble {
   /** The next `count` executed prompts fail this way. */
   failNext(mode: DoubleFailure, count = 1): void {
     for (let i = 0; i < count; i++) this.#failures.push(mode);
+  }
+
+  /** Every `n`-th executed prompt (the n-th, 2n-th, …) fails this way until set back to `undefined`: a flaky server. */
+  failEvery(n: number, mode: DoubleFailure | undefined): void {
+    this.#failEvery = mode === undefined ? undefined : { n, mode };
+    this.#executedCount = 0;
+  }
+
+  /**
+   * Answer `status` (a bare `500: error`, as aiohttp does when a handler raises) to every HTTP request whose
+   * `METHOD /path` (without the `/api` prefix) matches `routes`, until set back to `undefined`. The websocket and
+   * the running prompt are untouched. @defaultValue routes: every request
+   */
+  answerHttpError(status: number | undefined, routes = /.*/): void {
+    this.#httpFailure = status === undefined ? undefined : { status, routes };
   }
 
   /** Every executed prompt fails this way until set back to `undefined`. */
@@ -232,6 +252,7 @@ export class ComfyUIDouble {
     const bare = (status: number) => { res.writeHead(status); res.end(status === 200 ? '' : `${status}: error`); };
     const parse = (): Record<string, unknown> | undefined => { try { return JSON.parse(body.toString('utf8') || 'null') as Record<string, unknown>; } catch { return undefined; } };
     const route = `${req.method} ${path}`;
+    if (this.#httpFailure?.routes.test(route)) { this.httpErrors.push(route); return bare(this.#httpFailure.status); }
     if (route === 'GET /system_stats') return json(200, this.#systemStats());
     if (route === 'GET /features') return json(200, { supports_preview_metadata: true, max_upload_size: 104857600 });
     if (route === 'GET /object_info') return json(200, Object.fromEntries(this.script.nodeClasses.map((c) => [c, nodeInfo(c)])));
@@ -424,7 +445,9 @@ export class ComfyUIDouble {
       if (sid !== undefined || type === 'execution_interrupted') this.#send(type, d, sid);
     };
     const targeted = (type: string, data: Record<string, unknown>) => { if (sid !== undefined) this.#send(type, { ...data, prompt_id: pid }, sid); };
-    const failure = this.#failures.shift() ?? this.#failAlways;
+    this.#executedCount++;
+    const periodic = this.#failEvery && this.#executedCount % this.#failEvery.n === 0 ? this.#failEvery.mode : undefined;
+    const failure = this.#failures.shift() ?? this.#failAlways ?? periodic;
     const alive = () => gen === this.#generation;
 
     lifecycle('execution_start', {});
