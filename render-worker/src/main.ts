@@ -1,6 +1,7 @@
 import { loadConfig } from '@shotfarm/shared/config';
 import { createRedis } from '@shotfarm/shared/queue';
 import { createStorage } from '@shotfarm/shared/storage';
+import { createLogger } from '@shotfarm/shared/log';
 import { createBackends } from './backends/index.ts';
 import { ComfyBlocklistBoard } from './backends/comfyui/index.ts';
 import { replicateOptionsFromConfig } from './backends/replicate/index.ts';
@@ -27,6 +28,7 @@ const worker = new RenderWorker({
   }),
   concurrency: config.renderConcurrency,
   stalledIntervalMs: config.stalledIntervalMs,
+  log: createLogger('render-worker', { level: config.logLevel }),
 });
 await worker.start();
 blocklist?.start();

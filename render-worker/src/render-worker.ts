@@ -3,7 +3,8 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { formatFailure, RenderTask, TaskError, type RenderResult, type RenderUsage } from '@shotfarm/shared';
 import { cancelChannel, canceledTaskKey, createRedis, queueNames } from '@shotfarm/shared/queue';
-import type { Storage } from '@shotfarm/shared/storage';
+import { classifyStorageFault, type Storage } from '@shotfarm/shared/storage';
+import { silentLogger, type Logger } from '@shotfarm/shared/log';
 import type { RenderBackend } from './interfaces/index.ts';
 
 export interface RenderWorkerOptions {
@@ -19,6 +20,8 @@ export interface RenderWorkerOptions {
   stalledIntervalMs?: number;
   /** Shown on task rows and the farm page. @defaultValue `<hostname>:<pid>` */
   name?: string;
+  /** Structured log; each task's lines carry its `jobId` and `taskId`. @defaultValue silent */
+  log?: Logger;
 }
 
 /** Thrown inside `#process` when a cancel arrived while the backend finished: its outputs are already deleted. */
@@ -35,6 +38,7 @@ export const defaultWorkerName = (): string => `${hostname()}:${process.pid}`;
 export class RenderWorker {
   readonly name: string;
   readonly #opts: RenderWorkerOptions;
+  readonly #log: Logger;
   #worker: Worker<unknown, RenderResult> | undefined;
   #subscriber: Redis | undefined;
   #connection: Redis | undefined;
@@ -42,6 +46,7 @@ export class RenderWorker {
   constructor(opts: RenderWorkerOptions) {
     this.#opts = opts;
     this.name = opts.name ?? defaultWorkerName();
+    this.#log = (opts.log ?? silentLogger()).child({ worker: this.name });
   }
 
   /** Start taking tasks. Resolves once the worker is connected. */
@@ -49,7 +54,7 @@ export class RenderWorker {
     const { redisUrl, prefix } = this.#opts;
     // BullMQ never closes a connection it was handed; `close()` does.
     this.#connection = createRedis(redisUrl);
-    this.#worker = new Worker<unknown, RenderResult>(queueNames.render, (job, _token, signal) => this.#process(job, signal), {
+    this.#worker = new Worker<unknown, RenderResult>(queueNames.render, (job, _token, signal) => this.#processLogged(job, signal), {
       connection: this.#connection,
       prefix,
       concurrency: this.#opts.concurrency ?? 1,
@@ -67,6 +72,21 @@ export class RenderWorker {
     this.#subscriber.on('message', (_channel: string, taskId: string) => { this.#worker?.cancelJob(taskId, 'canceled'); });
     void this.#worker.run();
     await this.#worker.waitUntilReady();
+  }
+
+  /** `#process`, with a line when a task starts, ends and fails, each carrying the job's and the task's ids. */
+  async #processLogged(job: Job<unknown, RenderResult>, signal: AbortSignal | undefined): Promise<RenderResult> {
+    const data = job.data as { jobId?: unknown; recipe?: unknown; backend?: unknown } | undefined;
+    const log = this.#log.child({ jobId: typeof data?.jobId === 'string' ? data.jobId : undefined, taskId: job.id });
+    log.info({ recipe: data?.recipe, backend: data?.backend, attempt: job.attemptsStarted }, 'render task started');
+    try {
+      const result = await this.#process(job, signal);
+      log.info({ renderMs: result.renderMs, outputs: result.outputs.length }, 'render task finished');
+      return result;
+    } catch (e) {
+      log.warn({ reason: (e as Error).message, final: e instanceof UnrecoverableError }, 'render task failed');
+      throw e;
+    }
   }
 
   async #process(job: Job<unknown, RenderResult>, signal: AbortSignal | undefined): Promise<RenderResult> {
@@ -100,7 +120,10 @@ export class RenderWorker {
         const reason = formatFailure(e.code, e.message);
         throw e.retryable ? new Error(reason, { cause: e }) : new UnrecoverableError(reason);
       }
-      // Unknown failures may be transient (a storage hiccup): BullMQ retries them with back-off.
+      // A storage fault (S3 5xx or throttling, a full folder) is named as such and retried with back-off.
+      const storageFault = classifyStorageFault(e);
+      if (storageFault) throw new Error(formatFailure(storageFault.code, storageFault.message), { cause: e });
+      // Unknown failures may be transient: BullMQ retries them with back-off.
       throw new Error(formatFailure('SF_RENDER_FAILED', e instanceof Error ? e.message : String(e)), { cause: e });
     }
   }

@@ -1,5 +1,6 @@
 import { loadConfig } from '@shotfarm/shared/config';
 import { createStorage } from '@shotfarm/shared/storage';
+import { createLogger } from '@shotfarm/shared/log';
 import { ScoreWorker } from './score-worker.ts';
 import { TrainWorker } from './training/train-worker.ts';
 
@@ -10,7 +11,10 @@ if (!config.redisUrl) {
   process.exit(1);
 }
 const storage = await createStorage(config.storage);
-const worker = new ScoreWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, storage, concurrency: config.scorerConcurrency });
+const worker = new ScoreWorker({
+  redisUrl: config.redisUrl, prefix: config.queuePrefix, storage, concurrency: config.scorerConcurrency,
+  log: createLogger('scorer', { level: config.logLevel }),
+});
 await worker.start();
 // The learning loop's retraining runs on scorer hosts too: they already read storage and never the database.
 const trainer = new TrainWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, storage });

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { formatFailure, ScoreTask, TaskError, type ScoreResult } from '@shotfarm/shared';
 import { createRedis, queueNames } from '@shotfarm/shared/queue';
 import type { Storage } from '@shotfarm/shared/storage';
+import { silentLogger, type Logger } from '@shotfarm/shared/log';
 import { ImageScorer } from './image-scorer.ts';
 
 export interface ScoreWorkerOptions {
@@ -15,6 +16,8 @@ export interface ScoreWorkerOptions {
   concurrency?: number;
   /** Shown in logs. @defaultValue `<hostname>:<pid>` */
   name?: string;
+  /** Structured log; each score's lines carry its `assetId` and queue job id. @defaultValue silent */
+  log?: Logger;
 }
 
 /**
@@ -27,20 +30,36 @@ export class ScoreWorker {
   #worker: Worker<unknown, ScoreResult> | undefined;
   #connection: Redis | undefined;
   #scorer: ImageScorer | undefined;
+  readonly #log: Logger;
 
   constructor(private readonly opts: ScoreWorkerOptions) {
     this.name = opts.name ?? `${hostname()}:${process.pid}`;
+    this.#log = (opts.log ?? silentLogger()).child({ worker: this.name });
   }
 
   async start(): Promise<void> {
     this.#connection = createRedis(this.opts.redisUrl);
     this.#scorer = await ImageScorer.create({ redis: this.#connection, prefix: this.opts.prefix, storage: this.opts.storage });
-    this.#worker = new Worker<unknown, ScoreResult>(queueNames.score, (job) => this.#process(job), {
+    this.#worker = new Worker<unknown, ScoreResult>(queueNames.score, (job) => this.#processLogged(job), {
       connection: this.#connection, prefix: this.opts.prefix, concurrency: this.opts.concurrency ?? 1, autorun: false, name: this.name,
     });
     this.#worker.on('error', (e) => console.error(`[scorer ${this.name}]`, e.message));
     void this.#worker.run();
     await this.#worker.waitUntilReady();
+  }
+
+  /** `#process`, with a line when a score ends or fails, carrying the asset's id and the queue job's. */
+  async #processLogged(job: Job<unknown, ScoreResult>): Promise<ScoreResult> {
+    const data = job.data as { assetId?: unknown } | undefined;
+    const log = this.#log.child({ assetId: typeof data?.assetId === 'string' ? data.assetId : undefined, scoreJobId: job.id });
+    try {
+      const result = await this.#process(job);
+      log.info({ scoreMs: result.scoreMs }, 'score finished');
+      return result;
+    } catch (e) {
+      log.warn({ reason: (e as Error).message, final: e instanceof UnrecoverableError }, 'score failed');
+      throw e;
+    }
   }
 
   async #process(job: Job<unknown, ScoreResult>): Promise<ScoreResult> {

@@ -33,6 +33,12 @@ export async function storeImageOutput(storage: Storage, opts: StoreImageOptions
   const thumb = await makeThumbnail(opts.poster ?? opts.bytes);
   // Thumbnail first: an output whose key exists always has its thumbnail.
   await storage.put(thumbKey, thumb, { contentType: 'image/webp' });
-  await storage.put(key, opts.bytes, { contentType: opts.mime });
+  try {
+    await storage.put(key, opts.bytes, { contentType: opts.mime });
+  } catch (e) {
+    // A thumbnail without its output belongs to no asset row: take it back (best effort; a retry rewrites the same key).
+    await storage.delete(thumbKey).catch(() => undefined);
+    throw e;
+  }
   return { key, thumbKey, mime: opts.mime, width: opts.width, height: opts.height, bytes: opts.bytes.length, sha256, params: opts.params };
 }

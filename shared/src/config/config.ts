@@ -84,7 +84,7 @@ export const configVariables = {
   REQUEST_DEADLINE_MS: { schema: positiveInt, default: '10000', doc: 'Longest an API request may wait on Redis, the database or storage before it is answered 503 SF_DEPENDENCY_UNAVAILABLE naming the one that is down (uploads and event streams excepted), milliseconds.' },
   DEPENDENCY_TIMEOUT_MS: { schema: positiveInt, default: '2000', doc: 'How long one health probe of Redis, the database or storage may take before that dependency counts as down (`/readyz`, fail-fast 503s), milliseconds.' },
   READY_MAX_RENDER_QUEUE: { schema: z.coerce.number().int().min(0), default: undefined, doc: '`/readyz` answers 503 while more render tasks than this wait in the queue, so a load balancer sends new work elsewhere. Unset: no bound.' },
-  STORAGE_MIN_FREE_MB: { schema: z.coerce.number().int().min(0), default: '512', doc: 'Free space the local storage folder keeps in reserve, MB: below it uploads are refused (507 SF_STORAGE_FULL) before anything is written and `/readyz` says not ready. Ignored with S3.' },
+  STORAGE_MIN_FREE_MB: { schema: z.coerce.number().int().min(0), default: '512', doc: 'Free space the local storage folder keeps in reserve, MB: below it uploads are refused (507 SF_STORAGE_FULL) before anything is written, a render task that would write an output fails with SF_STORAGE_FULL (retried), and `/readyz` says not ready. Ignored with S3.' },
   METRICS_TOKEN: { schema: z.string().min(16, 'at least 16 characters'), default: undefined, doc: 'Bearer token a Prometheus scraper sends to `GET /metrics` (admins may read it with their own credentials). Unset: admins only.' },
   WEBHOOK_ALLOW_HOSTS: { schema: z.string().transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)), default: undefined, doc: 'Internal host names (comma-separated) outbound webhooks may target although they resolve to private or loopback addresses. Unset: none (only public addresses).' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'Log level.' },
@@ -199,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     : {
         driver: 'folder', root: path.join(dataDir, 'objects'), publicBaseUrl: publicUrl,
         secret: v.URL_SIGNING_SECRET ?? persistentSecret(dataDir, 'url-signing-secret'), ttlS: v.SIGNED_URL_TTL_S,
+        minFreeMb: v.STORAGE_MIN_FREE_MB,
       };
   return {
     port: v.PORT, host: v.HOST, publicUrl, dataDir,

@@ -13,6 +13,8 @@ export interface FolderStorageConfig {
   secret: string;
   /** Lifetime of a signed URL when the caller names none. */
   ttlS: number;
+  /** Free space (MB) kept in reserve: a write that would leave less fails with `SF_STORAGE_FULL`. @defaultValue 0 */
+  minFreeMb?: number;
 }
 
 /** An S3-compatible bucket; see `S3StorageOptions` for what each field means on MinIO, OSS and COS. */
@@ -34,6 +36,7 @@ export async function createStorage(config: StorageConfig): Promise<Storage> {
         publicBaseUrl: config.publicBaseUrl,
         signer: new UrlSigner(config.secret),
         defaultTtlS: config.ttlS,
+        minFreeMb: config.minFreeMb,
       });
     case 's3':
       return new S3Storage({

@@ -28,3 +28,36 @@ export class StorageKeyInvalidError extends Error {
     this.key = key;
   }
 }
+
+/**
+ * The local storage folder has less free space than its reserve (or the disk answered ENOSPC). Thrown by a folder
+ * `put` before a byte of the object is written, so a full disk never leaves half an object; retrying later may work.
+ */
+export class StorageFullError extends Error {
+  readonly code = ErrorCodes.SF_STORAGE_FULL;
+  readonly freeMb: number | undefined;
+  readonly reserveMb: number | undefined;
+  constructor(message: string, opts: { freeMb?: number; reserveMb?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'StorageFullError';
+    this.freeMb = opts.freeMb;
+    this.reserveMb = opts.reserveMb;
+  }
+}
+
+/**
+ * What a storage failure means for a task that met it, or `undefined` when it is not a storage failure: a full folder
+ * (`SF_STORAGE_FULL`), or an S3 store that answered 5xx, throttled or timed out (`SF_DEPENDENCY_UNAVAILABLE`). Both are
+ * worth retrying later; the message keeps what the store said.
+ */
+export function classifyStorageFault(err: unknown): { code: 'SF_STORAGE_FULL' | 'SF_DEPENDENCY_UNAVAILABLE'; message: string } | undefined {
+  if (err instanceof StorageFullError) return { code: 'SF_STORAGE_FULL', message: err.message };
+  if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') return { code: 'SF_STORAGE_FULL', message: `the storage disk is full: ${(err as Error).message}` };
+  // AWS SDK v3 service errors carry `$metadata` (the HTTP status) and `$fault` ('client' | 'server').
+  const sdk = err as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = sdk?.$metadata?.httpStatusCode;
+  if (sdk?.$metadata && (sdk.$fault === 'server' || (status !== undefined && (status >= 500 || status === 429)) || sdk.name === 'TimeoutError')) {
+    return { code: 'SF_DEPENDENCY_UNAVAILABLE', message: `storage answered ${status ?? 'nothing'} ${sdk.name ?? ''}: ${sdk.message ?? ''}`.replace(/\s+/g, ' ').trim() };
+  }
+  return undefined;
+}

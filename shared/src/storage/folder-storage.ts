@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertValidContentType } from './content-type.ts';
-import { StorageKeyInvalidError, StorageObjectNotFoundError } from './errors.ts';
+import { StorageFullError, StorageKeyInvalidError, StorageObjectNotFoundError } from './errors.ts';
 import { assertValidKey, assertValidPrefix, compareKeys } from './keys.ts';
 import type { PutOptions, SignedUrlOptions, Storage, StoredObjectInfo } from './storage.ts';
 import { stableExpiryS, type UrlSigner } from './url-signer.ts';
@@ -21,6 +21,11 @@ export interface FolderStorageOptions {
   defaultTtlS: number;
   /** The clock signed URLs are stamped and checked with, in unix milliseconds. @defaultValue `Date.now` */
   nowMs?: () => number;
+  /**
+   * Free space (MB) kept in reserve on the folder's disk: a `put` that would leave less is refused with
+   * `StorageFullError` before anything is written. @defaultValue 0 (only a real ENOSPC stops a write)
+   */
+  minFreeMb?: number;
 }
 
 /** An object opened for streaming, so the API can serve a large video without holding it in memory. */
@@ -86,6 +91,7 @@ export class FolderStorage implements Storage {
   readonly #signer: UrlSigner;
   readonly #defaultTtlS: number;
   readonly #nowMs: () => number;
+  readonly #minFreeMb: number;
   #realRoot: Promise<string> | undefined;
 
   constructor(opts: FolderStorageOptions) {
@@ -94,11 +100,13 @@ export class FolderStorage implements Storage {
     this.#signer = opts.signer;
     this.#defaultTtlS = opts.defaultTtlS;
     this.#nowMs = opts.nowMs ?? Date.now;
+    this.#minFreeMb = opts.minFreeMb ?? 0;
   }
 
   async put(key: string, body: Buffer, opts: PutOptions): Promise<void> {
     assertValidContentType(opts.contentType);
     const loc = await this.#locate(key);
+    await this.#assertRoomFor(body.length);
     const dir = dirname(loc.file);
     await mkdir(dir, { recursive: true });
     // mkdir may have created folders; check again that nothing on the way resolves outside the root.
@@ -106,6 +114,16 @@ export class FolderStorage implements Storage {
     // Sidecar first: once the object is visible its content type is already there.
     await writeAtomic(loc.meta, JSON.stringify({ contentType: opts.contentType }));
     await writeAtomic(loc.file, body);
+  }
+
+  /** Free space is checked before writing, so a full disk refuses the object instead of leaving half of it. */
+  async #assertRoomFor(bytes: number): Promise<void> {
+    if (this.#minFreeMb <= 0) return;
+    const freeMb = await freeMegabytesAt(this.#root);
+    const afterMb = freeMb - Math.ceil(bytes / (1024 * 1024));
+    if (afterMb < this.#minFreeMb) {
+      throw new StorageFullError(`the storage folder has ${freeMb} MB free, less than the ${this.#minFreeMb} MB kept in reserve`, { freeMb, reserveMb: this.#minFreeMb });
+    }
   }
 
   async get(key: string): Promise<Buffer> {
@@ -338,6 +356,21 @@ async function readContentType(metaPath: string): Promise<string> {
  * Writes `target` all at once: a temp file in the same folder (so the rename stays on one filesystem and
  * is atomic), fsynced so a crash after the rename cannot leave a renamed but empty file, then renamed over it.
  */
+/** Free space for unprivileged writers on the filesystem holding `dir`, in MB (the nearest existing ancestor is asked). */
+async function freeMegabytesAt(dir: string): Promise<number> {
+  let at = dir;
+  for (;;) {
+    try {
+      const s = await statfs(at);
+      return Math.floor((s.bavail * s.bsize) / (1024 * 1024));
+    } catch (e) {
+      const parent = dirname(at);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || parent === at) throw e;
+      at = parent;
+    }
+  }
+}
+
 async function writeAtomic(target: string, data: Buffer | string): Promise<void> {
   const temp = join(dirname(target), tempName());
   try {

@@ -8,7 +8,7 @@ export const UploadCorruptError = createError<[string]>('SF_UPLOAD_CORRUPT', 'th
 export const UploadTooLargeError = createError<[number]>('SF_UPLOAD_TOO_LARGE', 'the upload is larger than %d bytes', 413);
 export const UploadTooManyPixelsError = createError<[number, number, number]>('SF_UPLOAD_TOO_MANY_PIXELS', 'the image is %d×%d pixels, more than the %d allowed', 413);
 export const UploadMissingFileError = createError('SF_UPLOAD_MISSING_FILE', 'send the image as the multipart field "file"', 400);
-export const UploadBadFilenameError = createError<[string]>('SF_UPLOAD_BAD_FILENAME', 'file name %s must not contain a path or control characters', 400);
+export const UploadBadFilenameError = createError<[string]>('SF_UPLOAD_BAD_FILENAME', 'file name %s must not contain a path, control or bidirectional-text characters, nor be longer than 255 bytes', 400);
 
 export const UploadTooCostlyError = createError<[number, number, number, number]>('SF_UPLOAD_TOO_COSTLY', 'decoding this %d×%d image needs about %d MB, more than the %d MB allowed', 413);
 export const UploadHeicUnsupportedError = createError('SF_UPLOAD_HEIC_UNSUPPORTED', 'HEIC/HEIF photos cannot be decoded here: export the photo as JPEG and upload that', 415);

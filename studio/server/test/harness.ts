@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '@shotfarm/shared/config';
 import { openDatabase, tables, type Database } from '@shotfarm/shared/db';
 import { EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
 import { createStorage } from '@shotfarm/shared/storage';
+import type { Logger } from '@shotfarm/shared/log';
 import type { RenderWorker } from '@shotfarm/render-worker';
 import type { ScoreWorker } from '@shotfarm/scorer';
 import { readShippedModels } from '@shotfarm/scorer/models';
@@ -26,10 +27,10 @@ export interface Farm {
   dataDir: string;
   /** Where the API listens (with `listen`); signed URLs point here. */
   baseUrl: string;
-  /** Start an in-process render worker (the crash tests spawn real processes instead). */
-  startWorker(concurrency?: number): Promise<RenderWorker>;
+  /** Start an in-process render worker (the crash tests spawn real processes instead); `log`: its structured log. */
+  startWorker(concurrency?: number, opts?: { log?: Logger }): Promise<RenderWorker>;
   /** Start an in-process scorer worker. */
-  startScorer(): Promise<ScoreWorker>;
+  startScorer(opts?: { log?: Logger }): Promise<ScoreWorker>;
   /**
    * Headers that authenticate a request as the farm's admin (a bearer API key once accounts exist). Tests call
    * `farm.inject(...)`, which sends them; `app.inject` sends none (an anonymous caller).
@@ -71,21 +72,21 @@ export async function startFarm(
   return {
     app, config, redis, database, dataDir, baseUrl, authHeaders, admin,
     inject: (req) => app.inject({ ...req, headers: { ...authHeaders, ...req.headers } }),
-    async startWorker(concurrency = 2) {
+    async startWorker(concurrency = 2, workerOpts = {}) {
       const { createBackends, RenderWorker, replicateOptionsFromConfig } = await import('@shotfarm/render-worker');
       const worker = new RenderWorker({
         redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage),
         // The backends the configuration names, as a worker process builds them (RENDER_BACKENDS, COMFYUI_URLS, …).
         backends: createBackends(config.renderBackends, { comfyui: config.comfyui, replicate: replicateOptionsFromConfig(config, redis.url) }),
-        concurrency, stalledIntervalMs: 5000,
+        concurrency, stalledIntervalMs: 5000, log: workerOpts.log,
       });
       await worker.start();
       workers.push(worker);
       return worker;
     },
-    async startScorer() {
+    async startScorer(scorerOpts = {}) {
       const { ScoreWorker } = await import('@shotfarm/scorer');
-      const worker = new ScoreWorker({ redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage) });
+      const worker = new ScoreWorker({ redisUrl: redis.url, prefix: config.queuePrefix, storage: await createStorage(config.storage), log: scorerOpts.log });
       await worker.start();
       workers.push(worker);
       return worker;

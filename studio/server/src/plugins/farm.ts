@@ -58,7 +58,7 @@ export const farmPlugin = fp<FarmPluginOptions>(async (app, opts) => {
   const bus = new JobEventBus();
   const capabilities = new RecipeCapabilities(app.config.comfyui.servers);
   const costs = await createCostServices({ db: app.db, config: app.config, recipes, capabilities, redis: app.queues.redis, queuePrefix: app.queues.prefix, log: app.log });
-  const recorder = new TaskRecorder(app.db, bus, costs.ledger);
+  const recorder = new TaskRecorder(app.db, bus, costs.ledger, app.log);
   recorder.deleteLateOutputsFrom(app.storage);
   const enqueuer = new TaskEnqueuer(app.db, app.queues, {
     attempts: app.config.taskAttempts, backoffMs: app.config.taskBackoffMs,

@@ -1,19 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
-/**
- * Secrets never reach the log: pino replaces these paths with "[redacted]" wherever a request, a response or an
- * error is logged (headers carry keys and cookies; bodies and details may carry passwords and tokens).
- */
-export const logRedaction = {
-  paths: [
-    // Headers wherever they sit: the request, a response, a library's options (@fastify/multipart logs busboy's).
-    '*.headers.authorization', '*.headers.cookie', '*.headers["x-csrf-token"]', '*.headers["set-cookie"]',
-    'headers.authorization', 'headers.cookie', 'headers["x-csrf-token"]', 'headers["set-cookie"]',
-    // Not `key`: storage keys are logged on purpose (an API key is only ever in a creation answer, never logged).
-    'password', '*.password', 'token', '*.token', 'csrfToken', '*.csrfToken', 'secret', '*.secret', 'authorization', '*.authorization',
-  ],
-  censor: '[redacted]',
-};
+// The redacted paths are shared with the workers' logs (one list).
+export { logRedaction } from '@shotfarm/shared/log';
 
 /** Query parameters that are credentials themselves: a signed URL's signature works for anyone who reads it. */
 const secretQueryParams = /^(sig|signature|token|key|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;

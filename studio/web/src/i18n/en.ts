@@ -126,7 +126,7 @@ export const en: Messages = {
   'error.SF_UPLOAD_TOO_LARGE': 'The file is too large. Compress it and try again.',
   'error.SF_UPLOAD_TOO_MANY_PIXELS': 'The image has too many pixels. Scale it down and try again.',
   'error.SF_UPLOAD_MISSING_FILE': 'No file arrived. Choose the image again.',
-  'error.SF_UPLOAD_BAD_FILENAME': 'The file name contains a path or special characters. Rename it and retry.',
+  'error.SF_UPLOAD_BAD_FILENAME': 'The file name contains a path or special characters, or is too long. Rename it and retry.',
   'error.SF_UPLOAD_TOO_COSTLY': 'The image is too large to decode within the memory limit. Scale it down and try again.',
   'error.SF_UPLOAD_HEIC_UNSUPPORTED': 'HEIC/HEIF photos are not supported. Export the photo as JPEG (iPhone: Settings › Camera › Formats › Most Compatible) and upload that.',
   'error.SF_UPLOAD_TOO_MANY_FILES': 'Upload one file at a time.',

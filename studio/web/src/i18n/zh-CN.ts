@@ -128,7 +128,7 @@ export const zhCN = {
   'error.SF_UPLOAD_TOO_LARGE': '文件太大，请压缩后再上传。',
   'error.SF_UPLOAD_TOO_MANY_PIXELS': '图片像素过多，请缩小尺寸后再上传。',
   'error.SF_UPLOAD_MISSING_FILE': '没有收到文件，请重新选择图片。',
-  'error.SF_UPLOAD_BAD_FILENAME': '文件名包含路径或特殊字符，请重命名后再上传。',
+  'error.SF_UPLOAD_BAD_FILENAME': '文件名包含路径或特殊字符，或者过长，请重命名后再上传。',
   'error.SF_UPLOAD_TOO_COSTLY': '图片尺寸过大，解码需要的内存超出限制，请缩小尺寸后再上传。',
   'error.SF_UPLOAD_HEIC_UNSUPPORTED': '暂不支持 HEIC/HEIF 照片。请在手机或相册中导出为 JPEG（iPhone：设置 › 相机 › 格式 › 兼容性最佳）后再上传。',
   'error.SF_UPLOAD_TOO_MANY_FILES': '一次只能上传一个文件，请逐个上传。',

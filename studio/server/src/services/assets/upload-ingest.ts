@@ -57,9 +57,15 @@ export interface SpooledUpload {
 
 type AssetRow = typeof tables.assets.$inferSelect;
 
-// A name is only ever shown, never used as a path; one that tries to be a path is refused outright.
+// A name is only ever shown, never used as a path; one that tries to be a path is refused outright, and so is one
+// with bidirectional controls (`invoice\u202Egpj.exe` shows as `invoiceexe.jpg`) or longer than a file system allows.
 // eslint-disable-next-line no-control-regex
-const badFilename = /[/\\\u0000-\u001f\u007f]|^\.\.?$/;
+const badFilename = /[/\\\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]|^\.\.?$/;
+const maxFilenameBytes = 255;
+const isBadFilename = (name: string): boolean => badFilename.test(name) || Buffer.byteLength(name, 'utf8') > maxFilenameBytes;
+
+/** Fewer bytes than this many declared pixels per byte cannot be a whole JPEG (see `ingestFrom`). */
+const jpegMinPixelsPerByte = 4096;
 
 /** HEIF brands whose images are HEVC-coded (HEIC); AVIF uses AV1, which sharp decodes. */
 const heicBrands = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']);
@@ -104,6 +110,12 @@ async function ingestFrom(input: Buffer | string, source: ByteSource, limits: Pi
   if (cost > limits.decodeMaxBytes) throw new UploadTooCostlyError(width, height, Math.ceil(cost / 2 ** 20), Math.floor(limits.decodeMaxBytes / 2 ** 20));
   const truncated = await truncationOf(source, format);
   if (truncated) throw new UploadCorruptError(truncated);
+  // A JPEG keeps its end marker after its data was cut (or its frame header enlarged): 286 bytes that declare
+  // 6000×6000 decode to 108 MB of grey in 0.3 s. Even one flat colour costs a JPEG ≥ 1 byte per ~350 pixels
+  // (mozjpeg, quality 1), so a file with under 1 byte per 4,096 declared pixels cannot hold its image.
+  if (format === 'jpeg' && source.size * jpegMinPixelsPerByte < width * height) {
+    throw new UploadCorruptError(`its ${source.size} bytes cannot hold the ${width}×${height} image it declares`);
+  }
 
   // Keep the kind of encoding the photographer chose; formats browsers handle poorly become PNG.
   const out: { mime: ImageMime; ext: IngestedImage['ext'] } =
@@ -163,9 +175,9 @@ export class UploadIngest {
       for await (const part of parts) {
         if (part.type !== 'file') continue;
         if (part.fieldname !== 'file') { part.file.resume(); throw new UploadMissingFileError(); }
-        if (part.filename && badFilename.test(part.filename)) {
+        if (part.filename && isBadFilename(part.filename)) {
           part.file.resume(); // drain, so the connection can be reused
-          throw new UploadBadFilenameError(JSON.stringify(part.filename));
+          throw new UploadBadFilenameError(JSON.stringify(part.filename.slice(0, 80)));
         }
         spooled = await this.#spool(part);
       }

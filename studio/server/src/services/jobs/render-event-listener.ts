@@ -18,7 +18,10 @@ export class RenderEventListener {
   start(): void {
     const events = this.queues.renderEvents;
     const on = <A extends unknown[]>(name: string, handler: (...args: A) => Promise<void>) => {
-      const wrapped = (...args: A) => { handler(...args).catch((e: unknown) => this.log.error({ err: e }, `recording render ${name} failed`)); };
+      // BullMQ's job id is the task's id: the line names the task it could not record.
+      const wrapped = (...args: A) => {
+        handler(...args).catch((e: unknown) => this.log.error({ err: e, taskId: (args[0] as { jobId?: string } | undefined)?.jobId }, `recording render ${name} failed`));
+      };
       events.on(name as 'active', wrapped as never);
       this.#off.push(() => events.off(name as 'active', wrapped as never));
     };

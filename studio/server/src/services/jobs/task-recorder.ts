@@ -6,6 +6,7 @@ import type { JobEventBus } from './job-event-bus.ts';
 import { appendJobEvents, type DbOrTx, type NewJobEvent } from './job-event-log.ts';
 import type { CostLedger } from '../costs/cost-ledger.ts';
 import type { Storage } from '@shotfarm/shared/storage';
+import type { FastifyBaseLogger } from 'fastify';
 
 type JobRow = typeof tables.jobs.$inferSelect;
 type TaskRow = typeof tables.tasks.$inferSelect;
@@ -21,8 +22,11 @@ const runSuffix = (retries: number): string => (retries === 0 ? '' : `:retry${re
  * second time — task updates are guarded on open states, assets are keyed by storage key, events by dedupe key.
  */
 export class TaskRecorder {
-  /** `ledger`: every run that ends is charged in the transaction that records it (see CostLedger). */
-  constructor(private readonly db: Db, private readonly bus: JobEventBus, private readonly ledger?: CostLedger) {}
+  /**
+   * `ledger`: every run that ends is charged in the transaction that records it (see CostLedger). `log`: a line per
+   * task that ends and per canceled job, through a child logger bound to the job's and the task's ids.
+   */
+  constructor(private readonly db: Db, private readonly bus: JobEventBus, private readonly ledger?: CostLedger, private readonly log?: FastifyBaseLogger) {}
 
   async markRunning(taskId: string, attempts: number): Promise<void> {
     await this.#commit(async (tx) => {
@@ -62,6 +66,7 @@ export class TaskRecorder {
 
   async recordSuccess(taskId: string, result: RenderResult, attempts?: number): Promise<void> {
     let recorded = false;
+    let ids: { jobId: string; launchId?: string } | undefined;
     await this.#commit(async (tx) => {
       const [task] = await tx.update(tables.tasks)
         .set({ status: 'succeeded', progress: 1, finishedAt: new Date(), backend: result.backend, worker: result.worker,
@@ -70,7 +75,8 @@ export class TaskRecorder {
       if (!task) return [];
       recorded = true;
       // Outputs belong to whoever submitted the job.
-      const [job] = await tx.select({ createdBy: tables.jobs.createdBy }).from(tables.jobs).where(eq(tables.jobs.id, task.jobId));
+      const [job] = await tx.select({ createdBy: tables.jobs.createdBy, launchId: tables.jobs.launchId }).from(tables.jobs).where(eq(tables.jobs.id, task.jobId));
+      ids = { jobId: task.jobId, ...(job?.launchId && { launchId: job.launchId }) };
       await tx.insert(tables.assets).values(result.outputs.map((o) => ({
         id: newId(), kind: 'output' as const, mime: o.mime, width: o.width, height: o.height, bytes: o.bytes, sha256: o.sha256,
         key: o.key, thumbKey: o.thumbKey, jobId: task.jobId, taskId, params: o.params, createdBy: job?.createdBy ?? null,
@@ -85,6 +91,7 @@ export class TaskRecorder {
       ];
     });
     if (!recorded) await this.#deleteLateOutputs(taskId, result);
+    else this.log?.child({ ...ids, taskId }).info({ backend: result.backend, worker: result.worker, renderMs: result.renderMs, outputs: result.outputs.length }, 'task succeeded');
   }
 
   /** Outputs of a task that is canceled (or gone) and that no asset row points to are deleted; replays of recorded results keep theirs. */
@@ -101,17 +108,21 @@ export class TaskRecorder {
   }
 
   async recordFailure(taskId: string, error: { code: string; message: string }, attempts?: number): Promise<void> {
+    let ids: { jobId: string; launchId?: string } | undefined;
     await this.#commit(async (tx) => {
       const [task] = await tx.update(tables.tasks)
         .set({ status: 'failed', finishedAt: new Date(), errorCode: error.code, errorMessage: error.message, ...(attempts ? { attempts } : {}) })
         .where(and(eq(tables.tasks.id, taskId), inArray(tables.tasks.status, open))).returning();
       if (!task) return [];
+      const [job] = this.log ? await tx.select({ launchId: tables.jobs.launchId }).from(tables.jobs).where(eq(tables.jobs.id, task.jobId)) : [];
+      ids = { jobId: task.jobId, ...(job?.launchId && { launchId: job.launchId }) };
       await this.ledger?.recordAttempt(tx, task, 'failed', 0);
       return [
         ...await appendJobEvents(tx, [{ type: 'task-done', jobId: task.jobId, taskId, status: 'failed', outputAssetIds: [], dedupeKey: `task-done:${taskId}${runSuffix(task.retries)}` }]),
         ...await this.#refreshJob(tx, task.jobId),
       ];
     });
+    if (ids) this.log?.child({ ...ids, taskId }).warn({ code: error.code, reason: error.message, attempts }, 'task failed');
   }
 
   /** Cancel a job's open tasks in one transaction; returns the ids of the tasks it canceled. */
@@ -129,6 +140,7 @@ export class TaskRecorder {
         ...(job ? [{ type: 'job-done' as const, jobId, status: 'canceled', dedupeKey: `job-done:${jobId}${runSuffix(job.retries)}` }] : []),
       ]);
     });
+    this.log?.child({ jobId }).info({ canceledTasks: canceled }, 'job canceled');
     return canceled;
   }
 

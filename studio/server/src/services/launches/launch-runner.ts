@@ -208,9 +208,10 @@ export class LaunchRunner {
           type: recipe.type, recipe: recipe.id, inputs: skuJobInputs(recipe, photoIds, line.inputs ?? {}), params: { ...line.params, ...mine },
           variants: line.variants, priority: 4, backend: recipe.backend as 'local' | 'comfyui' | 'replicate',
         }, { createdBy: launch.createdBy, jobId, launchId: launch.id, sku: sku.sku });
+        this.deps.log.info({ launchId: launch.id, jobId, sku: sku.sku, recipe: recipe.id }, 'launch job submitted');
       } catch (e) {
         const err = e as { code?: string; message: string };
-        this.deps.log.warn({ err, launchId: launch.id, sku: sku.sku }, 'a launch job was refused');
+        this.deps.log.warn({ err, launchId: launch.id, jobId, sku: sku.sku }, 'a launch job was refused');
         // The day's cap (or a job budget) refused it: the SKU is out of budget, not broken.
         await this.#endSku(sku.id, err.code === 'SF_BUDGET_EXCEEDED' ? 'skipped_budget' : 'failed', { code: err.code ?? 'SF_INTERNAL', message: err.message });
         return;
