@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { newId } from '@shotfarm/shared';
-import { tables } from '@shotfarm/shared/db';
 import { freeLoopbackPort } from '@shotfarm/shared/queue';
 import { startBenchFarm } from '../bench-farm.ts';
+import { seedExperiment } from '../seed-experiment.ts';
 import { Closers } from '../closers.ts';
 import { makeProductPhoto } from '../product-photo.ts';
 import { multipartFile } from '../multipart-file.ts';
@@ -81,14 +80,7 @@ export async function runApiLoad(opts: ApiLoadOptions = {}): Promise<BenchmarkRe
     const storefront = (await app.accounts.apiKeys.create(caller, { name: 'shop', kind: 'storefront' })).key;
 
     // What the endpoints need: an experiment to serve and count, an upload and a job to read.
-    const arms: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const id = newId();
-      await database.db.insert(tables.assets).values({ id, kind: 'output', mime: 'image/png', width: 800, height: 800, bytes: 1000, sha256: id.replaceAll('-', ''), key: `bench/${id}.png` });
-      arms.push(id);
-    }
-    const created = await api.inject({ method: 'POST', url: '/api/experiments', payload: { sku: 'LOAD-1', slot: 'main', arms } });
-    if (created.statusCode !== 201) throw new Error(`experiment: ${created.statusCode} ${created.body}`);
+    const { arms } = await seedExperiment(database, api, 'LOAD-1');
     const upload = await api.inject({ method: 'POST', url: '/api/assets', ...multipartFile(await makeProductPhoto(512), 'product.jpg', 'image/jpeg') });
     const productId = (upload.json() as { id: string }).id;
     const jobBody = JSON.stringify({ type: 'product-shot', recipe: 'product-shot/studio-local', inputs: { product: productId }, variants: 1 });

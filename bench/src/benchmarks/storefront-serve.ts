@@ -2,11 +2,10 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
-import { newId } from '@shotfarm/shared';
-import { tables } from '@shotfarm/shared/db';
 import { freeLoopbackPort } from '@shotfarm/shared/queue';
 import { interleave, median, type Benchmark, type BenchmarkResult } from '../measure.ts';
 import { startBenchFarm } from '../bench-farm.ts';
+import { seedExperiment } from '../seed-experiment.ts';
 import { Closers } from '../closers.ts';
 
 /** Options of {@link runStorefrontServe}. */
@@ -56,15 +55,7 @@ export async function runStorefrontServe(opts: StorefrontServeOptions = {}): Pro
   try {
     const { app, api, database, baseUrl } = await startBenchFarm(closers, { listen: true, env: { RATE_LIMIT_STOREFRONT: '100000000' } }); // measured, not throttled
     const port = Number(new URL(baseUrl).port);
-    const arms: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const id = newId();
-      await database.db.insert(tables.assets).values({ id, kind: 'output', mime: 'image/png', width: 800, height: 800, bytes: 1000, sha256: id.replaceAll('-', ''), key: `bench/${id}.png` });
-      arms.push(id);
-    }
-    const created = await api.inject({ method: 'POST', url: '/api/experiments', payload: { sku: 'BENCH-1', slot: 'main', arms } });
-    if (created.statusCode !== 201) throw new Error(`experiment: ${created.statusCode} ${created.body}`);
-    const experimentId = (created.json() as { id: string }).id;
+    const { experimentId, arms } = await seedExperiment(database, api, 'BENCH-1');
     const admin = (await app.accounts.users.findByEmail(app.config.auth.firstAdmin.email))!;
     const roles = [...admin.roles];
     const { key } = await app.accounts.apiKeys.create({ kind: 'user', via: 'session', roles, user: { id: admin.id, email: admin.email, roles } }, { name: 'shop', kind: 'storefront' });

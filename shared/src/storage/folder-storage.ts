@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertValidContentType } from './content-type.ts';
 import { StorageFullError, StorageKeyInvalidError, StorageObjectNotFoundError } from './errors.ts';
+import { freeMegabytes } from './free-space.ts';
 import { assertValidKey, assertValidPrefix, compareKeys } from './keys.ts';
 import type { PutOptions, SignedUrlOptions, Storage, StoredObjectInfo } from './storage.ts';
 import { stableExpiryS, type UrlSigner } from './url-signer.ts';
@@ -119,7 +120,7 @@ export class FolderStorage implements Storage {
   /** Free space is checked before writing, so a full disk refuses the object instead of leaving half of it. */
   async #assertRoomFor(bytes: number): Promise<void> {
     if (this.#minFreeMb <= 0) return;
-    const freeMb = await freeMegabytesAt(this.#root);
+    const freeMb = await freeMegabytes(this.#root);
     const afterMb = freeMb - Math.ceil(bytes / (1024 * 1024));
     if (afterMb < this.#minFreeMb) {
       throw new StorageFullError(`the storage folder has ${freeMb} MB free, less than the ${this.#minFreeMb} MB kept in reserve`, { freeMb, reserveMb: this.#minFreeMb });
@@ -356,21 +357,6 @@ async function readContentType(metaPath: string): Promise<string> {
  * Writes `target` all at once: a temp file in the same folder (so the rename stays on one filesystem and
  * is atomic), fsynced so a crash after the rename cannot leave a renamed but empty file, then renamed over it.
  */
-/** Free space for unprivileged writers on the filesystem holding `dir`, in MB (the nearest existing ancestor is asked). */
-async function freeMegabytesAt(dir: string): Promise<number> {
-  let at = dir;
-  for (;;) {
-    try {
-      const s = await statfs(at);
-      return Math.floor((s.bavail * s.bsize) / (1024 * 1024));
-    } catch (e) {
-      const parent = dirname(at);
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || parent === at) throw e;
-      at = parent;
-    }
-  }
-}
-
 async function writeAtomic(target: string, data: Buffer | string): Promise<void> {
   const temp = join(dirname(target), tempName());
   try {

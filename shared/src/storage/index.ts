@@ -5,5 +5,6 @@ export * from './errors.ts';
 export * from './keys.ts';
 export * from './url-signer.ts';
 export * from './folder-storage.ts';
+export * from './free-space.ts';
 export * from './s3-storage.ts';
 export * from './create-storage.ts';

@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import { freeMegabytes } from '@shotfarm/shared/storage';
 import { DependencyUnavailableError, ShuttingDownError, StorageFullError, withDetails } from '../errors.ts';
 import { DependencyMonitor, dependencies as allDependencies, type Dependency } from '../services/operations/dependency-monitor.ts';
-import { freeMegabytes } from '../services/operations/disk-space.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
