@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { and, asc, eq, max } from 'drizzle-orm';
 import { RecipeManifest, recipeVersionKey, type RecipeRef, type RecipeVersionDetail, type RecipeVersionSummary } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { Storage } from '@shotfarm/shared/storage';
 import { recipeFromManifest, type Recipe } from '@shotfarm/workflows';
 import { RecipeVersionDeprecatedError, RecipeVersionNotFoundError } from '../../errors.ts';
+import { manifestBytes, sha256Hex } from './manifest-bytes.ts';
 
 type VersionRow = typeof tables.recipeVersions.$inferSelect;
 
@@ -72,7 +72,7 @@ export class RecipeCatalog {
       const manifest = recipe.manifest;
       if (!manifest) continue; // TypeScript CPU recipes live in code, one version each
       const bytes = manifestBytes(manifest);
-      const sha = sha256(bytes);
+      const sha = sha256Hex(bytes);
       const row = have.get(`${manifest.id}@${manifest.version}`);
       if (row) {
         if (row.manifestSha256 !== sha) this.#opts.log.warn({ recipe: manifest.id, version: manifest.version }, 'a shipped recipe changed without a new version; the published one is kept');
@@ -183,7 +183,7 @@ export class RecipeCatalog {
       try {
         await this.#db.insert(tables.recipeVersions).values({
           recipeId: ref.id, version, type: published.type, backend: published.backend, title: published.title,
-          status: 'published', source: 'import', manifestKey: key, manifestSha256: sha256(bytes),
+          status: 'published', source: 'import', manifestKey: key, manifestSha256: sha256Hex(bytes),
           draftId: by.draftId, publishedBy: by.userId,
         });
       } catch (e) {
@@ -216,5 +216,3 @@ export class RecipeCatalog {
 }
 
 /** The manifest as stored: pretty JSON, so an operator can read it in the bucket. */
-const manifestBytes = (m: RecipeManifest): Buffer => Buffer.from(`${JSON.stringify(m, null, 2)}\n`);
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

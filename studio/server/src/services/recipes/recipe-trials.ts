@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { recipeTrialKey, type JobAccepted, type JobTrial, type RecipeManifest, type RecipeTrialRequest } from '@shotfarm/shared';
 import type { Storage } from '@shotfarm/shared/storage';
 import { manifestIssues, recipeFromManifest } from '@shotfarm/workflows';
 import { RecipeDraftInvalidError, RecipeTrialServerUnableError, withDetails } from '../../errors.ts';
 import type { JobSubmission } from '../jobs/job-submission.ts';
+import { manifestBytes, sha256Hex } from './manifest-bytes.ts';
 import type { RecipeCapabilities } from './recipe-capabilities.ts';
 import type { RecipeDrafts } from './recipe-drafts.ts';
 
@@ -32,8 +32,8 @@ export class RecipeTrials {
     const { manifest } = draft;
     if (req.server !== undefined) await this.#checkServer(req.server, manifest);
 
-    const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    const sha = createHash('sha256').update(bytes).digest('hex');
+    const bytes = manifestBytes(manifest);
+    const sha = sha256Hex(bytes);
     const key = recipeTrialKey(manifest.id, sha);
     // Content-addressed: an object already there holds exactly these bytes.
     if (!(await this.deps.storage.head(key))) await this.deps.storage.put(key, bytes, { contentType: 'application/json' });
