@@ -45,7 +45,7 @@ const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return 
 
 /**
  * `/serve` over real HTTP with a storefront key (auth, sticky assignment and impression count in one Redis Lua
- * call, in-memory weights) against a bare fastify route answering the same JSON bytes, same concurrency, same run.
+ * call shared by the requests of one event-loop turn, in-memory weights) against a bare fastify route answering the same JSON bytes, same concurrency, same run.
  * Then `/events`: batches of 1,000 events (dedup + counters in Redis), and the flush of what they counted into Postgres.
  */
 export async function runStorefrontServe(opts: StorefrontServeOptions = {}): Promise<BenchmarkResult> {
@@ -88,6 +88,8 @@ export async function runStorefrontServe(opts: StorefrontServeOptions = {}): Pro
       subject: () => timed(port, serveLatencies),
     });
     console.log(`storefront-serve: /serve p99 ${p99(serveLatencies).toFixed(2)} ms (median ${median(serveLatencies).toFixed(2)} ms) vs bare fastify p99 ${p99(bareLatencies).toFixed(2)} ms at concurrency ${concurrency}, over HTTP keep-alive`);
+    const { requests, calls } = app.experiments.serving.batcher.stats;
+    console.log(`storefront-serve: ${requests.toLocaleString('en-US')} serves in ${calls.toLocaleString('en-US')} Redis calls (${(requests / calls).toFixed(1)} per call: the requests of one event-loop turn share one)`);
 
     // Where the time goes: the serving path alone (memory weights + one Redis Lua call), without HTTP or the caller lookup.
     const direct: number[] = [];

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { pickByWeight } from '@shotfarm/shared/bandit';
 import type { Storage } from '@shotfarm/shared/storage';
 import { counterField, ExperimentKeys, utcDay } from './experiment-keys.ts';
+import { ServeBatcher } from './serve-batch.ts';
 
 /** What a replica needs to serve one SKU slot without touching the database. */
 export const SlotServing = z.object({
@@ -27,30 +28,6 @@ export interface Served {
 }
 
 /**
- * One Lua round trip per request: keep the visitor's first arm (SET NX GET with a TTL, as sticky bucketing does),
- * count a new assignment for the SRM check, and count the impression with its id marked as seen (so the storefront
- * re-posting it as an event counts once).
- * KEYS: sticky, counters, impression id. ARGV: candidate position, sticky TTL, period, record (1/0), event TTL, sticky (1/0),
- * UTC day (the impression is also counted per day, for the learning loop's training data).
- */
-const serveScript = `
-local chosen = ARGV[1]
-local fresh = true
-if ARGV[6] == '1' then
-  local prev = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'EX', ARGV[2])
-  if prev then chosen = prev; fresh = false end
-end
-if fresh then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':a:' .. chosen, 1) end
-if ARGV[4] == '1' then
-  redis.call('SET', KEYS[3], '1', 'EX', ARGV[5])
-  redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':i:' .. chosen, 1)
-  redis.call('HINCRBY', KEYS[2], 'd:' .. ARGV[7] .. ':' .. ARGV[3] .. ':i:' .. chosen, 1)
-end
-return chosen`;
-
-type ServeCommand = (sticky: string, counters: string, impression: string, candidate: string, ttl: number, period: number, record: string, eventTtl: number, useSticky: string, day: string) => Promise<string>;
-
-/**
  * The storefront's view of every SKU slot, held in memory by each API replica and refreshed from Redis on the
  * update cadence and at once when another replica announces a change, so `/serve` reads no database and several
  * replicas serve the same weights. Writers (the experiment store, the live pointers) `publish` a slot after changing it.
@@ -59,14 +36,14 @@ export class ServingState {
   readonly #slots = new Map<string, SlotServing>();
   readonly #urls = new Map<string, { url: string; refreshAt: number }>();
   readonly #keys: ExperimentKeys;
-  readonly #serve: ServeCommand;
+  /** The Redis side of `/serve`, several requests per call. */
+  readonly batcher: ServeBatcher;
   #subscriber: Redis | undefined;
 
   constructor(private readonly redis: Redis, prefix: string, private readonly storage: Storage,
     private readonly opts: { stickyTtlS: number; eventTtlS: number; urlTtlS: number }) {
     this.#keys = new ExperimentKeys(prefix);
-    if (!('sfServe' in redis)) redis.defineCommand('sfServe', { numberOfKeys: 3, lua: serveScript });
-    this.#serve = (redis as unknown as { sfServe: ServeCommand }).sfServe.bind(redis);
+    this.batcher = new ServeBatcher(redis, { stickyTtlS: opts.stickyTtlS, eventTtlS: opts.eventTtlS, day: () => utcDay(Date.now()) });
   }
 
   get keys(): ExperimentKeys { return this.#keys; }
@@ -149,10 +126,10 @@ export class ServingState {
     if (xp) {
       const candidate = pickByWeight(xp.weights, Math.random());
       const impressionId = record ? randomUUID() : null;
-      const chosen = Number(await this.#serve(
-        visitor ? this.#keys.sticky(xp.id, visitor) : this.#keys.sticky(xp.id, '-'), this.#keys.counters(xp.id),
-        this.#keys.event(impressionId ?? '-'), String(candidate), this.opts.stickyTtlS, xp.period, record ? '1' : '0',
-        this.opts.eventTtlS, visitor ? '1' : '0', utcDay(Date.now())));
+      const chosen = await this.batcher.serve({
+        stickyKey: this.#keys.sticky(xp.id, visitor ?? '-'), countersKey: this.#keys.counters(xp.id),
+        impressionKey: this.#keys.event(impressionId ?? '-'), candidate, period: xp.period, record, sticky: visitor !== undefined,
+      });
       const arm = xp.arms[chosen] ?? xp.arms[candidate]!;
       return { assetId: arm.assetId, url: await this.url(arm.key), experimentId: xp.id, impressionId };
     }
