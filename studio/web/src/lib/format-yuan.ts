@@ -8,6 +8,8 @@ const milliFenPerYuan = 100_000;
 export function formatYuan(milliFen: number): string {
   const yuan = milliFen / milliFenPerYuan;
   if (yuan === 0) return '¥0';
-  const digits = yuan >= 1 ? 2 : yuan >= 0.01 ? 3 : 4;
+  // Below a fen, every milli-fen is shown (¥0.00037): rounding there made a total of three ¥0.00037 read as
+  // 3 × ¥0.0004 = ¥0.0011 on the launch preview.
+  const digits = yuan >= 1 ? 2 : yuan >= 0.01 ? 3 : 5;
   return `¥${yuan.toFixed(digits)}`;
 }
