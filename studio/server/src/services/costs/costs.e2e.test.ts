@@ -62,8 +62,9 @@ describe('the cost ledger', () => {
 
     // The same completion recorded again (a replayed QueueEvent, the reconciler), and the ledger asked directly twice.
     for (const t of done.tasks) {
+      // A recorded completion leaves Redis a moment after its commit (keepCompletedJobs): replay it while it is there.
       const job = await farm.app.farm.enqueuer.findRenderJob(t.id);
-      await recordFinishedRenderJob(farm.app.farm.recorder, job!);
+      if (job) await recordFinishedRenderJob(farm.app.farm.recorder, job);
       const [row] = await db().select().from(tables.tasks).where(eq(tables.tasks.id, t.id));
       await db().transaction((tx) => farm.app.farm.costs.ledger.recordAttempt(tx, row!, 'succeeded', 1));
     }
@@ -220,7 +221,11 @@ describe('the cost ledger', () => {
     const entries = await entriesOf(id);
     expect(entries).toHaveLength(ran); // skipped tasks ran nothing and cost nothing
     const dearest = Math.max(...entries.map((e) => e.amountMilliFen));
-    expect(done.cost!.actual).toBeLessThanOrEqual(budget + dearest);
+    // The overshoot is bounded by the tasks in flight when spend crossed the budget: with one worker slot, the task
+    // that crossed it and the one the worker took from the queue as it finished (BullMQ fetches the next job with the
+    // completion), before the API had recorded the charge and run the gate. Nothing after those two starts.
+    expect(done.cost!.actual).toBeLessThanOrEqual(budget + 2 * dearest);
+    expect(ran).toBeLessThanOrEqual(Math.ceil(budget / Math.min(...entries.map((e) => e.amountMilliFen))) + 2);
   });
 
   it("charges a GPU server-hour's idle time once, spread over the jobs by the images it made, and storage per byte-day", async () => {
