@@ -64,14 +64,14 @@ export class RateLimitCounters {
 
   /** A store class for @fastify/rate-limit (it constructs the store itself) counting in these counters. */
   storeClass(): FastifyRateLimitStoreCtor {
-    const counters = this;
+    const count = this.count.bind(this);
     class BatchedStore implements FastifyRateLimitStore {
       constructor(_options?: unknown, readonly prefix = '') {}
       incr(key: string, callback: (error: Error | null, result?: WindowCount) => void, timeWindow: number): void {
-        callback(null, counters.count(this.prefix + key, timeWindow));
+        callback(null, count(this.prefix + key, timeWindow));
       }
       read(key: string, callback: (error: Error | null, result?: WindowCount) => void, timeWindow: number): void {
-        callback(null, counters.count(this.prefix + key, timeWindow, 0));
+        callback(null, count(this.prefix + key, timeWindow, 0));
       }
       child(routeOptions: { method: string | string[]; url: string }): FastifyRateLimitStore {
         return new BatchedStore(undefined, `${this.prefix}${String(routeOptions.method)}${routeOptions.url}-`);
