@@ -55,6 +55,7 @@ export const configVariables = {
   COMFYUI_SLOTS_PER_SERVER: { schema: z.coerce.number().int().min(1).max(16), default: '1', doc: 'Prompts in flight on one ComfyUI server (one per GPU).' },
   COMFYUI_WATCHDOG_S: { schema: positiveInt, default: '300', doc: 'A ComfyUI prompt with no progress for this long is failed over to another server.' },
   COMFYUI_HEALTH_INTERVAL_MS: { schema: positiveInt, default: '10000', doc: 'How often each ComfyUI server is checked (`/system_stats`); a server that stops answering leaves rotation until it passes.' },
+  COMFYUI_WAIT_S: { schema: positiveInt, default: '60', doc: 'How long a task waits for a ComfyUI server that can run it to be free and healthy (every server out of rotation, or all busy) before it fails `SF_RENDER_COMFY_NO_SERVER` (retried by the queue).' },
   COMFYUI_BLOCKLIST_S: { schema: positiveInt, default: '1800', doc: 'How long a ComfyUI server that failed one recipe 3 times in a row (a success resets the count) gets no more tasks of it, seconds; then it gets them again.' },
   REPLICATE_API_TOKEN: { schema: z.string().min(1), default: undefined, doc: 'Replicate API token of the `replicate` backend.' },
   REPLICATE_API_BASE_URL: { schema: z.url(), default: 'https://api.replicate.com/v1', doc: 'Replicate HTTP API base URL.' },
@@ -126,7 +127,7 @@ export interface Config {
   taskBackoffMs: number;
   stalledIntervalMs: number;
   reconcileIntervalMs: number;
-  comfyui: { servers: ComfyServerSpec[]; slotsPerServer: number; watchdogS: number; healthIntervalMs: number; blocklistS: number };
+  comfyui: { servers: ComfyServerSpec[]; slotsPerServer: number; watchdogS: number; healthIntervalMs: number; blocklistS: number; waitForServerMs: number };
   /** `token` undefined: the replicate backend is not configured. */
   replicate: { token: string | undefined; baseUrl: string; webhookSecret: string | undefined; deadlineS: number; fenPerHour: number | undefined };
   /** Spend limits: the daily cap override in fen (undefined: the price book's). */
@@ -218,7 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     comfyui: {
       servers: v.COMFYUI_URLS ?? [], slotsPerServer: v.COMFYUI_SLOTS_PER_SERVER, watchdogS: v.COMFYUI_WATCHDOG_S,
-      healthIntervalMs: v.COMFYUI_HEALTH_INTERVAL_MS, blocklistS: v.COMFYUI_BLOCKLIST_S,
+      healthIntervalMs: v.COMFYUI_HEALTH_INTERVAL_MS, blocklistS: v.COMFYUI_BLOCKLIST_S, waitForServerMs: v.COMFYUI_WAIT_S * 1000,
     },
     replicate: {
       token: v.REPLICATE_API_TOKEN, baseUrl: v.REPLICATE_API_BASE_URL.replace(/\/+$/, ''), webhookSecret: v.REPLICATE_WEBHOOK_SECRET,
@@ -269,6 +270,7 @@ export function configToEnv(config: Config, redisUrl: string): Record<string, st
   Object.assign(env, {
     COMFYUI_SLOTS_PER_SERVER: String(comfyui.slotsPerServer), COMFYUI_WATCHDOG_S: String(comfyui.watchdogS),
     COMFYUI_HEALTH_INTERVAL_MS: String(comfyui.healthIntervalMs), COMFYUI_BLOCKLIST_S: String(comfyui.blocklistS),
+    COMFYUI_WAIT_S: String(comfyui.waitForServerMs / 1000),
     REPLICATE_API_BASE_URL: replicate.baseUrl, REPLICATE_DEADLINE_S: String(replicate.deadlineS),
   });
   if (replicate.token) env.REPLICATE_API_TOKEN = replicate.token;

@@ -123,8 +123,28 @@ describe('faults: a ComfyUI server misbehaves', () => {
     await expectOutputsOnce(farm, jobId, view);
   }, 120_000);
 
-  // (A server that answers 500 to its health check too leaves rotation; with none left a task waits up to a minute
-  // for one, then fails SF_RENDER_COMFY_NO_SERVER — too slow for this suite's short mode.)
+  it('every server answers 500 to everything, its health check included: a task waits COMFYUI_WAIT_S for one, then fails naming why, nothing stored', async () => {
+    const { farm, gpuA, gpuB, submit } = await gpuFarm({}, {}, { TASK_ATTEMPTS: '2', COMFYUI_WAIT_S: '2' });
+    gpuA.answerHttpError(500);
+    gpuB!.answerHttpError(500);
+    await farm.startWorker(2);
+    const started = performance.now();
+    const jobId = await submit(2);
+    const view = await settled(farm, jobId, 60_000);
+    expect(view.status).toBe('failed');
+    for (const t of view.tasks) {
+      expect(t.status).toBe('failed');
+      expect(t.attempts).toBe(2);
+      // Both servers out of rotation (their health checks answer 500): no server for the task within the wait.
+      expect(t.error?.code).toBe('SF_RENDER_COMFY_NO_SERVER');
+    }
+    // Two attempts, each waiting at most the configured 2 s rather than the default minute.
+    expect(performance.now() - started).toBeLessThan(45_000);
+    expect(gpuA.received.length + gpuB!.received.length).toBe(0);
+    expect(gpuA.httpErrors.some((r) => r === 'GET /system_stats')).toBe(true);
+    await expectOutputsOnce(farm, jobId, view);
+  }, 120_000);
+
   it('every server answers 500 to every prompt: each task fails with a reason once its tries are spent, nothing stored', async () => {
     const { farm, gpuA, gpuB, submit } = await gpuFarm({}, {}, { TASK_ATTEMPTS: '2' });
     await farm.startWorker(2);
