@@ -29,6 +29,7 @@ export const configVariables = {
   S3_FORCE_PATH_STYLE: { schema: bool, default: 'false', doc: 'Path-style addressing (MinIO needs true).' },
   S3_ACCESS_KEY_ID: { schema: z.string().min(1), default: undefined, doc: 'S3 access key. Unset: the AWS SDK default credential chain.' },
   S3_SECRET_ACCESS_KEY: { schema: z.string().min(1), default: undefined, doc: 'S3 secret key.' },
+  S3_TIMEOUT_S: { schema: positiveInt, default: '30', doc: 'How long an S3 request may wait with no answer before it is retried (then the task is, by the queue).' },
   URL_SIGNING_SECRET: { schema: z.string().min(32, 'at least 32 characters'), default: undefined, doc: 'HMAC secret of local-folder file URLs; every API replica needs the same. Unset: generated once into $DATA_DIR/url-signing-secret.' },
   SIGNED_URL_TTL_S: { schema: positiveInt, default: '3600', doc: 'Lifetime of signed object URLs, seconds.' },
   UPLOAD_MAX_BYTES: { schema: positiveInt, default: String(25 * 1024 * 1024), doc: 'Largest accepted upload, bytes.' },
@@ -195,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const storage: StorageConfig = v.S3_BUCKET !== undefined
     ? {
         driver: 's3', bucket: v.S3_BUCKET, region: v.S3_REGION, endpoint: v.S3_ENDPOINT, publicEndpoint: v.S3_PUBLIC_ENDPOINT, forcePathStyle: v.S3_FORCE_PATH_STYLE,
-        accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY, ttlS: v.SIGNED_URL_TTL_S,
+        accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY, ttlS: v.SIGNED_URL_TTL_S, requestTimeoutMs: v.S3_TIMEOUT_S * 1000,
       }
     : {
         driver: 'folder', root: path.join(dataDir, 'objects'), publicBaseUrl: publicUrl,
@@ -278,6 +279,7 @@ export function configToEnv(config: Config, redisUrl: string): Record<string, st
   const s = config.storage;
   if (s.driver === 's3') {
     Object.assign(env, { S3_BUCKET: s.bucket, S3_REGION: s.region, S3_FORCE_PATH_STYLE: String(s.forcePathStyle) });
+    if (s.requestTimeoutMs !== undefined) env.S3_TIMEOUT_S = String(s.requestTimeoutMs / 1000);
     if (s.endpoint) env.S3_ENDPOINT = s.endpoint;
     if (s.publicEndpoint) env.S3_PUBLIC_ENDPOINT = s.publicEndpoint;
     if (s.accessKeyId && s.secretAccessKey) Object.assign(env, { S3_ACCESS_KEY_ID: s.accessKeyId, S3_SECRET_ACCESS_KEY: s.secretAccessKey });

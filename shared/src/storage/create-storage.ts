@@ -19,7 +19,7 @@ export interface FolderStorageConfig {
 
 /** An S3-compatible bucket; see `S3StorageOptions` for what each field means on MinIO, OSS and COS. */
 export type S3StorageConfig = { driver: 's3'; ttlS: number }
-  & Pick<S3StorageOptions, 'bucket' | 'region' | 'endpoint' | 'publicEndpoint' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey'>;
+  & Pick<S3StorageOptions, 'bucket' | 'region' | 'endpoint' | 'publicEndpoint' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey' | 'requestTimeoutMs'>;
 
 /** What the config loader produces for storage; `driver` alone decides the implementation. */
 export type StorageConfig = FolderStorageConfig | S3StorageConfig;
@@ -47,6 +47,7 @@ export async function createStorage(config: StorageConfig): Promise<Storage> {
         forcePathStyle: config.forcePathStyle,
         accessKeyId: config.accessKeyId,
         secretAccessKey: config.secretAccessKey,
+        requestTimeoutMs: config.requestTimeoutMs,
         defaultTtlS: config.ttlS,
       });
     default: {

@@ -45,6 +45,9 @@ export class StorageFullError extends Error {
   }
 }
 
+/** Network errors that mean the store could not be reached (as opposed to refusing a request). */
+const unreachable = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
 /**
  * What a storage failure means for a task that met it, or `undefined` when it is not a storage failure: a full folder
  * (`SF_STORAGE_FULL`), or an S3 store that answered 5xx, throttled or timed out (`SF_DEPENDENCY_UNAVAILABLE`). Both are
@@ -56,7 +59,12 @@ export function classifyStorageFault(err: unknown): { code: 'SF_STORAGE_FULL' | 
   // AWS SDK v3 service errors carry `$metadata` (the HTTP status) and `$fault` ('client' | 'server').
   const sdk = err as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   const status = sdk?.$metadata?.httpStatusCode;
-  if (sdk?.$metadata && (sdk.$fault === 'server' || (status !== undefined && (status >= 500 || status === 429)) || sdk.name === 'TimeoutError')) {
+  // A socket that timed out, or a connection refused or reset, has no HTTP status: the store did not answer at all.
+  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (sdk?.name === 'TimeoutError' || (errno !== undefined && unreachable.has(errno))) {
+    return { code: 'SF_DEPENDENCY_UNAVAILABLE', message: `storage did not answer: ${sdk?.message ?? errno}`.replace(/\s+/g, ' ').trim() };
+  }
+  if (sdk?.$metadata && (sdk.$fault === 'server' || (status !== undefined && (status >= 500 || status === 429)))) {
     return { code: 'SF_DEPENDENCY_UNAVAILABLE', message: `storage answered ${status ?? 'nothing'} ${sdk.name ?? ''}: ${sdk.message ?? ''}`.replace(/\s+/g, ' ').trim() };
   }
   return undefined;

@@ -39,6 +39,11 @@ export interface S3StorageOptions {
   secretAccessKey?: string;
   /** Lifetime of a signed URL when the caller names none; S3 refuses more than 7 days (604800). */
   defaultTtlS: number;
+  /**
+   * How long a request may wait for S3's answer with nothing arriving (the socket idle timeout), in ms. Without one,
+   * an S3 that accepts a connection and never answers holds a task forever. @defaultValue 30_000
+   */
+  requestTimeoutMs?: number;
   /** Keys per ListObjectsV2 request. @defaultValue {@link defaultListPageSize} */
   listPageSize?: number;
   /** The clock signed URLs are stamped with, in unix milliseconds. @defaultValue `Date.now` */
@@ -81,6 +86,12 @@ export class S3Storage implements Storage {
       // them; checksums only when an operation requires them keeps OSS, COS and older MinIO working.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // A timed-out request is retried by the SDK (maxAttempts, 3 by default), then classified as the dependency being
+      // unavailable (classifyStorageFault), so the task is retried by the queue later.
+      // (throwOnRequestTimeout: without it the handler only logs a warning and the request keeps waiting.)
+      requestHandler: {
+        requestTimeout: opts.requestTimeoutMs ?? 30_000, connectionTimeout: Math.min(opts.requestTimeoutMs ?? 30_000, 5_000), throwOnRequestTimeout: true,
+      },
     });
     this.#client = clientFor(opts.endpoint);
     this.#presignClient = opts.publicEndpoint && opts.publicEndpoint !== opts.endpoint ? clientFor(opts.publicEndpoint) : this.#client;

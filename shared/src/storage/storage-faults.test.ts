@@ -51,6 +51,15 @@ describe('classifyStorageFault', () => {
     expect(classifyStorageFault(s3Error('InternalError', 500, 'server'))?.code).toBe('SF_DEPENDENCY_UNAVAILABLE');
   });
 
+  it('names a store that does not answer (socket timeout, refused or reset connection) unavailable too', () => {
+    const timedOut = Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' });
+    expect(classifyStorageFault(timedOut)).toEqual({ code: 'SF_DEPENDENCY_UNAVAILABLE', message: 'storage did not answer: Connection timed out after 1000 ms' });
+    expect(classifyStorageFault(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9000'), { code: 'ECONNREFUSED' }))?.code).toBe('SF_DEPENDENCY_UNAVAILABLE');
+    expect(classifyStorageFault(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))?.code).toBe('SF_DEPENDENCY_UNAVAILABLE');
+    // A file-system error of the folder store is not a network fault.
+    expect(classifyStorageFault(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }))).toBeUndefined();
+  });
+
   it('names a full folder (reserve or ENOSPC) SF_STORAGE_FULL', () => {
     expect(classifyStorageFault(new StorageFullError('full'))).toEqual({ code: 'SF_STORAGE_FULL', message: 'full' });
     expect(classifyStorageFault(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))?.code).toBe('SF_STORAGE_FULL');

@@ -93,6 +93,26 @@ describe('faults: S3 answers 503', () => {
     await expectJobSettled(farm, jobId);
   }, 180_000);
 
+  it('stalls (accepts writes and never answers): each write times out after S3_TIMEOUT_S, the task is retried, and succeeds once S3 answers again', async () => {
+    const { farm, proxy } = await s3Farm(cleanups, { TASK_ATTEMPTS: '10', TASK_BACKOFF_MS: '300', S3_TIMEOUT_S: '1' });
+    const productId = await uploadPhoto(farm);
+    const jobId = (await farm.inject({ method: 'POST', url: '/api/jobs', payload: job(productId, 1) })).json().id as string;
+    proxy.set(({ method }) => method === 'PUT', 'hang');
+    await farm.startWorker(1);
+    // The SDK tries each write three times (1 s each) before the task gives the attempt up: wait for a task retry.
+    await waitFor(async () => {
+      const j = (await farm.inject({ method: 'GET', url: `/api/jobs/${jobId}` })).json() as { tasks: { attempts: number }[] };
+      return j.tasks[0]!.attempts >= 2 ? true : undefined;
+    }, 60_000, 200);
+    expect(proxy.refused.length).toBeGreaterThanOrEqual(3);
+    proxy.set('up');
+    const done = await settled(farm, jobId);
+    expect(done.status).toBe('succeeded');
+    expect(done.outputs).toHaveLength(1);
+    expect(await farm.app.storage.list(`outputs/${jobId}/`)).toHaveLength(1);
+    await expectJobSettled(farm, jobId);
+  }, 180_000);
+
   it('only the output write fails after its thumbnail was written: the thumbnail is not left behind', async () => {
     const { farm, proxy } = await s3Farm(cleanups, { TASK_ATTEMPTS: '2', TASK_BACKOFF_MS: '200' });
     const productId = await uploadPhoto(farm);
