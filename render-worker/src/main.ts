@@ -15,6 +15,8 @@ if (!config.redisUrl) {
 }
 const storage = await createStorage(config.storage);
 const name = defaultWorkerName();
+// One JSON line per event, like the API's: start, stop and every task, with the worker's name on each.
+const log = createLogger('render-worker', { level: config.logLevel }).child({ worker: name });
 // Only the ComfyUI pool of this process knows which server it stopped sending which recipe to; the board tells the farm page.
 const boardRedis = config.renderBackends.includes('comfyui') ? createRedis(config.redisUrl) : undefined;
 const blocklist = boardRedis && new ComfyBlocklistBoard({
@@ -28,22 +30,22 @@ const worker = new RenderWorker({
   }),
   concurrency: config.renderConcurrency,
   stalledIntervalMs: config.stalledIntervalMs,
-  log: createLogger('render-worker', { level: config.logLevel }),
+  log,
 });
 await worker.start();
 blocklist?.start();
-console.log(`[render-worker ${worker.name}] ready: backends ${config.renderBackends.join(', ')}, concurrency ${config.renderConcurrency}`);
+log.info({ backends: config.renderBackends, concurrency: config.renderConcurrency }, 'render worker ready');
 
 let closing = false;
 const shutdown = (signal: string): void => {
   if (closing) return;
   closing = true;
-  console.log(`[render-worker ${worker.name}] ${signal}: finishing running tasks`);
+  log.info({ signal }, 'render worker stopping: finishing running tasks');
   void worker.close()
     .then(() => blocklist?.close())
     .then(() => boardRedis?.quit().catch(() => undefined))
     .then(() => storage.close())
-    .then(() => process.exit(0));
+    .then(() => { log.info('render worker stopped'); process.exit(0); });
 };
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -11,22 +11,23 @@ if (!config.redisUrl) {
   process.exit(1);
 }
 const storage = await createStorage(config.storage);
-const worker = new ScoreWorker({
-  redisUrl: config.redisUrl, prefix: config.queuePrefix, storage, concurrency: config.scorerConcurrency,
-  log: createLogger('scorer', { level: config.logLevel }),
-});
+const log = createLogger('scorer', { level: config.logLevel });
+const worker = new ScoreWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, storage, concurrency: config.scorerConcurrency, log });
 await worker.start();
 // The learning loop's retraining runs on scorer hosts too: they already read storage and never the database.
 const trainer = new TrainWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, storage });
 await trainer.start();
-console.log(`[scorer ${worker.name}] ready: concurrency ${config.scorerConcurrency}`);
+// One JSON line per event, like the API's, with the worker's name on each.
+const lifecycle = log.child({ worker: worker.name });
+lifecycle.info({ concurrency: config.scorerConcurrency }, 'scorer ready');
 
 let closing = false;
 const shutdown = (signal: string): void => {
   if (closing) return;
   closing = true;
-  console.log(`[scorer ${worker.name}] ${signal}: finishing running scores`);
-  void Promise.all([worker.close(), trainer.close()]).then(() => storage.close()).then(() => process.exit(0));
+  lifecycle.info({ signal }, 'scorer stopping: finishing running scores');
+  void Promise.all([worker.close(), trainer.close()]).then(() => storage.close())
+    .then(() => { lifecycle.info('scorer stopped'); process.exit(0); });
 };
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

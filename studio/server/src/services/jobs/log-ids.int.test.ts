@@ -46,6 +46,10 @@ describe('ids on log lines', () => {
     // The API: the recorded outcome, bound to both ids.
     const recorded = await waitFor(async () => api.lines.find((l) => l.msg === 'task succeeded' || l.msg === 'task failed'));
     expect(recorded).toMatchObject({ jobId, taskId });
+    // And one line when the job ends, with its status.
+    const finished = await waitFor(async () => api.lines.find((l) => l.msg === 'job finished' && l.jobId === jobId));
+    expect(finished).toMatchObject({ jobId, status: expect.stringMatching(/^(succeeded|failed)$/) });
+    expect(api.lines.filter((l) => l.msg === 'job finished' && l.jobId === jobId)).toHaveLength(1);
     // The render worker: start and end of the task, each with both ids.
     const rendered = renderLog.lines.filter((l) => l.taskId === taskId);
     expect(rendered.map((l) => l.msg)).toEqual(['render task started', expect.stringMatching(/^render task (finished|failed)$/)]);

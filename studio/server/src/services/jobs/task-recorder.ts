@@ -220,7 +220,11 @@ export class TaskRecorder {
 
   async #commit(work: (tx: DbOrTx) => Promise<Awaited<ReturnType<typeof appendJobEvents>>>): Promise<void> {
     const events = await this.db.transaction((tx) => work(tx));
-    for (const e of events) this.bus.publish(e);
+    for (const e of events) {
+      this.bus.publish(e);
+      // One line when a job ends (the event is appended once per run of the job, so the line is too).
+      if (e.type === 'job-done') this.log?.child({ jobId: e.jobId }).info({ status: e.status }, 'job finished');
+    }
   }
 }
 
