@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, EmbeddedRedis, freeLoopbackPort } from '@shotfarm/shared/queue';
+import { startTestRedis, type TestRedis } from '../../../../shared/test/redis-server.ts';
 import { RateLimitCounters } from './rate-limit-counters.ts';
 
 const minute = 60_000;
@@ -11,23 +10,16 @@ const minute = 60_000;
 const thisWindow = Math.floor(Date.now() / minute);
 
 describe('rate-limit counters shared by replicas through a real Redis', () => {
-  let dir: string;
-  let redis: EmbeddedRedis;
+  let redis: TestRedis;
   let a: Redis;
   let b: Redis;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'shotfarm-ratelimit-'));
-    redis = await EmbeddedRedis.start({ dataDir: path.join(dir, 'redis') });
-    a = createRedis(redis.url);
-    b = createRedis(redis.url);
+    redis = await startTestRedis('ratelimit');
+    a = redis.connect();
+    b = redis.connect();
   }, 30_000);
-  afterAll(async () => {
-    await a.quit();
-    await b.quit();
-    await redis.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await redis.close(); });
 
   it('counts exactly within a replica and learns the other replicas\' counts at each sync', async () => {
     const one = new RateLimitCounters(a, { keyPrefix: 't1:', syncMs: 60_000 });
@@ -75,7 +67,7 @@ describe('rate-limit counters shared by replicas through a real Redis', () => {
     // Nothing was lost or let through: the count stands, and the next request is judged on it.
     expect(one.count('user:u', minute, 1, now).current).toBe(4);
     // Redis comes up on that port: the next sync sends all four, none twice.
-    const late = await EmbeddedRedis.start({ dataDir: path.join(dir, 'late'), port });
+    const late = await EmbeddedRedis.start({ dataDir: path.join(redis.dir, 'late'), port });
     try {
       await expect.poll(async () => { await one.sync(now).catch(() => undefined); return down.get(`t3:user:u:60000:${thisWindow}`); }, { timeout: 10_000, interval: 200 }).toBe('4');
       await one.sync(now);

@@ -1,26 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, EmbeddedRedis } from '@shotfarm/shared/queue';
+import { createRedis } from '@shotfarm/shared/queue';
+import { startTestRedis, type TestRedis } from '../../../../../shared/test/redis-server.ts';
 import { ServeBatcher, type ServeRequest } from './serve-batch.ts';
 
 describe('serving requests in batches on a real Redis', () => {
-  let dir: string;
-  let server: EmbeddedRedis;
+  let server: TestRedis;
   let redis: Redis;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'shotfarm-serve-batch-'));
-    server = await EmbeddedRedis.start({ dataDir: path.join(dir, 'redis') });
-    redis = createRedis(server.url);
+    server = await startTestRedis('serve-batch');
+    redis = server.connect();
   }, 30_000);
-  afterAll(async () => {
-    await redis.quit();
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await server.close(); });
 
   const request = (visitor: string | undefined, candidate: number, impression: string, record = true): ServeRequest => ({
     stickyKey: `t:sticky:${visitor ?? '-'}`, countersKey: 't:counters', impressionKey: `t:event:${impression}`,

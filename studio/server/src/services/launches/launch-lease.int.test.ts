@@ -1,32 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, EmbeddedRedis } from '@shotfarm/shared/queue';
+import { startTestRedis, type TestRedis } from '../../../../../shared/test/redis-server.ts';
 import { LaunchLeases } from './launch-lease.ts';
 
 const quiet = { warn: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('launch leases on a real Redis', () => {
-  let dir: string;
-  let redis: EmbeddedRedis;
+  let redis: TestRedis;
   let a: Redis;
   let b: Redis;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'shotfarm-lease-'));
-    redis = await EmbeddedRedis.start({ dataDir: path.join(dir, 'redis') });
-    a = createRedis(redis.url);
-    b = createRedis(redis.url);
+    redis = await startTestRedis('lease');
+    a = redis.connect();
+    b = redis.connect();
   }, 30_000);
-  afterAll(async () => {
-    await a.quit();
-    await b.quit();
-    await redis.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await redis.close(); });
 
   it('lets one replica hold a launch; the other gets it once released', async () => {
     const one = new LaunchLeases(a, 'lt1', { leaseMs: 3000, log: quiet });
