@@ -106,24 +106,26 @@ describe('ProductShotPipeline', () => {
 
 describe('renderProductShot', () => {
   const params = { preset: 'taobao-800' } as const;
+  /** Each render segments the photo (GrabCut or the key, then the edge refinement at output size): seconds on a busy CPU. */
+  const rendersTimeoutMs = 30_000;
 
   it('renders four distinct variants of the same photo', async () => {
     const shots = await Promise.all([0, 1, 2, 3].map((variantIndex) =>
       renderProductShot({ product: photo, params, variantIndex, seed: 100 + variantIndex })));
     expect(new Set(shots.map((s) => s.data.toString('base64'))).size).toBe(4);
-  });
+  }, rendersTimeoutMs);
 
   it('renders four distinct variants on pure white too', async () => {
     const shots = await Promise.all([0, 1, 2, 3].map((variantIndex) =>
       renderProductShot({ product: photo, params: { preset: 'amazon-2000' }, variantIndex, seed: 5 })));
     expect(new Set(shots.map((s) => s.data.toString('base64'))).size).toBe(4);
-  });
+  }, rendersTimeoutMs);
 
   it('gives identical bytes for identical inputs', async () => {
     const a = await renderProductShot({ product: photo, params, variantIndex: 2, seed: 77 });
     const b = await renderProductShot({ product: photo, params, variantIndex: 2, seed: 77 });
     expect(a.data.equals(b.data)).toBe(true);
-  });
+  }, rendersTimeoutMs);
 
   it('stands the product on an uploaded scene', async () => {
     const scene = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#5a7d9a' } }).jpeg().toBuffer();

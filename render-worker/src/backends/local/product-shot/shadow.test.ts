@@ -74,6 +74,26 @@ describe('renderShadow', () => {
     expect(g).toBeLessThan(200);
   });
 
+  it('follows the footprint: two feet cast two contact shadows, a part in the air none', async () => {
+    // Two legs at the bottom corners of the box joined by a crossbar at the top: the gap between the legs is air.
+    const t = target();
+    const { widthPx: mw, heightPx: mh } = t.mask;
+    const legPx = Math.round(mw * 0.2);
+    for (let y = 0; y < mh; y++) {
+      for (let x = 0; x < mw; x++) t.mask.data[y * mw + x] = y < mh * 0.3 || x < legPx || x >= mw - legPx ? 255 : 0;
+    }
+    const layer = await renderShadow(t, ShadowOptions.parse({ drop: false }));
+    const scene = sharp({ create: { width: 400, height: 400, channels: 3, background: '#ffffff' } }).composite([{
+      input: layer!.data, raw: { width: layer!.widthPx, height: layer!.heightPx, channels: 3 },
+      left: layer!.leftPx, top: layer!.topPx, blend: 'multiply',
+    }]);
+    const pixels = await scene.removeAlpha().raw().toBuffer();
+    const underLeg = value(pixels, 120 + 16, 300);
+    const betweenLegs = value(pixels, 200, 300);
+    expect(underLeg).toBeLessThan(255 * (1 - 0.35) + 20);
+    expect(betweenLegs).toBeGreaterThan(underLeg + 40);
+  });
+
   it('validates its options', () => {
     expect(ShadowOptions.parse({})).toEqual({ opacity: 0.35, drop: true });
     expect(ShadowOptions.safeParse({ opacity: 1.5 }).success).toBe(false);

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { z } from 'zod';
-import { maskExtent, type BoxPx } from '@shotfarm/shared/images';
+import type { BoxPx } from '@shotfarm/shared/images';
 import type { MaskImage } from './cutout.ts';
 
 /** The shadow under the product: a soft contact shadow at its base, plus a faint drop shadow of its shape. */
@@ -54,9 +54,9 @@ export function shadowScale(widthPx: number, heightPx: number): number {
 }
 
 /**
- * Draws the shadow under the product as a multiply layer. The contact shadow is an elliptical Gaussian across
- * the product's footprint (its bottom rows), flattened as seen from a camera slightly above, peaking at
- * `opacity`; the drop shadow is the product's own shape, nudged down and blurred. Both are drawn on a small
+ * Draws the shadow under the product as a multiply layer. The contact shadow follows the product's footprint:
+ * the line where its lowest silhouette touches down, blurred flat as seen from a camera slightly above, peaking
+ * at `opacity`; the drop shadow is the product's own shape, nudged down and blurred. Both are drawn on a small
  * canvas and upsampled once, over only the region they darken. Returns null when there is nothing to draw.
  * @example
  * const layer = await renderShadow({ widthPx: 800, heightPx: 800, productBoxPx, mask }, ShadowOptions.parse({ opacity: 0.3 }));
@@ -72,25 +72,19 @@ export async function renderShadow(target: ShadowTarget, options: ShadowOptions)
   const blurPx = options.blurPx ?? defaultShadowBlurFraction * Math.max(w, h);
   const density = options.drop ? await dropShadow(target, lw, lh, blurPx * k) : new Float32Array(lw * lh);
 
-  // Contact shadow: a Gaussian blurred by a Gaussian is a Gaussian, so the blur is folded into its σ and its
-  // peak stays exactly at full density. At least 0.7 small pixels tall, so upsampling does not alias it.
+  // Contact shadow: where the product touches down. Each mask column whose lowest opaque row is within the bottom
+  // band (a sole, a base, the bottom of a bowl; not a handle or a shade in the air) marks a point of the ground line;
+  // the line is blurred (a Gaussian blurred by a Gaussian is a Gaussian, so the soft-box blur is folded into its σ)
+  // and scaled so that a long straight line peaks at full density. A pair of shoes casts two shadows, a lamp one
+  // under its base. Without a usable mask, an elliptical one under the box.
   const foot = footprint(target.mask, box.height * k);
-  const centreX = foot ? foot.centreX : (box.left + box.width / 2) * k;
   const halfWidth = Math.max(1, (foot ? foot.width : box.width * k) * 0.5);
   const softPx = blurPx * k * 0.25;
-  const sigmaX = Math.hypot(halfWidth * 0.6, softPx);
   const sigmaY = Math.max(0.7, Math.hypot(halfWidth * 0.06, softPx * 0.5));
-  const centreY = (box.top + box.height) * k - sigmaY * 0.3;
-  const x0 = Math.max(0, Math.floor(centreX - 3 * sigmaX));
-  const x1 = Math.min(lw, Math.ceil(centreX + 3 * sigmaX));
-  for (let y = Math.max(0, Math.floor(centreY - 3 * sigmaY)); y < Math.min(lh, Math.ceil(centreY + 3 * sigmaY)); y++) {
-    const rowTerm = Math.exp(-0.5 * ((y + 0.5 - centreY) / sigmaY) ** 2);
-    for (let x = x0; x < x1; x++) {
-      const contact = rowTerm * Math.exp(-0.5 * ((x + 0.5 - centreX) / sigmaX) ** 2);
-      const i = y * lw + x;
-      density[i] = 1 - (1 - contact) * (1 - density[i]!);
-    }
-  }
+  const contact = foot
+    ? groundLineShadow(foot.ground, lw, lh, Math.max(0.7, Math.hypot(halfWidth * 0.12, softPx)), sigmaY)
+    : ellipseShadow((box.left + box.width / 2) * k, (box.top + box.height) * k, halfWidth, softPx, sigmaY, lw, lh);
+  for (let i = 0; i < density.length; i++) density[i] = 1 - (1 - Math.min(1, contact[i]!)) * (1 - density[i]!);
 
   // Upsample only the region that darkens anything: off it, multiplying by white changes nothing.
   let rx0 = lw;
@@ -155,12 +149,82 @@ async function dropShadow(target: ShadowTarget, lw: number, lh: number, sigmaPx:
   return Float32Array.from(blurred, (v) => (v / 255) * dropShare);
 }
 
-/** The horizontal extent of the mask's bottom rows (its last ~6% of height): where the product touches down. */
-function footprint(mask: ShadowTarget['mask'], heightPx: number): { centreX: number; width: number } | null {
-  const rows = Math.max(1, Math.round(heightPx * 0.06));
-  const whole = maskExtent(mask.data, mask.widthPx, mask.heightPx, { minValue: 128 });
-  if (!whole.box) return null;
-  const bottom = whole.box.top + whole.box.height - 1;
-  const foot = maskExtent(mask.data, mask.widthPx, mask.heightPx, { minValue: 128, rows: [bottom - rows, bottom] }).box!;
-  return { centreX: mask.leftPx + foot.left + foot.width / 2, width: foot.width };
+/**
+ * Where the product touches down, on the small canvas: the ground points (each mask column whose lowest opaque row
+ * lies in the bottom ~6% of the product's height, at that row) and their horizontal extent.
+ */
+function footprint(mask: ShadowTarget['mask'], heightPx: number): { width: number; ground: [number, number][] } | null {
+  const band = Math.max(1, Math.round(heightPx * 0.06));
+  const lowest = new Int32Array(mask.widthPx).fill(-1);
+  for (let x = 0; x < mask.widthPx; x++) {
+    for (let y = mask.heightPx - 1; y >= 0; y--) {
+      if (mask.data[y * mask.widthPx + x]! >= 128) { lowest[x] = y; break; }
+    }
+  }
+  const bottom = Math.max(...lowest);
+  if (bottom < 0) return null;
+  const ground: [number, number][] = [];
+  let left = Infinity;
+  let right = -Infinity;
+  for (let x = 0; x < mask.widthPx; x++) {
+    if (lowest[x]! < 0 || lowest[x]! < bottom - band) continue;
+    ground.push([mask.leftPx + x, mask.topPx + lowest[x]!]);
+    left = Math.min(left, x);
+    right = Math.max(right, x);
+  }
+  return { width: right - left + 1, ground };
+}
+
+/** The ground line blurred by σx, σy (separable), tucked 0.3 σy under the product, scaled to peak at 1. */
+function groundLineShadow(ground: [number, number][], lw: number, lh: number, sigmaX: number, sigmaY: number): Float32Array {
+  const line = new Float32Array(lw * lh);
+  const lift = Math.round(sigmaY * 0.3);
+  for (const [x, y] of ground) {
+    const ty = y - lift;
+    if (x >= 0 && x < lw && ty >= 0 && ty < lh) line[ty * lw + x] = 1;
+  }
+  const rows = blur1d(line, lw, lh, sigmaX, 1, lw);
+  const both = blur1d(rows, lw, lh, sigmaY, lw, 1);
+  // A long horizontal line blurred vertically peaks at 1 / (√(2π) σy): scale that back to 1.
+  const gain = Math.sqrt(2 * Math.PI) * sigmaY;
+  for (let i = 0; i < both.length; i++) both[i] = both[i]! * gain;
+  return both;
+}
+
+/** A Gaussian blur along one axis (step 1: rows, step lw: columns), normalised, edges clamped to zero. */
+function blur1d(src: Float32Array, lw: number, lh: number, sigma: number, step: number, lineStep: number): Float32Array {
+  const radius = Math.ceil(3 * sigma);
+  const kernel = Float32Array.from({ length: 2 * radius + 1 }, (_, j) => Math.exp(-0.5 * ((j - radius) / sigma) ** 2));
+  const sum = kernel.reduce((a, b) => a + b, 0);
+  for (let j = 0; j < kernel.length; j++) kernel[j]! /= sum;
+  const out = new Float32Array(src.length);
+  const [lines, length] = step === 1 ? [lh, lw] : [lw, lh];
+  for (let l = 0; l < lines; l++) {
+    const base = l * lineStep;
+    for (let p = 0; p < length; p++) {
+      const v = src[base + p * step]!;
+      if (v === 0) continue;
+      for (let j = -radius; j <= radius; j++) {
+        const q = p + j;
+        if (q >= 0 && q < length) out[base + q * step]! += v * kernel[j + radius]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** The fallback contact shadow: an elliptical Gaussian under the box's bottom centre. */
+function ellipseShadow(
+  centreX: number, bottomY: number, halfWidth: number, softPx: number, sigmaY: number, lw: number, lh: number,
+): Float32Array {
+  const out = new Float32Array(lw * lh);
+  const sigmaX = Math.hypot(halfWidth * 0.6, softPx);
+  const centreY = bottomY - sigmaY * 0.3;
+  for (let y = Math.max(0, Math.floor(centreY - 3 * sigmaY)); y < Math.min(lh, Math.ceil(centreY + 3 * sigmaY)); y++) {
+    const rowTerm = Math.exp(-0.5 * ((y + 0.5 - centreY) / sigmaY) ** 2);
+    for (let x = Math.max(0, Math.floor(centreX - 3 * sigmaX)); x < Math.min(lw, Math.ceil(centreX + 3 * sigmaX)); x++) {
+      out[y * lw + x] = rowTerm * Math.exp(-0.5 * ((x + 0.5 - centreX) / sigmaX) ** 2);
+    }
+  }
+  return out;
 }

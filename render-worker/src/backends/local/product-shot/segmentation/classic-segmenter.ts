@@ -2,10 +2,10 @@ import { TaskError } from '@shotfarm/shared';
 import { borderBand } from './background-surface.ts';
 import { colourKey, type ColourKey } from './colour-key.ts';
 import { colourKeySegmentation } from './colour-key-segmenter.ts';
-import { boundaryDeltaE, combineConfidence, confidenceSignals, maskIoU, solidity } from './confidence.ts';
+import { boundaryDeltaE, combineConfidence, confidenceSignals, holeShare, maskIoU, solidity } from './confidence.ts';
 import { refineEdges } from './edge-refine.ts';
-import { grabCut, seed } from './grabcut.ts';
-import { fillSmallHoles, keepProductIslands } from './islands.ts';
+import { grabCut, grabCutMaxSidePx, seed } from './grabcut.ts';
+import { fillForeignHoles, fillSmallHoles, keepProductIslands } from './islands.ts';
 import { toLab } from './lab.ts';
 import { frameContact, insetRingContact, maskStats } from './mask-stats.ts';
 import { alphaMatte, hasMeaningfulAlpha } from './alpha-matte.ts';
@@ -42,7 +42,9 @@ export class ClassicSegmenter implements Segmenter {
     const key = colourKey(photo, toleranceDeltaE);
     if (colourKeyBackgroundIsPlain(key, toleranceDeltaE)) {
       const fast = tryColourKey(photo, key, toleranceDeltaE);
-      if (fast && fast.confidence >= Math.max(minConfidence, fastPathMinConfidence)) return fast;
+      if (fast && fast.confidence >= Math.max(minConfidence, fastPathMinConfidence)) {
+        return { ...fast, matte: await refineEdges(source, fast.matte, { widthPx: photo.sourceWidthPx, heightPx: photo.sourceHeightPx }) };
+      }
     }
     const segmentation = await grabCutSegmentation(photo, source, key, toleranceDeltaE);
     refuseUncertain(segmentation.confidence, minConfidence, segmentation.signals);
@@ -89,7 +91,9 @@ async function grabCutSegmentation(
   for (const i of band) if (!prior[i] || key.distance[i]! <= toleranceDeltaE) seeds[i] = seed.background;
 
   const raw = await grabCut(photo, seeds);
-  const kept = fillSmallHoles(keepProductIslands(raw, w, h, minRegionShare), w, h, maxFilledHoleShare);
+  const lab = toLab(photo);
+  const kept = fillForeignHoles(
+    fillSmallHoles(keepProductIslands(raw, w, h, minRegionShare), w, h, maxFilledHoleShare), lab, w, h, toleranceDeltaE);
   let rawCount = 0;
   let keptOfRaw = 0;
   for (let i = 0; i < n; i++) {
@@ -111,14 +115,15 @@ async function grabCutSegmentation(
     throw new TaskError('SF_CUTOUT_UNCERTAIN', `${error.message}. ${uncertainAdvice}`, { retryable: false, cause: error });
   }
   const signals = confidenceSignals({
-    boundaryDeltaE: boundaryDeltaE(kept, toLab(photo), w, h),
+    boundaryDeltaE: boundaryDeltaE(kept, lab, w, h),
     agreementIoU: maskIoU(kept, prior),
     keptShare: rawCount > 0 ? keptOfRaw / rawCount : 0,
     solidity: solidity(kept, w, h),
+    holeShare: holeShare(kept, w, h),
     // Contact is measured just inside the seeded band: touching it means the cut was stopped by the seed.
     frameContactFraction: Math.max(diagnostics.frameContactFraction, insetRingContact(coarse, bandPx)),
   });
-  const matte = await refineEdges(source, coarse, { widthPx: photo.sourceWidthPx, heightPx: photo.sourceHeightPx });
+  const matte = await refineEdges(source, coarse, { widthPx: photo.sourceWidthPx, heightPx: photo.sourceHeightPx }, grabCutMaxSidePx);
   return {
     method: 'grabcut', matte, confidence: combineConfidence(signals), signals,
     backgroundRgb: key.backgroundRgb, background: null, unmixEdges: false, diagnostics,

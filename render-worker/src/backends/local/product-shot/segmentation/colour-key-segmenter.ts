@@ -1,6 +1,7 @@
 import { connectedComponents } from '@shotfarm/shared/images';
 import { colourKey, type ColourKey } from './colour-key.ts';
-import { boundaryDeltaE, combineConfidence, confidenceSignals, maskIoU, solidity } from './confidence.ts';
+import { boundaryDeltaE, combineConfidence, confidenceSignals, holeShare, maskIoU, solidity } from './confidence.ts';
+import { refineEdges } from './edge-refine.ts';
 import { toLab } from './lab.ts';
 import { maskStats } from './mask-stats.ts';
 import { alphaMatte, hasMeaningfulAlpha } from './alpha-matte.ts';
@@ -18,13 +19,14 @@ export class ColourKeySegmenter implements Segmenter {
   readonly kind = 'colour-key';
   constructor(private readonly opts: { toleranceDeltaE: number; minConfidence: number }) {}
 
-  segment(photo: WorkingCopy): Promise<Segmentation> {
-    if (hasMeaningfulAlpha(photo)) return Promise.resolve(alphaMatte(photo));
+  async segment(photo: WorkingCopy, source: Buffer): Promise<Segmentation> {
+    if (hasMeaningfulAlpha(photo)) return alphaMatte(photo);
     const key = colourKey(photo, this.opts.toleranceDeltaE);
     refuseBusyBorder(key, this.opts.toleranceDeltaE);
     const segmentation = colourKeySegmentation(photo, key, this.opts.toleranceDeltaE);
     refuseUncertain(segmentation.confidence, this.opts.minConfidence, segmentation.signals);
-    return Promise.resolve(segmentation);
+    // The key is decided at working size; its outline is drawn again at output size along the photo's own edges.
+    return { ...segmentation, matte: await refineEdges(source, segmentation.matte, { widthPx: photo.sourceWidthPx, heightPx: photo.sourceHeightPx }) };
   }
 }
 
@@ -39,12 +41,13 @@ export function colourKeySegmentation(photo: WorkingCopy, key: ColourKey, tolera
   refuseImplausibleProduct(diagnostics, stats.boxPx, key.mask);
   const { widthPx: w, heightPx: h } = photo;
   const hard = binary(key.mask.data);
-  const stricter = colourKey(photo, toleranceDeltaE * stabilityToleranceShare);
+  const stricter = colourKey(photo, toleranceDeltaE, stabilityToleranceShare);
   const signals = confidenceSignals({
     boundaryDeltaE: boundaryDeltaE(hard, toLab(photo), w, h),
     agreementIoU: maskIoU(hard, binary(stricter.mask.data)),
     keptShare: mainRegionShare(hard, w, h),
     solidity: solidity(hard, w, h),
+    holeShare: holeShare(hard, w, h),
     frameContactFraction: key.diagnostics.frameContactFraction,
   });
   return {

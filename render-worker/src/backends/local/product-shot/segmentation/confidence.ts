@@ -1,3 +1,4 @@
+import { connectedComponents } from '@shotfarm/shared/images';
 import type { ConfidenceSignals } from './types.ts';
 
 /**
@@ -16,10 +17,17 @@ const agreementRamp = [0.6, 0.9] as const;
 /** Share of the raw foreground in the kept regions: under 0.8 a fifth of it was scattered bits, above 0.97 clean. */
 const compactnessRamp = [0.8, 0.97] as const;
 /**
- * Solidity (area over convex-hull area): a sprawling matte under 0.5 is not one object, above 0.8 it is as solid
- * as a mug with a handle.
+ * Solidity (area over convex-hull area): a sprawling matte under 0.3 is not one object; above 0.6 it is at least as
+ * solid as a product on a thin stem or frame (a table lamp, a chair, a pair of glasses reach 0.4–0.6; a mug 0.8).
  */
-const solidityRamp = [0.5, 0.8] as const;
+const solidityRamp = [0.3, 0.6] as const;
+/**
+ * Share of the area inside the outline that is enclosed background (holes). A see-through opening of a product — a
+ * mug's handle, a bag's handle loop — is a small part of what its outline encloses (about a twentieth and a sixth);
+ * when nearly half is "background", a product part of the background's colour (a white clock face on a white sheet)
+ * was more likely taken for background than seen through.
+ */
+const holeShareRamp = [0.45, 0.25] as const;
 /** Share of the frame's outermost pixels that is product: 0 is clear, 0.15 (the refusal limit) is not. */
 const frameContactRamp = [0, 0.15] as const;
 
@@ -32,6 +40,8 @@ export interface RawSignals {
   keptShare: number;
   solidity: number;
   frameContactFraction: number;
+  /** See {@link holeShare}. */
+  holeShare: number;
 }
 
 export function confidenceSignals(raw: RawSignals): ConfidenceSignals {
@@ -39,10 +49,20 @@ export function confidenceSignals(raw: RawSignals): ConfidenceSignals {
     boundaryContrast: ramp(raw.boundaryDeltaE, contrastRamp),
     agreement: ramp(raw.agreementIoU, agreementRamp),
     // Connected (little of it in scattered bits) and compact (one solid object): the weaker of the two.
-    compactness: Math.min(ramp(raw.keptShare, compactnessRamp), ramp(raw.solidity, solidityRamp)),
+    // Connected (little of it in scattered bits), compact (one solid object) and whole (not hollowed out): the
+    // weakest of the three.
+    compactness: Math.min(ramp(raw.keptShare, compactnessRamp), ramp(raw.solidity, solidityRamp), ramp(raw.holeShare, holeShareRamp)),
     borderClearance: 1 - ramp(raw.frameContactFraction, frameContactRamp),
   };
 }
+
+/**
+ * Below this, border clearance refuses the cut-out on its own (see refusals.ts), whatever the mean: 0.9 is product
+ * on 1.5% of the frame's outermost pixels. A cut-out that touches the frame is either a product the photo cropped
+ * (the main image would show it cut off) or a strip of the scene that came along (a table edge, a bench); either is
+ * a fault a shopper sees, and a crisp edge or two methods agreeing cannot make up for it.
+ */
+export const visibleFaultCap = 0.9;
 
 /** The geometric mean of the signals. */
 export function combineConfidence(signals: ConfidenceSignals): number {
@@ -52,9 +72,30 @@ export function combineConfidence(signals: ConfidenceSignals): number {
   return Math.exp(logSum / values.length);
 }
 
-function ramp(x: number, [lo, hi]: readonly [number, number]): number {
+/** Border clearance when it is under {@link visibleFaultCap} (a visible fault); else null. */
+export function visibleFault(signals: ConfidenceSignals): ['borderClearance', number] | null {
+  return signals.borderClearance < visibleFaultCap ? ['borderClearance', signals.borderClearance] : null;
+}
+
+/** 0 at `bad`, 1 at `good`, linear between (either may be the larger). */
+function ramp(x: number, [bad, good]: readonly [number, number]): number {
   if (!Number.isFinite(x)) return 0;
-  return x <= lo ? 0 : x >= hi ? 1 : (x - lo) / (hi - lo);
+  const t = (x - bad) / (good - bad);
+  return t <= 0 ? 0 : t >= 1 ? 1 : t;
+}
+
+/** Enclosed background (components not touching the frame) over product plus enclosed background, of a 0/1 mask. */
+export function holeShare(mask: Uint8Array, w: number, h: number): number {
+  const background = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) background[i] = mask[i] ? 0 : 1;
+  const { labels, onFrame } = connectedComponents(background, w, h);
+  let holes = 0;
+  let product = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!background[i]) product++;
+    else if (!onFrame[labels[i]!]) holes++;
+  }
+  return holes + product > 0 ? holes / (holes + product) : 0;
 }
 
 /**

@@ -18,9 +18,13 @@ const alphaStretch = [0.45, 0.95] as const;
  * and a colour-guided filter with the photo as guide runs there; inside the band the matte takes the filter's
  * value (edges follow the photo's own edges, partly covered pixels get partial alpha, a thin strap a coarse mask
  * missed can come back), outside it stays 0 or 255. The band is as wide as the coarse mask's uncertainty: one
- * working pixel is `scale` refined pixels.
+ * pixel of the resolution the mask was decided at is `scale` refined pixels.
  */
-export async function refineEdges(input: Buffer, mask: MaskImage, source: { widthPx: number; heightPx: number }): Promise<MaskImage> {
+export async function refineEdges(
+  input: Buffer, mask: MaskImage, source: { widthPx: number; heightPx: number },
+  /** The longest side the mask was really decided at, when coarser than its pixels (GrabCut runs smaller). */
+  decidedMaxSidePx = Math.max(mask.widthPx, mask.heightPx),
+): Promise<MaskImage> {
   const shrink = Math.min(1, refineMaxSidePx / Math.max(source.widthPx, source.heightPx));
   const w = Math.max(1, Math.round(source.widthPx * shrink));
   const h = Math.max(1, Math.round(source.heightPx * shrink));
@@ -35,7 +39,7 @@ export async function refineEdges(input: Buffer, mask: MaskImage, source: { widt
   const hard = new Float32Array(n);
   for (let i = 0; i < n; i++) hard[i] = upBytes[i]! >= 128 ? 1 : 0;
 
-  const scale = w / mask.widthPx;
+  const scale = Math.max(w, h) / Math.min(decidedMaxSidePx, Math.max(mask.widthPx, mask.heightPx));
   const radius = Math.max(2, Math.round(1.5 * scale));
   const bandRadius = Math.max(2, Math.round(2 * scale));
   const near = boxMean(hard, w, h, bandRadius);

@@ -6,6 +6,8 @@ export const seed = { background: 0, foreground: 1, probableBackground: 2, proba
 
 /** Iterations of GrabCut's estimate–cut loop; it settles within about four on product photos. */
 const iterations = 4;
+/** Any fixed value: it makes the cut a function of the photo alone. */
+const grabCutRngSeed = 0x5eed;
 /**
  * GrabCut's cost grows with pixels × iterations (a max-flow per iteration): it runs at most this size, and the
  * guided filter recovers the edge detail afterwards at refinement size.
@@ -40,6 +42,9 @@ export async function grabCut(img: WorkingCopy, seeds: Uint8Array): Promise<Uint
   try {
     cv.resize(fullImage, image, new cv.Size(sw, sh), 0, 0, cv.INTER_AREA);
     cv.resize(fullSeeds, mask, new cv.Size(sw, sh), 0, 0, cv.INTER_NEAREST);
+    // GrabCut initialises its colour models with k-means from OpenCV's process-wide RNG: without a fixed seed the
+    // same photo would be cut differently depending on what ran before it in this process.
+    cv.setRNGSeed(grabCutRngSeed);
     cv.grabCut(image, mask, new cv.Rect(0, 0, sw, sh), bgdModel, fgdModel, iterations, cv.GC_INIT_WITH_MASK);
     const labels = mask.data;
     const smallFg = new Uint8Array(sw * sh);

@@ -1,6 +1,7 @@
 import { TaskError } from '@shotfarm/shared';
 import type { BoxPx } from '@shotfarm/shared/images';
 import type { ColourKey } from './colour-key.ts';
+import { visibleFault, visibleFaultCap } from './confidence.ts';
 import type { ConfidenceSignals, CutoutDiagnostics, MaskImage } from './types.ts';
 
 /**
@@ -87,6 +88,13 @@ export function refuseImplausibleProduct(diagnostics: CutoutDiagnostics, box: Bo
  * gives the same matte.
  */
 export function refuseUncertain(confidence: number, minConfidence: number, signals: ConfidenceSignals): void {
+  // A visible fault refuses even a confident mean; a minimum of 0 (an evaluation's "what if accepted") turns it off.
+  const fault = minConfidence > 0 ? visibleFault(signals) : null;
+  if (fault) {
+    throw new TaskError('SF_CUTOUT_UNCERTAIN',
+      `cut-out not fit to publish: ${fault[0]} ${fault[1].toFixed(2)} < ${visibleFaultCap} ` +
+      `(${signalWords[fault[0]]}); confidence ${confidence.toFixed(2)}. ${uncertainAdvice}`, { retryable: false });
+  }
   if (confidence >= minConfidence) return;
   const weakest = (Object.entries(signals) as [keyof ConfidenceSignals, number][]).sort((a, b) => a[1] - b[1])[0]!;
   throw new TaskError('SF_CUTOUT_UNCERTAIN',
@@ -100,7 +108,7 @@ export const uncertainAdvice = 'Use a photo on a plain background, a PNG with tr
 const signalWords: Record<keyof ConfidenceSignals, string> = {
   boundaryContrast: 'the outline does not follow a visible edge',
   agreement: 'the methods disagree about what the product is',
-  compactness: 'the cut-out is not one solid object: scattered pieces or strips of the scene came with it',
+  compactness: 'the cut-out is not one whole, solid object: scattered pieces or strips of the scene came with it, or a large part inside it was taken for background',
   borderClearance: 'the product runs into the frame\'s edge',
 };
 
