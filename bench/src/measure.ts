@@ -43,7 +43,8 @@ export interface BenchmarkResult {
 /** A benchmark `main.ts` can run by name. */
 export interface Benchmark {
   name: string;
-  run(): Promise<BenchmarkResult>;
+  /** `flags`: the `--name value` pairs given on the command line (`--skus 2000`), for the benchmarks that read any. */
+  run(flags?: Readonly<Record<string, string>>): Promise<BenchmarkResult>;
 }
 
 /** The middle value; the mean of the two middle ones for an even count. */

@@ -242,6 +242,8 @@ export const ErrorCodes = {
   SF_LAUNCH_PICK_INVALID: 'SF_LAUNCH_PICK_INVALID',
   /** A SKU's photo URL was refused or could not be fetched: host not allowed, a private/loopback/link-local address (after DNS or on a redirect), too large, too slow, or not an image. The SKU fails; the others go on. */
   SF_LAUNCH_PHOTO_URL_REFUSED: 'SF_LAUNCH_PHOTO_URL_REFUSED',
+  /** A swap of a SKU's main picks is refused: they are the arms of the launch's running experiment, which has counted impressions already; stop the experiment first (`details.experimentId`). */
+  SF_LAUNCH_PICK_EXPERIMENT_LIVE: 'SF_LAUNCH_PICK_EXPERIMENT_LIVE',
 
   // — operations (issue 19) —
   /** A dependency (redis, database or storage) did not answer in time; `details.dependency` names it. Retry later; nothing half-done was kept. */

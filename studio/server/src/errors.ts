@@ -94,6 +94,8 @@ export const LaunchFinishedError = createError<[string, string]>('SF_LAUNCH_FINI
 export const LaunchSkuNotFoundError = createError<[string]>('SF_LAUNCH_SKU_NOT_FOUND', 'SKU %s is not part of this launch', 404);
 export const LaunchPickInvalidError = createError<[string]>('SF_LAUNCH_PICK_INVALID', '%s', 422);
 export const LaunchPhotoUrlRefusedError = createError<[string]>('SF_LAUNCH_PHOTO_URL_REFUSED', '%s', 422);
+export const LaunchPickExperimentLiveError = createError<[string, string, number]>('SF_LAUNCH_PICK_EXPERIMENT_LIVE',
+  "SKU %s's main picks are the arms of running experiment %s, which has counted %d impressions: stop the experiment first, then swap the picks", 409);
 
 // — operations (issue 19) —
 export const DependencyUnavailableError = createError<[string, string]>('SF_DEPENDENCY_UNAVAILABLE', '%s is unavailable: %s', 503);

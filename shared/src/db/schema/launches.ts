@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { LaunchFailingRule, LaunchPhotoRef, LaunchPlan, LaunchRowProblem, LaunchSkuStatus, LaunchStatus, Params } from '../../schemas/index.ts';
 
+/** Where a SKU's launch experiment stands (see `launchSkus.experimentState`). */
+export type LaunchExperimentState = 'due' | 'started' | 'failed';
+
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
@@ -50,10 +53,20 @@ export const launchSkus = pgTable('launch_skus', {
   failingRules: jsonb('failing_rules').$type<LaunchFailingRule[]>().notNull().default([]),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
+  /**
+   * The experiment of plan.experiment on the SKU's main slot: `due` is committed with the picks that call for one (in
+   * the same transaction), `started` once it exists (`experimentId`), `failed` when it was refused (`experimentError`).
+   * A `due` left by a crash between the two is what the runner's resume path starts; null: none is called for.
+   */
+  experimentState: text('experiment_state').$type<LaunchExperimentState>(),
+  experimentId: uuid('experiment_id'),
+  experimentError: text('experiment_error'),
   updatedAt: at('updated_at').notNull().defaultNow(),
   finishedAt: at('finished_at'),
 }, (t) => [
   uniqueIndex('launch_skus_launch_sku_unique').on(t.launchId, t.sku),
+  index('launch_skus_experiment_due_idx').on(t.launchId).where(sql`${t.experimentState} = 'due'`),
+  check('launch_skus_experiment_state_check', sql`${t.experimentState} in ('due','started','failed')`),
   index('launch_skus_launch_status_idx').on(t.launchId, t.status, t.line),
   index('launch_skus_launch_line_idx').on(t.launchId, t.line),
   check('launch_skus_status_check', sql`${t.status} in ('pending','rendering','done','needs_review','failed','skipped_budget','canceled')`),

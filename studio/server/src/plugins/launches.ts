@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fp from 'fastify-plugin';
+import { LaunchExperiments } from '../services/launches/launch-experiments.ts';
 import { LaunchIntake } from '../services/launches/launch-intake.ts';
 import { LaunchLeases } from '../services/launches/launch-lease.ts';
 import { LaunchRunner } from '../services/launches/launch-runner.ts';
@@ -10,7 +11,7 @@ import { cancelJob } from '../services/jobs/job-cancellation.ts';
 export type LaunchPhotoFetchOverrides = Pick<PhotoFetchOptions, 'resolve' | 'addressAllowed' | 'extraCa'>;
 
 declare module 'fastify' {
-  interface FastifyInstance { launches: { intake: LaunchIntake; runner: LaunchRunner; leases: LaunchLeases } }
+  interface FastifyInstance { launches: { intake: LaunchIntake; runner: LaunchRunner; leases: LaunchLeases; experiments: LaunchExperiments } }
 }
 
 /**
@@ -24,6 +25,29 @@ export const launchesPlugin = fp<{ photoFetch?: LaunchPhotoFetchOverrides }>(asy
     db: app.db, uploads: app.uploads, recipes: app.farm.recipes, router: app.farm.costs.router, backends: app.config.renderBackends,
     urlHosts: cfg.urlHosts, spoolDir, log: app.log,
   });
+  const experiments = new LaunchExperiments({
+    db: app.db, log: app.log,
+    start: async ({ launchId, sku, arms, createdBy }) => {
+      // As POST /api/experiments would: the slot's live image, if any, joins as the control; nothing is promoted on its own.
+      const created = await app.experiments.store.create({ sku, slot: 'main', arms, policy: 'thompson', autoPromote: false }, createdBy);
+      await app.accounts.audit.record({ action: 'experiment.start', caller: null, target: { type: 'experiment', id: created.id },
+        details: { sku, slot: 'main', arms: created.arms.map((a) => a.assetId), policy: 'thompson', launchId, launchCreatedBy: createdBy } });
+      return created.id;
+    },
+    stop: async (experimentId, by) => {
+      const view = await app.experiments.store.stop(experimentId).catch((e: unknown) => {
+        // Ended meanwhile (stopped by a person, promoted): nothing left to stop.
+        if ((e as { code?: string }).code === 'SF_EXPERIMENT_NOT_RUNNING') return undefined;
+        throw e;
+      });
+      if (view) await app.accounts.audit.record({ action: 'experiment.stop', caller: null, target: { type: 'experiment', id: view.id }, details: { sku: view.sku, slot: view.slot, reason: 'launch pick swap', by } });
+    },
+    impressions: async (experimentId) => {
+      // Counters still in Redis are flushed first: an impression counted a second ago counts.
+      await app.experiments.flusher.flush(experimentId);
+      return (await app.experiments.store.tally(experimentId)).totals.reduce((n, t) => n + t.impressions, 0);
+    },
+  });
   // Only the replica holding a launch's lease advances it: API replicas share Redis and the database.
   const leases = new LaunchLeases(app.queues.redis, app.queues.prefix, { leaseMs: cfg.leaseMs, log: app.log });
   const runner = new LaunchRunner({
@@ -32,15 +56,9 @@ export const launchesPlugin = fp<{ photoFetch?: LaunchPhotoFetchOverrides }>(asy
     maxInFlight: cfg.maxInFlight, pollMs: cfg.pollMs,
     leases,
     cancelJob: (jobId) => cancelJob(jobId, { recorder: app.farm.recorder, enqueuer: app.farm.enqueuer, queues: app.queues }),
-    startExperiment: async ({ launchId, sku, arms, createdBy }) => {
-      // As POST /api/experiments would: the slot's live image, if any, joins as the control; nothing is promoted on its own.
-      const created = await app.experiments.store.create({ sku, slot: 'main', arms, policy: 'thompson', autoPromote: false }, createdBy);
-      await app.accounts.audit.record({ action: 'experiment.start', caller: null, target: { type: 'experiment', id: created.id },
-        details: { sku, slot: 'main', arms: created.arms.map((a) => a.assetId), policy: 'thompson', launchId, launchCreatedBy: createdBy } });
-      return created.id;
-    },
+    experiments,
   });
-  app.decorate('launches', { intake, runner, leases });
+  app.decorate('launches', { intake, runner, leases, experiments });
   // A job of a launch that ends may free a SKU: advance at once rather than at the next poll.
   const stopWatching = app.farm.bus.subscribeAll((e) => { if (e.type === 'job-done') runner.poke(); });
   app.addHook('onReady', async () => { runner.start(); });

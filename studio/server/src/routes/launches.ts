@@ -109,7 +109,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!out) throw new LaunchPickInvalidError(`asset ${id} is not an output of SKU ${sku.sku}`);
       if (launchSlotOf[out.type] !== slot) throw new LaunchPickInvalidError(`asset ${id} is a ${launchSlotOf[out.type]} image, not ${slot}`);
     }
+    // The main picks may be the arms of the launch's running experiment: replaced while it has no impressions, else 409.
+    const experiment = await app.launches.experiments.checkSwap(sku, slot, assetIds);
     await app.db.transaction(async (tx) => {
+      // `due` with the old experiment's id: startDue stops it and starts one on the new picks (a restart finishes it).
+      if (experiment === 'replace') await tx.update(tables.launchSkus).set({ experimentState: 'due' }).where(eq(tables.launchSkus.id, sku.id));
       await tx.delete(tables.launchPicks).where(and(eq(tables.launchPicks.skuId, sku.id), eq(tables.launchPicks.slot, slot)));
       await tx.insert(tables.launchPicks).values(assetIds.map((assetId, i) => ({ skuId: sku.id, slot, rank: i + 1, assetId, by: 'person' as const, pickedBy: req.user?.id ?? null })));
       if (sku.status === 'needs_review') {
@@ -120,6 +124,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         await tx.update(tables.launchSkus).set({ updatedAt: new Date() }).where(eq(tables.launchSkus.id, sku.id));
       }
     });
+    if (experiment === 'replace') await app.launches.experiments.startDue(launch, sku.id);
     const [fresh] = await app.db.select().from(tables.launchSkus).where(eq(tables.launchSkus.id, sku.id));
     return (await skuViews(app.db, app.storage, launch.id, [fresh!]))[0]!;
   });

@@ -145,6 +145,7 @@ function messageFor(code: ErrorCode, details: unknown): LocalisedMessage | null 
     case 'SF_LAUNCH_SKU_NOT_FOUND':
     case 'SF_LAUNCH_PICK_INVALID':
     case 'SF_LAUNCH_PHOTO_URL_REFUSED':
+    case 'SF_LAUNCH_PICK_EXPERIMENT_LIVE':
     case 'SF_CUTOUT_UNCERTAIN': // cut-out / segmentation (issue 11)
     case 'SF_TRAINING_DATA_INVALID': // the learning loop (issue 17)
     case 'SF_MODEL_NOT_FOUND':

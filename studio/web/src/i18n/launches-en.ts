@@ -93,4 +93,5 @@ export const launchesEn: Record<keyof typeof launchesZhCN, string> = {
   'error.SF_LAUNCH_SKU_NOT_FOUND': 'This SKU is not part of the launch.',
   'error.SF_LAUNCH_PICK_INVALID': 'Only images this SKU rendered for that slot can be picked.',
   'error.SF_LAUNCH_PHOTO_URL_REFUSED': 'A photo URL was refused or could not be downloaded (host not allowed, a private address, too large or too slow).',
+  'error.SF_LAUNCH_PICK_EXPERIMENT_LIVE': 'These main images are being A/B tested and shoppers have already seen them. Stop the experiment first (Experiments page), then swap the picks.',
 };

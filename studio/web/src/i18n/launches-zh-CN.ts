@@ -91,4 +91,5 @@ export const launchesZhCN = {
   'error.SF_LAUNCH_SKU_NOT_FOUND': '该 SKU 不属于这次上新。',
   'error.SF_LAUNCH_PICK_INVALID': '只能选择该 SKU 在这个位置生成的图片。',
   'error.SF_LAUNCH_PHOTO_URL_REFUSED': '图片链接被拒绝或无法下载（域名不在白名单、指向内网地址、过大或超时）。',
+  'error.SF_LAUNCH_PICK_EXPERIMENT_LIVE': '这些主图正在做 A/B 实验，且已有买家看到。请先在「实验」页停止该实验，再更换选图。',
 };

@@ -111,7 +111,10 @@ export class Reconciler {
       if (!job) missing.push(asset.id);
       else if ((await this.scores.recordFinished(job)) === 'recorded') report.scoresRecorded++;
     }
-    await this.scores.enqueueMissing(missing);
-    report.scoresEnqueued += missing.length;
+    // A score recorded (and its job removed) since the list was read is not missing: read the list again.
+    const stillUnscored = new Set(missing.length === 0 ? [] : (await this.scores.unscored(missing.length, missing)).map((a) => a.id));
+    const toEnqueue = missing.filter((id) => stillUnscored.has(id));
+    await this.scores.enqueueMissing(toEnqueue);
+    report.scoresEnqueued += toEnqueue.length;
   }
 }

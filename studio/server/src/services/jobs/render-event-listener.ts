@@ -51,6 +51,8 @@ export class RenderEventListener {
 /**
  * Record a render job that BullMQ holds as completed or finally failed; a job that will be retried,
  * or is still running, records nothing. Shared by the listener, the flow parent and the reconciler.
+ * A completed job is removed once recorded (its result is in the database; kept, Redis grew with every finished
+ * task of a launch); a failed one stays, bounded by keepFailedJobs, for inspection.
  */
 export async function recordFinishedRenderJob(recorder: TaskRecorder, job: Job): Promise<'recorded' | 'open'> {
   const state = await job.getState();
@@ -58,6 +60,8 @@ export async function recordFinishedRenderJob(recorder: TaskRecorder, job: Job):
     const result = RenderResult.safeParse(job.returnvalue);
     if (result.success) await recorder.recordSuccess(job.id!, result.data, job.attemptsMade);
     else await recorder.recordFailure(job.id!, { code: 'SF_RENDER_FAILED', message: `worker returned a malformed result: ${result.error.message}` }, job.attemptsMade);
+    // A completed child of a flow leaves its parent's dependencies as it completes: removing it later never moves the parent.
+    await job.remove().catch(() => undefined);
     return 'recorded';
   }
   if (state === 'failed') {

@@ -2,7 +2,7 @@ import { Job, type FlowJob, type JobsOptions } from 'bullmq';
 import { inArray } from 'drizzle-orm';
 import type { RenderTask } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
-import { queueNames } from '@shotfarm/shared/queue';
+import { keepCompletedFlowParents, keepCompletedJobs, keepFailedJobs, queueNames } from '@shotfarm/shared/queue';
 import type { FarmQueues } from '../../plugins/queue.ts';
 
 type JobRow = typeof tables.jobs.$inferSelect;
@@ -14,9 +14,6 @@ export interface TaskQueueOptions {
   /** Backend of each recipe, by recipe id. */
   backendOf: (recipeId: string) => string;
 }
-
-/** A finished BullMQ job is kept a day: long enough for the manager to record it after any outage. */
-const keepFinishedS = 24 * 60 * 60;
 
 /**
  * Puts database jobs onto BullMQ: one flow per job, a parent in `jobs` and a child per task in `render`.
@@ -31,7 +28,7 @@ export class TaskEnqueuer {
     const renderTasks = await this.#renderTasks(job, tasks);
     const flow: FlowJob = {
       name: job.type, queueName: queueNames.jobs, data: { jobId: job.id },
-      opts: { jobId: job.id, removeOnComplete: { age: keepFinishedS }, removeOnFail: { age: keepFinishedS } },
+      opts: { jobId: job.id, removeOnComplete: keepCompletedFlowParents, removeOnFail: keepFailedJobs },
       children: renderTasks.map((t) => ({ name: job.type, queueName: queueNames.render, data: t, opts: this.#childOptions(job, t.taskId) })),
     };
     await this.queues.flow.add(flow);
@@ -61,8 +58,9 @@ export class TaskEnqueuer {
       backoff: { type: 'exponential', delay: this.opts.backoffMs },
       // BullMQ: 1 is the highest priority; ours is 10 = most urgent.
       priority: 11 - job.priority,
-      removeOnComplete: { age: keepFinishedS },
-      removeOnFail: { age: keepFinishedS },
+      // Removed by the manager once recorded (recordFinishedRenderJob); these bound what nobody records.
+      removeOnComplete: keepCompletedJobs,
+      removeOnFail: keepFailedJobs,
       // A failed task must not block the job: the parent still runs and records the failure.
       ignoreDependencyOnFailure: true,
     };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import {
   launchSlotOf, newId, terminalJobStatuses, type GateResult, type ImageScore, type JobStatus, type LaunchPhotoRef, type LaunchSkuStatus,
 } from '@shotfarm/shared';
@@ -10,6 +10,7 @@ import type { Recipe } from '@shotfarm/workflows';
 import type { UploadIngest } from '../assets/upload-ingest.ts';
 import type { JobSubmission } from '../jobs/job-submission.ts';
 import { pickForSku, type PickCandidate } from './auto-pick.ts';
+import type { LaunchExperiments } from './launch-experiments.ts';
 import type { LaunchLeases } from './launch-lease.ts';
 import { fetchPhotoUrl, type PhotoFetchOptions } from './photo-url-fetch.ts';
 import { skuJobInputs } from './recipe-inputs.ts';
@@ -30,8 +31,8 @@ export interface LaunchRunnerDeps {
   cancelJob: (jobId: string) => Promise<void>;
   /** Which replica advances which launch (a Redis lease per launch): two API replicas never fan one launch out twice. */
   leases: LaunchLeases;
-  /** Start an A/B experiment on a SKU's main slot with its picks as arms (plan.experiment); answers its id. */
-  startExperiment?: (e: { launchId: string; sku: string; arms: string[]; createdBy: string | null }) => Promise<string>;
+  /** Starts the A/B experiment of a SKU whose picks call for one (plan.experiment), idempotently. */
+  experiments?: Pick<LaunchExperiments, 'startDue'>;
   log: { info: (o: object, msg: string) => void; error: (o: object, msg: string) => void; warn: (o: object, msg: string) => void };
 }
 
@@ -101,6 +102,16 @@ export class LaunchRunner {
       const status = await this.#advance(launch);
       if (status === 'finished') await leases.release(launch.id);
     }
+    // A finished launch whose experiment a pick swap replaced, when the API stopped before starting the new one.
+    const dueAfterFinish = await this.deps.db.selectDistinct({ id: tables.launches.id, createdBy: tables.launches.createdBy }).from(tables.launchSkus)
+      .innerJoin(tables.launches, eq(tables.launches.id, tables.launchSkus.launchId))
+      .where(and(eq(tables.launchSkus.experimentState, 'due'), eq(tables.launches.status, 'finished')));
+    for (const launch of dueAfterFinish) {
+      if (this.#stopped) return;
+      if (!(await leases.acquire(launch.id))) continue;
+      await this.#startDueExperiments(launch);
+      await leases.release(launch.id);
+    }
   }
 
   /** Whether this replica may still take a step on the launch that must not happen twice. */
@@ -126,6 +137,9 @@ export class LaunchRunner {
       await this.#submit(launch, sku);
     }
     rendering = await this.#closeFinished(launch, rendering);
+    // Every SKU whose picks call for an experiment that does not exist yet: the ones just closed, and any a crash left
+    // between closing the SKU and starting its experiment (the state `due` is committed with the picks).
+    await this.#startDueExperiments(launch);
 
     let capacity = this.deps.maxInFlight - rendering.length;
     if (capacity > 0) {
@@ -148,8 +162,9 @@ export class LaunchRunner {
         await this.#submit(launch, claimed);
       }
     }
+    // A launch with an experiment still due is not finished: a restart must find it open to start the experiment.
     const [left] = await db.select({ n: sql<number>`count(*)::int` }).from(tables.launchSkus)
-      .where(and(eq(tables.launchSkus.launchId, launch.id), inArray(tables.launchSkus.status, ['pending', 'rendering'])));
+      .where(and(eq(tables.launchSkus.launchId, launch.id), or(inArray(tables.launchSkus.status, ['pending', 'rendering']), eq(tables.launchSkus.experimentState, 'due'))));
     if ((left?.n ?? 0) === 0) {
       await db.update(tables.launches).set({ status: 'finished', finishedAt: new Date() })
         .where(and(eq(tables.launches.id, launch.id), eq(tables.launches.status, 'running')));
@@ -291,27 +306,38 @@ export class LaunchRunner {
     });
     const picked = pickForSku(candidates, launch.plan.profile, launch.plan.pick);
     const status: LaunchSkuStatus = picked.unpickedSlots.length > 0 ? 'needs_review' : 'done';
-    let closed = false;
+    const mainPicks = picked.picks.filter((p) => p.slot === 'main').map((p) => p.assetId);
+    // One pick is enough when the slot already has a live image (it joins as the control); with neither two picks nor a
+    // live image there is nothing to compare. `due` is committed with the picks: the experiment is started after the
+    // commit (#startDueExperiments), and a crash in between leaves the SKU saying so.
+    const experimentDue = launch.plan.experiment === true && this.deps.experiments !== undefined && mainPicks.length >= 1
+      && (mainPicks.length >= 2 || (await db.select({ sku: tables.slotPointers.sku }).from(tables.slotPointers)
+        .where(and(eq(tables.slotPointers.sku, sku.sku), eq(tables.slotPointers.slot, 'main')))).length > 0);
     await db.transaction(async (tx) => {
       const [row] = await tx.update(tables.launchSkus)
-        .set({ status, failingRules: picked.failingRules, updatedAt: new Date(), finishedAt: new Date(), errorCode: null, errorMessage: null })
+        .set({ status, failingRules: picked.failingRules, updatedAt: new Date(), finishedAt: new Date(), errorCode: null, errorMessage: null,
+          experimentState: experimentDue ? 'due' : null, experimentId: null, experimentError: null })
         .where(and(eq(tables.launchSkus.id, sku.id), eq(tables.launchSkus.status, 'rendering'))).returning({ id: tables.launchSkus.id });
       if (!row) return;
-      closed = true;
       await tx.delete(tables.launchPicks).where(eq(tables.launchPicks.skuId, sku.id));
       if (picked.picks.length > 0) await tx.insert(tables.launchPicks).values(picked.picks.map((p) => ({ skuId: sku.id, ...p, by: 'auto' as const })));
     });
-    const mainPicks = picked.picks.filter((p) => p.slot === 'main').map((p) => p.assetId);
-    // Started once: only the pass whose update closed the SKU gets here. One pick is enough when the slot already has a
-    // live image (it joins as the control); with neither two picks nor a live image there is nothing to compare.
-    if (closed && launch.plan.experiment && mainPicks.length >= 1 && this.deps.startExperiment
-      && (mainPicks.length >= 2 || (await db.select({ sku: tables.slotPointers.sku }).from(tables.slotPointers)
-        .where(and(eq(tables.slotPointers.sku, sku.sku), eq(tables.slotPointers.slot, 'main')))).length > 0)) {
-      await this.deps.startExperiment({ launchId: launch.id, sku: sku.sku, arms: mainPicks, createdBy: launch.createdBy })
-        .then((experimentId) => this.deps.log.info({ launchId: launch.id, sku: sku.sku, experimentId }, 'launch experiment started'))
-        .catch((err: unknown) => this.deps.log.warn({ err, launchId: launch.id, sku: sku.sku }, 'starting the launch experiment failed'));
-    }
     return true;
+  }
+
+  /**
+   * Start the experiment of every SKU of the launch whose state is `due` (see LaunchExperiments.startDue): those the
+   * pass just closed, any a crash left between closing a SKU and starting its experiment, and pick swaps that replace one.
+   */
+  async #startDueExperiments(launch: Pick<LaunchRow, 'id' | 'createdBy'>): Promise<void> {
+    const { db, experiments } = this.deps;
+    if (!experiments) return;
+    const due = await db.select({ id: tables.launchSkus.id }).from(tables.launchSkus)
+      .where(and(eq(tables.launchSkus.launchId, launch.id), eq(tables.launchSkus.experimentState, 'due'))).orderBy(asc(tables.launchSkus.line));
+    for (const sku of due) {
+      if (!this.#mine(launch.id)) return;
+      await experiments.startDue(launch, sku.id);
+    }
   }
 
   /** Stop a launch: waiting SKUs are canceled, SKUs in the farm have their jobs canceled; ended SKUs keep their picks. */

@@ -2,10 +2,8 @@ import { Job } from 'bullmq';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { newId, ScoreResult, type ImageScore, type ScoreTask } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
+import { keepCompletedJobs, keepFailedJobs } from '@shotfarm/shared/queue';
 import type { FarmQueues } from '../../plugins/queue.ts';
-
-/** A day, as for render tasks: long enough for the manager to record a finished score after any outage. */
-const keepFinishedS = 24 * 60 * 60;
 
 /**
  * The manager's half of scoring: enqueue a score task for every stored image, record what scorer
@@ -18,7 +16,7 @@ export class ScoreLedger {
   async enqueue(task: ScoreTask): Promise<void> {
     await this.queues.score.add('score', task, {
       jobId: task.assetId, attempts: this.opts.attempts, backoff: { type: 'exponential', delay: this.opts.backoffMs },
-      removeOnComplete: { age: keepFinishedS }, removeOnFail: { age: keepFinishedS },
+      removeOnComplete: keepCompletedJobs, removeOnFail: keepFailedJobs,
     });
   }
 
@@ -50,10 +48,17 @@ export class ScoreLedger {
     return inserted.length > 0;
   }
 
-  /** Record a score job BullMQ holds as completed; `open` when it has not finished. */
+  /**
+   * Record a score job BullMQ holds as completed; `open` when it has not finished. Once recorded, the job is removed:
+   * the score is in the database, and a kept job would make Redis grow with every image scored.
+   */
   async recordFinished(job: Job): Promise<'recorded' | 'failed' | 'open'> {
     const state = await job.getState();
-    if (state === 'completed') { await this.record(job.returnvalue); return 'recorded'; }
+    if (state === 'completed') {
+      await this.record(job.returnvalue);
+      await job.remove().catch(() => undefined);
+      return 'recorded';
+    }
     return state === 'failed' ? 'failed' : 'open';
   }
 
@@ -64,11 +69,12 @@ export class ScoreLedger {
     return row?.result;
   }
 
-  /** Assets with no score at all (the reconciler's list), oldest first, in batches. */
-  async unscored(limit = 200): Promise<{ id: string; key: string; jobId: string | null }[]> {
+  /** Assets with no score at all (the reconciler's list), oldest first, in batches; `among`: only these assets. */
+  async unscored(limit = 200, among?: readonly string[]): Promise<{ id: string; key: string; jobId: string | null }[]> {
     return this.db.select({ id: tables.assets.id, key: tables.assets.key, jobId: tables.assets.jobId }).from(tables.assets)
       .leftJoin(tables.scores, eq(tables.scores.assetId, tables.assets.id))
-      .where(and(isNull(tables.scores.id), sql`${tables.assets.mime} like 'image/%'`)).orderBy(tables.assets.id).limit(limit);
+      .where(and(isNull(tables.scores.id), sql`${tables.assets.mime} like 'image/%'`, among ? inArray(tables.assets.id, [...among]) : undefined))
+      .orderBy(tables.assets.id).limit(limit);
   }
 
   async findJob(assetId: string): Promise<Job | undefined> {
