@@ -26,15 +26,17 @@ export interface CompareOptions {
  * - **AUC**: over impression pairs of one product (a click against a non-click), the share the model orders right
  *   (ties count half), pooled over products by pair count;
  * - **log-loss**: mean binomial log-loss per impression of σ(a_p + s), each model with its own product offsets a_p
- *   fitted on the training rows (products never trained on are left out, as no offset is known).
+ *   fitted on the training rows (on the held-out rows for a product never trained on).
  * Intervals are a paired bootstrap over products (the independent units): each resample scores both models on
  * the same products, so the interval is the difference's own, not two intervals compared.
  */
 export function compareModels(train: readonly PairedRow[], test: readonly PairedRow[], options: CompareOptions = {}): ModelComparison {
   const B = options.bootstrapSamples ?? 1000;
   const alpha = (1 - (options.confidence ?? 0.95)) / 2;
-  const offsetsActive = fitOffsets(train, 'active');
-  const offsetsCandidate = fitOffsets(train, 'candidate');
+  // A product never trained on (a new launch tested on the held-out days) gets each model's offset fitted on its own
+  // held-out rows: one nuisance parameter per product, alike for both models, so the comparison stays paired.
+  const offsetsActive = new Map([...fitOffsets(test, 'active'), ...fitOffsets(train, 'active')]);
+  const offsetsCandidate = new Map([...fitOffsets(test, 'candidate'), ...fitOffsets(train, 'candidate')]);
   const byProduct = new Map<string, PairedRow[]>();
   for (const r of test) {
     if (!offsetsActive.has(r.productId) || r.impressions === 0) continue;
@@ -90,6 +92,7 @@ export function compareModels(train: readonly PairedRow[], test: readonly Paired
     logLossGain: point.logLossActive - point.logLossCandidate,
     logLossGainCi95,
     bootstrapSamples: aucDiffs.length,
+    confidence: options.confidence ?? 0.95,
     decision: better ? 'better' : 'not-better',
   };
 }

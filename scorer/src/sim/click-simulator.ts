@@ -1,8 +1,8 @@
 import { sigmoid } from '../ctr/sigmoid.ts';
 import type { CtrDataset, CtrRow } from '../training/ctr-dataset.ts';
-import { type SimFeatures, sampleImageFeatures, simFeatureNames } from './image-features.ts';
+import { type SimFeatureName, type SimFeatures, sampleImageFeatures, simFeatureNames } from './image-features.ts';
 import { SeededRandom } from '@shotfarm/shared/random';
-import { attractiveness, featureMoments } from './true-attractiveness.ts';
+import { attractiveness, featureMoments, trueEffects } from './true-attractiveness.ts';
 
 export interface ClickSimulatorOptions {
   /** Seed of every random draw; the same options give the same products, images and logs. @defaultValue 1 */
@@ -34,6 +34,12 @@ export interface ClickSimulatorOptions {
   dailyImpressionsMedian?: number;
   /** Calendar date of day 0, for reports and `trainedAt`. @defaultValue '2026-10-01' */
   startDate?: string;
+  /**
+   * Per-sd effect of each feature on the learnable part g (only their relative sizes matter: g is rescaled to
+   * `learnableShare`). Another set than the hand-written `trueEffects` is a market whose shoppers do not behave as
+   * the shipped model was trained to expect (`pnpm sim:loop`). @defaultValue trueEffects
+   */
+  effects?: Readonly<Record<SimFeatureName, number>>;
 }
 
 export const defaultClickSimulatorOptions: Readonly<Required<ClickSimulatorOptions>> = {
@@ -46,6 +52,7 @@ export const defaultClickSimulatorOptions: Readonly<Required<ClickSimulatorOptio
   baselineCtrRange: [0.03, 0.04],
   dailyImpressionsMedian: 2000,
   startDate: '2026-10-01',
+  effects: trueEffects,
 };
 
 /** Spread of product traffic across products (log scale): the middle 90% get between 0.45× and 2.3× the median. */
@@ -180,7 +187,7 @@ export class ClickSimulator {
 
     // g is rescaled on the population itself, so `learnableShare` holds for this market, not for an idealised one.
     const moments = featureMoments(images.map((im) => im.features));
-    const raw = images.map((im) => attractiveness(im.features, moments));
+    const raw = images.map((im) => attractiveness(im.features, moments, o.effects));
     const rawMean = raw.reduce((a, b) => a + b, 0) / raw.length;
     const rawSd = Math.sqrt(raw.reduce((a, b) => a + (b - rawMean) ** 2, 0) / raw.length) || 1;
     const gScale = Math.sqrt(o.learnableShare) * o.withinProductLogitSd / rawSd;

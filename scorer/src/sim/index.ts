@@ -4,4 +4,5 @@ export {
   type ReplayOptions, type ReplayPolicy, type ReplayResult, type SimImage, type SimImageTruth, type SimProduct,
 } from './click-simulator.ts';
 export { simFeatureNames, type SimFeatureName, type SimFeatures } from './image-features.ts';
+export { trueEffects } from './true-attractiveness.ts';
 export { SeededRandom } from '@shotfarm/shared/random';

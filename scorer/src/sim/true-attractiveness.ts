@@ -46,10 +46,11 @@ export function featureMoments(population: readonly SimFeatures[]): FeatureMomen
  * The unscaled learnable part of an image's logit. Mostly linear in the raw features, with two honest deviations a
  * linear model on raw features cannot fully learn: sharpness acts through its log, and over-filling is penalised
  * quadratically. So even at R² = 0.7 a logistic model recovers somewhat less than the whole learnable share.
+ * `effects` replaces the hand-written ones: a market whose shoppers do not behave as the simulator assumed.
  */
-export function attractiveness(features: SimFeatures, moments: FeatureMoments): number {
+export function attractiveness(features: SimFeatures, moments: FeatureMoments, effects: Readonly<Record<SimFeatureName, number>> = trueEffects): number {
   let g = 0;
-  for (const [name, effect] of Object.entries(trueEffects) as [SimFeatureName, number][]) {
+  for (const [name, effect] of Object.entries(effects) as [SimFeatureName, number][]) {
     const m = moments[name];
     g += effect * (transform(name, features[name]) - m.mean) / m.sd;
   }

@@ -13,6 +13,11 @@ export interface CtrRow {
   clicks: number;
   /** Raw feature values, in the dataset's `featureNames` order. Rows of one image share one array. */
   features: readonly number[];
+  /**
+   * Importance weight of the row in the fit (its impressions and clicks count this many times); 1 when absent.
+   * The learning loop sets it from the share of traffic an experiment allocated the image (see `retrainCtr`).
+   */
+  weight?: number;
 }
 
 export interface CtrDataset {

@@ -3,7 +3,7 @@ import type { TrainingDataRow } from '@shotfarm/shared';
 import type { CtrOnnxContents } from '../ctr/onnx-import.ts';
 import { compareModels, type PairedRow } from '../eval/model-comparison.ts';
 import { SeededRandom } from '@shotfarm/shared/random';
-import { retrainCtr } from './retrain-ctr.ts';
+import { allocationWeights, minNewTestProducts, retrainCtr } from './retrain-ctr.ts';
 
 const featureNames = ['sharpness', 'colourfulness', 'fillRatio'];
 const active = (weights: number[]): CtrOnnxContents => ({
@@ -59,6 +59,76 @@ describe('retraining the CTR model on logged clicks', () => {
   it('refuses data that cannot be split by time', () => {
     const rows = loggedRows([0.5, 0.3, -0.4], 6, { products: 3, images: 2, days: 3, impressions: 50 });
     expect(() => retrain(rows, [0, 0, 0])).toThrow(/need more than the 4 held out/);
+  });
+});
+
+describe('what the retrain tests on and how it weighs rows', () => {
+  /** Products launched a few a day, each logged for three days: the learning loop's traffic. */
+  function launches(truth: number[], seed: number, perDay: number): TrainingDataRow[] {
+    const rows: TrainingDataRow[] = [];
+    for (let d = 0; d < 12; d++) {
+      for (const r of loggedRows(truth, seed * 100 + d, { products: perDay, images: 4, days: 3, impressions: 300 })) {
+        const day = new Date(Date.UTC(2026, 9, 1 + d + Number(r.day.slice(8, 10)) - 1)).toISOString().slice(0, 10);
+        rows.push({ ...r, day, sku: `D${d}-${r.sku}`, image: `D${d}-${r.image}` });
+      }
+    }
+    return rows;
+  }
+
+  it('tests only the products first seen on the held-out days when there are enough of them', () => {
+    const out = retrain(launches([0.5, 0.3, -0.4], 7, 5), [0, 0, 0]);
+    // The last two launches (days 11 and 12 of data ending on day 14) fall in the 4 held-out days: 2 × 5 products first
+    // seen then; the products launched earlier and still logged on those days are left out of the test.
+    expect(out.comparison.products).toBe(2 * 5);
+    expect(String((out.metadata.training as { split: string }).split)).toMatch(/the 10 products first seen on those days/);
+    expect(2 * 5).toBeGreaterThanOrEqual(minNewTestProducts);
+    // Too few new products: every product's later days are tested.
+    const few = retrain(launches([0.5, 0.3, -0.4], 8, 1), [0, 0, 0]);
+    expect(few.comparison.products).toBe(4); // launches 9 to 12, each logged on a held-out day
+    expect(String((few.metadata.training as { split: string }).split)).toMatch(/same products, later days/);
+  });
+
+  it('weighs each served image by an even share over the share its experiment gave it, clipped', () => {
+    const row = (sku: string, image: string, allocation: number | null): TrainingDataRow => ({
+      day: '2026-10-01', sku, image, impressions: 100, clicks: 5, allocation, source: 'farm', features: {},
+    });
+    const w = allocationWeights([row('A', 'a1', 0.5), row('A', 'a2', 0.25), row('A', 'a3', 0.25), row('B', 'b1', 0.98), row('B', 'b2', 0.02), row('C', 'c1', null)]);
+    expect(w[0]).toBeCloseTo((1 / 3) / 0.5, 12);
+    expect(w[1]).toBeCloseTo((1 / 3) / 0.25, 12);
+    expect(w[3]).toBeCloseTo(0.5 / 0.98, 12);
+    expect(w[4]).toBe(5); // 0.5 / 0.02 = 25, clipped
+    expect(w[5]).toBe(1); // not served by an experiment
+  });
+
+  it('undoes a bandit\'s tilt towards winners when the model cannot be exactly right', () => {
+    // The truth bends (a quadratic in fillRatio) where a linear logit cannot follow; a bandit shows each product's
+    // best image 70% of the time. Unweighted, the fit chases the winners; weighted, it comes back to the even split's.
+    const rng = new SeededRandom(11, 'tilt');
+    const even: TrainingDataRow[] = [];
+    const tilted: TrainingDataRow[] = [];
+    for (let p = 0; p < 150; p++) {
+      const offset = -2.5 + 0.3 * rng.normal();
+      const images = Array.from({ length: 4 }, () => featureNames.map(() => rng.normal()));
+      const logits = images.map((x) => offset + 0.6 * x[0]! + 0.3 * x[1]! - 0.5 * x[2]! * x[2]!);
+      const best = logits.indexOf(Math.max(...logits));
+      images.forEach((x, i) => {
+        const ctr = 1 / (1 + Math.exp(-logits[i]!));
+        for (let d = 0; d < 10; d++) {
+          const day = new Date(Date.UTC(2026, 9, 1 + d)).toISOString().slice(0, 10);
+          const base = { day, sku: `P${p}`, image: `P${p}-I${i}`, source: 'farm' as const, features: Object.fromEntries(featureNames.map((f, j) => [f, x[j]!])) };
+          even.push({ ...base, impressions: 500, clicks: rng.binomial(500, ctr), allocation: 0.25 });
+          const allocation = i === best ? 0.7 : 0.1;
+          const n = Math.round(2000 * allocation);
+          tilted.push({ ...base, impressions: n, clicks: rng.binomial(n, ctr), allocation });
+        }
+      });
+    }
+    const fit = (rows: TrainingDataRow[]) => retrain(rows, [0, 0, 0]).model.weights;
+    const target = fit(even);
+    const distance = (w: number[]) => Math.hypot(...w.map((x, j) => x - target[j]!));
+    const weighted = distance(fit(tilted));
+    const unweighted = distance(fit(tilted.map((r) => ({ ...r, allocation: null }))));
+    expect(weighted).toBeLessThan(unweighted);
   });
 });
 

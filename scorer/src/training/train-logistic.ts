@@ -78,8 +78,9 @@ export function trainLogistic(dataset: CtrDataset, options: TrainLogisticOptions
   const productIds = [...new Set(rows.map((r) => r.productId))];
   const productIndex = new Map(productIds.map((id, i) => [id, i]));
   const pOf = Int32Array.from(rows, (r) => productIndex.get(r.productId)!);
-  const n = Float64Array.from(rows, (r) => r.impressions);
-  const c = Float64Array.from(rows, (r) => r.clicks);
+  // A row's importance weight scales its counts: the weighted binomial log-likelihood (see `CtrRow.weight`).
+  const n = Float64Array.from(rows, (r) => r.impressions * (r.weight ?? 1));
+  const c = Float64Array.from(rows, (r) => r.clicks * (r.weight ?? 1));
   const totalImpressions = n.reduce((a, b) => a + b, 0);
   const totalClicks = c.reduce((a, b) => a + b, 0);
   const m = productIds.length;

@@ -45,7 +45,7 @@ export class TrainWorker {
     try {
       const rows = TrainingRowsFile.parse(JSON.parse((await this.opts.storage.get(task.dataKey)).toString('utf8')));
       const active = importCtrOnnx(await this.opts.storage.get(task.active.key));
-      const out = retrainCtr({ name: task.name, version: task.version, rows, active, holdoutDays: task.holdoutDays, l2: task.l2, bootstrapSamples: task.bootstrapSamples });
+      const out = retrainCtr({ name: task.name, version: task.version, rows, active, holdoutDays: task.holdoutDays, l2: task.l2, bootstrapSamples: task.bootstrapSamples, confidence: task.confidence });
       const key = storageKeys.model(task.name, task.version);
       await this.opts.storage.put(key, Buffer.from(out.onnx), { contentType: 'application/octet-stream' });
       return { name: task.name, version: task.version, key, sha256: out.sha256, metadata: out.metadata, comparison: out.comparison };

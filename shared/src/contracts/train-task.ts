@@ -19,6 +19,8 @@ export const TrainTask = z.strictObject({
   holdoutDays: z.int().min(1),
   l2: z.number().nonnegative().default(1e-4),
   bootstrapSamples: z.int().min(100).max(10_000).default(1000),
+  /** Two-sided confidence of the comparison's intervals; the manager raises it with each look at the same active model. */
+  confidence: z.number().min(0.5).max(0.9999).default(0.95),
 });
 export type TrainTask = z.infer<typeof TrainTask>;
 

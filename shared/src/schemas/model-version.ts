@@ -57,6 +57,11 @@ export const ModelComparison = z.object({
   logLossGain: z.number(),
   logLossGainCi95: z.tuple([z.number(), z.number()]),
   bootstrapSamples: z.int().nonnegative(),
+  /**
+   * Two-sided confidence of the two gain intervals (the `…Ci95` fields keep their names): 0.95 for the first candidate
+   * compared with an active version, higher for each later one (see the retrain job). Absent on older cards: 0.95.
+   */
+  confidence: z.number().default(0.95),
   /** `better`: both intervals lie above zero; only then is the candidate promoted without an override. */
   decision: z.enum(['better', 'not-better']),
 });
@@ -86,6 +91,9 @@ export const ModelCard = z.object({
 });
 export type ModelCard = z.infer<typeof ModelCard>;
 
+/** Most prediction pairs a shadow comparison carries for its chart: enough to see the cloud, small enough per version. */
+export const maxShadowPoints = 200;
+
 /** One stored model version (`GET /api/models`). */
 export const ModelVersionView = z.object({
   name: z.string(),
@@ -101,7 +109,11 @@ export const ModelVersionView = z.object({
    * What its shadow period scored so far: images scored by it beside the active model, and how alike the two rank
    * them (Spearman's ρ of the two predictions; null under 3 images). Null when it never scored in shadow.
    */
-  shadow: z.object({ images: z.int().nonnegative(), spearman: z.number().nullable(), meanShift: z.number() }).nullable(),
+  shadow: z.object({
+    images: z.int().nonnegative(), spearman: z.number().nullable(), meanShift: z.number(),
+    /** Up to `maxShadowPoints` (active, shadow) prediction pairs, evenly spread over the stored ones: the Models page's chart. */
+    points: z.array(z.object({ active: z.number(), shadow: z.number() })).max(200),
+  }).nullable(),
 });
 export type ModelVersionView = z.infer<typeof ModelVersionView>;
 

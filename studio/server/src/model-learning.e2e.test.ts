@@ -130,6 +130,14 @@ describe('the learning loop: retrain, promote only when better, roll back withou
     expect(outcome.comparison.aucGainCi95[0]).toBeGreaterThan(0);
     expect(outcome.comparison.logLossGainCi95[0]).toBeGreaterThan(0);
     expect(await statusOf(3)).toBe('active');
+    // The automatic promotion is audited with the evidence it rested on, on behalf of the admin who asked for the run.
+    const promoteAudit = (await farm.inject({ method: 'GET', url: '/api/audit?action=model.promote' })).json() as AuditPage;
+    expect(promoteAudit.items).toHaveLength(1);
+    expect(promoteAudit.items[0]).toMatchObject({
+      action: 'model.promote', targetType: 'model', targetId: 'ctr-v3', actorId: farm.admin.id,
+      details: { from: 'ctr-v1', to: 'ctr-v3', trigger: 'train-request', decision: 'better' },
+    });
+    expect((promoteAudit.items[0]!.details as { aucGainCi95: number[] }).aucGainCi95[0]).toBeGreaterThan(0);
     expect(await statusOf(1)).toBe('retired');
     expect(await statusOf(2)).toBe('shadow'); // still scoring beside the new active version
     expect(await scoreNewImage()).toBe('ctr-v3');

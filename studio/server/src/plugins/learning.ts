@@ -16,9 +16,9 @@ export const learningPlugin = fp(async (app) => {
   const trainingData = new TrainingData(app.db);
   const retrain = new ModelRetrainJob({
     redisUrl: app.queues.redisUrl, prefix: app.queues.prefix, storage: app.storage, registry: app.farm.models, trainingData, log: app.log,
-    cron: app.config.learning.retrainCron,
+    audit: app.accounts.audit, cron: app.config.learning.retrainCron,
   });
   app.decorate('learning', { trainingData, retrain });
   app.addHook('onReady', async () => { await retrain.start(); });
   app.addHook('preClose', async () => { await retrain.close(); });
-}, { name: 'shotfarm-learning', fastify: '5.x', dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-queue', 'shotfarm-storage', 'shotfarm-farm'] });
+}, { name: 'shotfarm-learning', fastify: '5.x', dependencies: ['shotfarm-config', 'shotfarm-db', 'shotfarm-queue', 'shotfarm-storage', 'shotfarm-farm', 'shotfarm-auth'] });

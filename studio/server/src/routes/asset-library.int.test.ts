@@ -141,8 +141,10 @@ describe('GET /api/assets', () => {
       const tie = [uploads[1]!.id, outputIds[0]!].sort().reverse();
       expect(byQuality.slice(0, 3)).toEqual([uploads[0]!.id, ...tie]);
       expect(new Set(byQuality.slice(3))).toEqual(new Set([uploads[2]!.id, outputIds[1]!]));
+      // Click appeal sorts by the relative score the cards show: an upload has no product group and an output alone in
+      // its group is its own mean, so all three read ×1.0 and tie (the id breaks it), whatever their raw predictions.
       const byCtr = ids((await list('?sort=ctr')).json().items);
-      expect(byCtr.slice(0, 3)).toEqual([uploads[1]!.id, outputIds[0]!, uploads[0]!.id]);
+      expect(byCtr.slice(0, 3)).toEqual([uploads[1]!.id, outputIds[0]!, uploads[0]!.id].sort().reverse());
     });
 
     it('pages a score order with its cursor, without gaps or repeats', async () => {
@@ -179,6 +181,25 @@ describe('GET /api/assets', () => {
       expect(ids((await list('?review=approve')).json().items)).toEqual([uploads[1]!.id]);
       expect(ids((await list('?review=reject&kind=output')).json().items)).toEqual([outputIds[0]!]);
       expect((await list('?review=none')).json().items).toHaveLength(3);
+    });
+
+    it('sorts click appeal by the image over its product\'s mean, not by the raw prediction (last: it scores another output)', async () => {
+      // The job's second output, scored lowest: the product's mean is (0.03 + 0.01) / 2, so outputIds[0] reads ×1.5 and
+      // outputIds[1] ×0.5. Raw predictions would put uploads[1] (0.08) first and outputIds[0] (0.03) second.
+      await insertScore(outputIds[1]!, score(0.4, 0.01, []), 'm2', new Date());
+      const items = (await list('?sort=ctr')).json().items as AssetListItem[];
+      const tie = [uploads[1]!.id, uploads[0]!.id].sort().reverse();
+      expect(ids(items)).toEqual([outputIds[0]!, ...tie, outputIds[1]!, uploads[2]!.id]);
+      expect(items[0]!.score!.ctrRelative).toBeCloseTo(1.5, 10);
+      expect(items[3]!.score!.ctrRelative).toBeCloseTo(0.5, 10);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const body = (await list(`?sort=ctr&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json() as { items: AssetListItem[]; nextCursor: string | null };
+        seen.push(...ids(body.items));
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(ids(items));
     });
   });
 });

@@ -3621,6 +3621,8 @@ export interface paths {
                                         logLossGain: number;
                                         logLossGainCi95: (number)[];
                                         bootstrapSamples: number;
+                                        /** @default 0.95 */
+                                        confidence: number;
                                         /** @enum {string} */
                                         decision: "better" | "not-better";
                                         againstVersion: number;
@@ -3633,6 +3635,10 @@ export interface paths {
                                     images: number;
                                     spearman: number | null;
                                     meanShift: number;
+                                    points: {
+                                        active: number;
+                                        shadow: number;
+                                    }[];
                                 } | null;
                             }[];
                         };
@@ -3796,6 +3802,8 @@ export interface paths {
                                     logLossGain: number;
                                     logLossGainCi95: (number)[];
                                     bootstrapSamples: number;
+                                    /** @default 0.95 */
+                                    confidence: number;
                                     /** @enum {string} */
                                     decision: "better" | "not-better";
                                     againstVersion: number;
@@ -3808,6 +3816,10 @@ export interface paths {
                                 images: number;
                                 spearman: number | null;
                                 meanShift: number;
+                                points: {
+                                    active: number;
+                                    shadow: number;
+                                }[];
                             } | null;
                         };
                     };
@@ -3972,6 +3984,8 @@ export interface paths {
                                     logLossGain: number;
                                     logLossGainCi95: (number)[];
                                     bootstrapSamples: number;
+                                    /** @default 0.95 */
+                                    confidence: number;
                                     /** @enum {string} */
                                     decision: "better" | "not-better";
                                     againstVersion: number;
@@ -3984,6 +3998,10 @@ export interface paths {
                                 images: number;
                                 spearman: number | null;
                                 meanShift: number;
+                                points: {
+                                    active: number;
+                                    shadow: number;
+                                }[];
                             } | null;
                         };
                     };

@@ -9,6 +9,8 @@ export interface AuditEntry {
   caller: Caller | null;
   /** When no caller is known: the email that was tried (never a password). */
   email?: string;
+  /** When no caller is known but the acting user is (a queued job run on a user's behalf): that user's id. */
+  actorId?: string | null;
   target?: { type: string; id: string };
   ip?: string;
   details?: Record<string, unknown>;
@@ -21,7 +23,7 @@ export class AuditLog {
   async record(entry: AuditEntry): Promise<void> {
     await this.db.insert(tables.auditEvents).values({
       id: newId(), action: entry.action,
-      actorId: entry.caller?.user.id ?? null, actorEmail: entry.caller?.user.email ?? entry.email ?? null,
+      actorId: entry.caller?.user.id ?? entry.actorId ?? null, actorEmail: entry.caller?.user.email ?? entry.email ?? null,
       apiKeyId: entry.caller?.apiKeyId ?? null,
       targetType: entry.target?.type ?? null, targetId: entry.target?.id ?? null,
       ip: entry.ip ?? null, details: entry.details ?? null,

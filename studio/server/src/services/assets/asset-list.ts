@@ -3,7 +3,7 @@ import { summariseGates, type AssetList, type AssetListQuery, type ImageScore, t
 import { tables, type Db } from '@shotfarm/shared/db';
 import type { Storage } from '@shotfarm/shared/storage';
 import { AssetCursorInvalidError } from '../../errors.ts';
-import { productGroupSql, productMeanCtr, relativeAppeal } from '../scores/relative-appeal.ts';
+import { productGroupSql, productMeanCtr, productMeanCtrTable, relativeAppeal } from '../scores/relative-appeal.ts';
 import { toAssetView } from './asset-view.ts';
 
 /** Sorting by a score puts unscored images last: their sort key is below any score (scores lie in [0, 1]). */
@@ -24,8 +24,13 @@ export async function listAssets(db: Db, storage: Storage, query: AssetListQuery
   const latestReview = db.select({ verdict: assetReviews.verdict }).from(assetReviews)
     .where(eq(assetReviews.assetId, assets.id)).orderBy(desc(assetReviews.createdAt)).limit(1).as('latest_review');
 
+  // Click appeal sorts by what the card shows: the image's predicted CTR over its product's mean (the relative
+  // score), not the raw prediction, which mostly says which product sells — and a simulator-trained model's raw
+  // numbers mean nothing across products. Outputs without a product group and uploads read 1 (the average).
+  const groupMeans = productMeanCtrTable(db);
   const sortKey: SQL<number> | undefined = query.sort === 'newest' ? undefined
-    : sql<number>`coalesce(${query.sort === 'quality' ? latestScore.quality : latestScore.ctr}, ${unscoredKey})`;
+    : query.sort === 'quality' ? sql<number>`coalesce(${latestScore.quality}, ${unscoredKey})`
+      : sql<number>`coalesce(${latestScore.ctr} / nullif(${groupMeans.mean}, 0), case when ${latestScore.ctr} is not null then 1.0::float8 end, ${unscoredKey})`;
   const filters = [
     query.kind ? eq(assets.kind, query.kind) : undefined,
     query.jobId ? eq(assets.jobId, query.jobId) : undefined,
@@ -34,7 +39,7 @@ export async function listAssets(db: Db, storage: Storage, query: AssetListQuery
     query.cursor ? afterCursor(query.cursor, sortKey) : undefined,
   ].filter((f) => f !== undefined);
 
-  const rows = await db.select({
+  const base = db.select({
     asset: assets, recipeId: jobs.recipeId, recipeVersion: jobs.recipeVersion,
     quality: latestScore.quality, ctr: latestScore.ctr, gate: latestScore.gate, review: latestReview.verdict,
     productGroup: sql<string | null>`case when ${assets.kind} = 'output' then ${productGroupSql()} end`,
@@ -43,6 +48,11 @@ export async function listAssets(db: Db, storage: Storage, query: AssetListQuery
     .leftJoin(jobs, eq(assets.jobId, jobs.id))
     .leftJoinLateral(latestScore, sql`true`)
     .leftJoinLateral(latestReview, sql`true`)
+    .$dynamic();
+  const joined = query.sort === 'ctr'
+    ? base.leftJoin(groupMeans, and(eq(assets.kind, 'output'), eq(groupMeans.grp, productGroupSql())))
+    : base;
+  const rows = await joined
     .where(and(...filters))
     .orderBy(...(sortKey ? [desc(sortKey), desc(assets.id)] : [desc(assets.id)]))
     .limit(query.limit + 1);

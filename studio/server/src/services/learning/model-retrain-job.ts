@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { newId, TrainResult, type ModelComparison, type TrainRunView, type TrainTask } from '@shotfarm/shared';
 import { createRedis, queueNames } from '@shotfarm/shared/queue';
 import type { Storage } from '@shotfarm/shared/storage';
+import type { AuditLog } from '../accounts/audit-log.ts';
 import type { ModelRegistry } from '../scores/model-registry.ts';
 import type { TrainingData } from './training-data.ts';
 
@@ -24,6 +25,25 @@ export interface RetrainOutcome {
 /** A train task may wait for a free scorer host and then fit tens of thousands of rows. */
 const trainTimeoutMs = 30 * 60 * 1000;
 const schedulerId = 'model-retrain-schedule';
+/** Share of false promotions one active version may suffer over all the candidates compared with it. */
+const promotionAlpha = 0.05;
+
+/**
+ * Confidence of the k-th comparison with the same active version (k = 1 for the first candidate trained since it
+ * went live). Retraining nightly compares a new candidate every night: at a fixed 95% a model that is no better
+ * would sooner or later win one comparison by chance, and a promotion stays. So the k-th comparison spends
+ * α/(k(k+1)) of the error budget (one-sided: a promotion needs the lower bounds above zero; α-spending, the shares
+ * sum to α over any number of nights), and the chance that a
+ * candidate no better than the active version is ever promoted over it stays within α however long the loop runs.
+ * (At 1 − α/k, the sum grows with the log of the nights: `pnpm sim:loop` promoted a no-better model in 2 of 20
+ * markets over 30 nights.) A real gain keeps growing with the data, so it still clears the rising bar. From the 32nd
+ * look the bar stays at 99.99%, the finest the comparison's 2,000 bootstrap resamples resolve (every resample must
+ * show a gain): the 5% holds over the first 31 looks, and each later one spends at most 0.005% more.
+ */
+export function comparisonConfidence(look: number): number {
+  const k = Math.max(1, look);
+  return Math.min(0.9999, 1 - (2 * promotionAlpha) / (k * (k + 1)));
+}
 
 /**
  * The learning loop's retraining, as a BullMQ job the manager runs (one at a time across replicas): export the
@@ -40,7 +60,7 @@ export class ModelRetrainJob {
 
   constructor(private readonly deps: {
     redisUrl: string; prefix: string; storage: Storage; registry: ModelRegistry; trainingData: TrainingData; log: FastifyBaseLogger;
-    cron: string | undefined;
+    audit: AuditLog; cron: string | undefined;
   }) {
     const connection = this.#connection();
     this.queue = new Queue(queueNames.modelRetrain, { connection, prefix: deps.prefix });
@@ -112,12 +132,27 @@ export class ModelRetrainJob {
     const dataKey = `training/${run.name}-v${version}-${newId()}.json`;
     await storage.put(dataKey, Buffer.from(JSON.stringify(await trainingData.rows())), { contentType: 'application/json' });
     try {
-      const task: TrainTask = { name: run.name, version, dataKey, active, holdoutDays: run.holdoutDays, l2: 1e-4, bootstrapSamples: 1000 };
+      const task: TrainTask = {
+        name: run.name, version, dataKey, active, holdoutDays: run.holdoutDays, l2: 1e-4, bootstrapSamples: 2000, confidence: comparisonConfidence(version - active.version),
+      };
       const trainJob = await this.#trainQueue.add('train', task, { jobId: `${run.name}-v${version}-${job?.id ?? newId()}`, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
       const result = TrainResult.parse(await trainJob.waitUntilFinished(this.#trainEvents!, trainTimeoutMs));
       await registry.registerStored({ name: result.name, version: result.version, key: result.key, sha256: result.sha256, metadata: result.metadata });
       const promoted = run.promote && result.comparison.decision === 'better';
-      if (promoted) await registry.activate(run.name, version, run.requestedBy);
+      if (promoted) {
+        await registry.activate(run.name, version, run.requestedBy);
+        // An automatic switch of what every scorer serves is audited like an admin's: who asked (null: the schedule),
+        // from and to which version, and the evidence it rested on.
+        const c = result.comparison;
+        await this.deps.audit.record({
+          action: 'model.promote', caller: null, actorId: run.requestedBy, target: { type: 'model', id: `${run.name}-v${version}` },
+          details: {
+            from: `${active.name}-v${active.version}`, to: `${run.name}-v${version}`, trigger: run.requestedBy ? 'train-request' : 'schedule', jobId: job?.id ?? null,
+            decision: c.decision, aucGain: c.aucGain, aucGainCi95: c.aucGainCi95, logLossGain: c.logLossGain, logLossGainCi95: c.logLossGainCi95,
+            products: c.products, impressions: c.impressions,
+          },
+        });
+      }
       this.deps.log.info({ version, decision: result.comparison.decision, promoted }, 'model retrained');
       return { version, comparison: result.comparison, promoted };
     } finally {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import { modelCardOf, newId, type ActiveModelPointer, type ModelVersionView } from '@shotfarm/shared';
+import { maxShadowPoints, modelCardOf, newId, type ActiveModelPointer, type ModelVersionView } from '@shotfarm/shared';
 import { tables, type Db } from '@shotfarm/shared/db';
 import { activeModelKey, shadowModelKey } from '@shotfarm/shared/queue';
 import { storageKeys, type Storage } from '@shotfarm/shared/storage';
@@ -113,7 +113,11 @@ export class ModelRegistry {
       return {
         name: r.name, version: r.version, modelVersion, status: r.status, card: modelCardOf(r.metadata),
         createdAt: r.createdAt.toISOString(), promotedBy: r.promotedBy,
-        shadow: pairs ? { images: pairs.length, spearman: spearman(pairs), meanShift: pairs.reduce((s, p) => s + (p.shadow - p.active), 0) / pairs.length } : null,
+        shadow: pairs ? {
+          images: pairs.length, spearman: spearman(pairs), meanShift: pairs.reduce((s, p) => s + (p.shadow - p.active), 0) / pairs.length,
+          // Evenly spaced over the stored pairs, so a long shadow period still draws its whole cloud.
+          points: Array.from({ length: Math.min(pairs.length, maxShadowPoints) }, (_, i) => pairs[Math.floor((i * pairs.length) / Math.min(pairs.length, maxShadowPoints))]!),
+        } : null,
       };
     });
   }

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { tables, type Db } from '@shotfarm/shared/db';
 
 /**
@@ -20,6 +21,21 @@ export async function productMeanCtr(db: Db, groups: readonly string[]): Promise
     .orderBy(scores.assetId, desc(scores.createdAt)).as('latest');
   const rows = await db.select({ grp: latest.grp, mean: sql<number>`avg(${latest.ctr})::float8` }).from(latest).groupBy(latest.grp);
   return new Map(rows.map((r) => [r.grp, Number(r.mean)]));
+}
+
+/**
+ * The same means as {@link productMeanCtr}, for every product group, as a derived table (`grp`, `mean`) a listing
+ * joins to sort by the relative score. Its own aliases of assets and jobs, so it joins a query over those tables.
+ */
+export function productMeanCtrTable(db: Db) {
+  const { scores } = tables;
+  const groupAsset = alias(tables.assets, 'group_asset');
+  const groupJob = alias(tables.jobs, 'group_job');
+  const latest = db.selectDistinctOn([scores.assetId], { grp: sql<string>`coalesce(${groupJob.inputs}->>'product', ${groupJob.id}::text)`.as('grp'), ctr: scores.ctr })
+    .from(scores).innerJoin(groupAsset, eq(groupAsset.id, scores.assetId)).innerJoin(groupJob, eq(groupJob.id, groupAsset.jobId))
+    .where(eq(groupAsset.kind, 'output'))
+    .orderBy(scores.assetId, desc(scores.createdAt)).as('group_latest');
+  return db.select({ grp: latest.grp, mean: sql<number>`avg(${latest.ctr})::float8`.as('mean') }).from(latest).groupBy(latest.grp).as('group_means');
 }
 
 /** `ctr` relative to its group's mean; 1 when the mean is not positive (nothing to compare with). */

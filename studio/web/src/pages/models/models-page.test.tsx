@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { ModelVersionView } from '@shotfarm/shared';
 import { createI18n, I18nProvider, type Language } from '../../i18n/i18n.ts';
 import { activationOf, ModelTable } from './models-page.tsx';
+import { niceMax, ShadowCharts } from './shadow-chart.tsx';
 
 const card = (trainedOn: 'simulator' | 'clicks'): ModelVersionView['card'] => ({
   trainedOn, data: trainedOn === 'simulator' ? 'SIMULATED clicks, not real shoppers' : 'logged clicks: 1800 image-day rows',
@@ -13,14 +14,14 @@ const card = (trainedOn: 'simulator' | 'clicks'): ModelVersionView['card'] => ({
 });
 const version = (v: number, status: ModelVersionView['status'], trainedOn: 'simulator' | 'clicks', decision?: 'better' | 'not-better'): ModelVersionView => ({
   name: 'ctr', version: v, modelVersion: `ctr-v${v}`, status, createdAt: '2026-12-01T00:00:00.000Z', promotedBy: null,
-  shadow: status === 'candidate' ? { images: 412, spearman: 0.4321, meanShift: -0.0042 } : null,
+  shadow: status === 'candidate' ? { images: 412, spearman: 0.4321, meanShift: -0.0042, points: [{ active: 0.02, shadow: 0.03 }, { active: 0.05, shadow: 0.04 }, { active: 0.08, shadow: 0.09 }] } : null,
   card: {
     ...card(trainedOn),
     comparison: decision ? {
       againstVersion: 1, products: 30, impressions: 54_000, active: { withinProductAuc: 0.5, logLoss: 0.15 }, candidate: { withinProductAuc: 0.61, logLoss: 0.14 },
       aucGain: decision === 'better' ? 0.11 : -0.01, aucGainCi95: decision === 'better' ? [0.08, 0.14] : [-0.03, 0.01],
       logLossGain: decision === 'better' ? 0.01 : -0.0002, logLossGainCi95: decision === 'better' ? [0.006, 0.014] : [-0.001, 0.0006],
-      bootstrapSamples: 1000, decision,
+      bootstrapSamples: 1000, confidence: 0.95, decision,
     } : null,
   },
 });
@@ -69,5 +70,33 @@ describe('the Models page', () => {
     inLanguage('en', <ModelTable versions={versions} canManage={false} onActivate={() => undefined} busy={false} />);
     expect(screen.queryAllByRole('button')).toHaveLength(0);
     expect(versions.map(activationOf)).toEqual(['override', 'none', 'rollback']);
+  }, 30_000);
+
+  it('draws each shadow comparison as a chart: one dot per image, placed by the two predictions (en and zh-CN)', () => {
+    const { container } = inLanguage('en', <ShadowCharts versions={versions} />);
+    expect(screen.getAllByTestId('shadow-chart')).toHaveLength(1); // only v3 scored in shadow
+    expect(screen.getByText('ctr-v3 in shadow: 412 images')).toBeTruthy();
+    expect(screen.getByText("Active model's prediction when scored (%)")).toBeTruthy();
+    const dots = screen.getAllByTestId('shadow-chart-point');
+    expect(dots).toHaveLength(3);
+    // Axes run to 0.1 (the largest prediction, 0.09, rounded up): 0.02 → 52 + 0.2 × 256 px across.
+    expect(Number(dots[0]!.getAttribute('cx'))).toBeCloseTo(52 + 0.2 * 256, 6);
+    expect(Number(dots[0]!.getAttribute('cy'))).toBeCloseTo(12 + 188 - 0.3 * 188, 6);
+    // The dot above the diagonal predicts more under the shadow than under the active model.
+    const diagonalAt = (prediction: number) => 12 + 188 - (prediction / 0.1) * 188;
+    expect(Number(dots[0]!.getAttribute('cy'))).toBeLessThan(diagonalAt(0.02));
+    expect(Number(dots[1]!.getAttribute('cy'))).toBeGreaterThan(diagonalAt(0.05));
+    expect(dots[1]!.textContent).toBe('active 5.00%, shadow 4.00%');
+    expect(container.querySelector('svg')!.getAttribute('aria-label')).toBe('ctr-v3 in shadow: 412 images');
+    cleanup();
+    inLanguage('zh-CN', <ShadowCharts versions={versions} />);
+    expect(screen.getByText('影子评分对比')).toBeTruthy();
+    expect(screen.getByText('评分时启用模型的预测（%）')).toBeTruthy();
+    expect(screen.getByText('ctr-v3 的预测（%）')).toBeTruthy();
+    cleanup();
+    // Nothing scored in shadow: no chart at all.
+    inLanguage('en', <ShadowCharts versions={versions.map((m) => ({ ...m, shadow: null }))} />);
+    expect(screen.queryByTestId('shadow-charts')).toBeNull();
+    expect([niceMax(0.09), niceMax(0.3), niceMax(0.011), niceMax(0)]).toEqual([0.1, 0.5, 0.02, 1]);
   }, 30_000);
 });

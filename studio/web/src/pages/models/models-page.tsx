@@ -8,6 +8,7 @@ import { useI18n, type Translate } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/format-date.ts';
 import { useSession } from '../../session/session.tsx';
 import { activateModel, getTrainRun, listModels, shadowModel, startRetraining } from './models-api.ts';
+import { ShadowCharts } from './shadow-chart.tsx';
 
 const statusColour: Record<ModelStatus, string> = { active: 'green', candidate: 'blue', shadow: 'purple', retired: 'default' };
 const fixed = (x: number, digits = 3) => x.toFixed(digits);
@@ -141,6 +142,7 @@ export default function ModelsPage() {
           <ModelTable versions={models.data.items} canManage={canManage} busy={activate.isPending || shadow.isPending}
             onActivate={(version, override) => activate.mutate({ version, override })} onShadow={(version) => shadow.mutate(version)} />
         )}
+        {models.data && <ShadowCharts versions={models.data.items} />}
       </Space>
     </main>
   );
