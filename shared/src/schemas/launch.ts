@@ -109,6 +109,10 @@ export const LaunchCandidate = z.object({
 });
 export type LaunchCandidate = z.infer<typeof LaunchCandidate>;
 
+/** Where a SKU's launch experiment stands: due (to be started, also after a crash), started, or failed (refused). */
+export const LaunchExperimentState = z.enum(['due', 'started', 'failed']);
+export type LaunchExperimentState = z.infer<typeof LaunchExperimentState>;
+
 export const LaunchSkuView = z.object({
   id: Id, line: z.int(), sku: z.string(), title: z.string(), category: z.string(), status: LaunchSkuStatus,
   jobIds: z.array(Id),
@@ -120,6 +124,8 @@ export const LaunchSkuView = z.object({
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
   spend: z.int(),
+  /** The main slot's experiment when the plan asked for one; null otherwise. `error`: why it could not start. */
+  experiment: z.object({ state: LaunchExperimentState, id: Id.nullable(), error: z.string().nullable() }).nullable(),
 });
 export type LaunchSkuView = z.infer<typeof LaunchSkuView>;
 

@@ -45,6 +45,7 @@ describe('a launch with plan.experiment', () => {
       if (mainPicks.length < 2) {
         // One pick and no live image: no experiment (it needs two arms).
         expect(list.items).toEqual([]);
+        expect(sku.experiment?.state).not.toBe('started');
         continue;
       }
       expect(list.items).toHaveLength(1);
@@ -52,6 +53,8 @@ describe('a launch with plan.experiment', () => {
       const experiment = (await farm.inject({ method: 'GET', url: `/api/experiments/${list.items[0]!.id}` })).json() as ExperimentView;
       expect(experiment.arms.map((a) => a.assetId)).toEqual(mainPicks);
       expect(experiment.arms.every((a) => !a.control)).toBe(true);
+      // The launch's SKU view says so, with the experiment's id (the Launches page shows it as a tag).
+      expect(sku.experiment).toEqual({ state: 'started', id: experiment.id, error: null });
       // Started by the launch, on its creator's behalf, and audited as a start through the API is.
       const [row] = await farm.database.db.select().from(tables.experiments).where(eq(tables.experiments.id, experiment.id));
       expect(row!.createdBy).toBe(farm.admin.id);

@@ -1,9 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { LaunchFailingRule, LaunchPhotoRef, LaunchPlan, LaunchRowProblem, LaunchSkuStatus, LaunchStatus, Params } from '../../schemas/index.ts';
-
-/** Where a SKU's launch experiment stands (see `launchSkus.experimentState`). */
-export type LaunchExperimentState = 'due' | 'started' | 'failed';
+import type { LaunchExperimentState, LaunchFailingRule, LaunchPhotoRef, LaunchPlan, LaunchRowProblem, LaunchSkuStatus, LaunchStatus, Params } from '../../schemas/index.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -96,6 +96,7 @@ export async function skuViews(db: Db, storage: Storage, launchId: string, page:
         mime: p.mime, ctr: p.ctr, quality: p.quality, by: p.by,
       }))),
       failingRules: s.failingRules, errorCode: s.errorCode, errorMessage: s.errorMessage, spend: spend.get(s.sku) ?? 0,
+      experiment: s.experimentState ? { state: s.experimentState, id: s.experimentId, error: s.experimentError } : null,
     };
   }));
 }

@@ -16,6 +16,9 @@ const skuColour: Record<LaunchSkuStatus, string> = {
 };
 const skuStatuses: LaunchSkuStatus[] = ['pending', 'rendering', 'done', 'needs_review', 'failed', 'skipped_budget', 'canceled'];
 
+/** The main slot's experiment, as started from the picks: due (waiting to start), started, or failed (refused). */
+const experimentColour: Record<NonNullable<LaunchSkuView['experiment']>['state'], string> = { due: 'gold', started: 'purple', failed: 'red' };
+
 /** One launch: progress, spend and ETA, the SKUs with thumbnails (polled while it runs), review of picks, downloads. */
 export function LaunchDetail({ id }: { id: string }) {
   const { t, language } = useI18n();
@@ -64,6 +67,11 @@ export function LaunchDetail({ id }: { id: string }) {
               <Tag color={skuColour[s.status]}>{t(`launches.sku.${s.status}`)}</Tag>
               {s.failingRules.length > 0 && <span className="muted">{t('launches.failingRules', { rules: s.failingRules.map((r) => r.message[language]).join('；') })}</span>}
               {s.errorMessage && <span className="muted" title={s.errorMessage}>{s.errorCode ? describeCode(s.errorCode, s.errorMessage, t).message : s.errorMessage}</span>}
+              {s.experiment && (
+                <Tag color={experimentColour[s.experiment.state]} title={s.experiment.error ?? s.experiment.id ?? undefined} data-testid="launch-sku-experiment">
+                  {t(`launches.experiment.${s.experiment.state}`)}
+                </Tag>
+              )}
             </Space>
           ) },
           { title: t('launches.col.picks'), key: 'picks', render: (_: unknown, s) => (
