@@ -13,10 +13,14 @@ import { TextDetector } from './text/index.ts';
 
 /**
  * Scores one image end to end: text detection → features (with text and, for generated images, product
- * fidelity) → marketplace gates → quality composite → predicted CTR from the active ONNX model.
+ * fidelity) → marketplace gates → quality (the transparent composite, or the learned head when one is active) →
+ * predicted CTR from the active ONNX model.
  */
 export class ImageScorer {
-  private constructor(private readonly text: TextDetector, private readonly ctr: ActiveModel<CtrModel>, private readonly shadowCtr: ActiveModel<CtrModel>) {}
+  private constructor(
+    private readonly text: TextDetector, private readonly ctr: ActiveModel<CtrModel>, private readonly shadowCtr: ActiveModel<CtrModel>,
+    private readonly qualityHead: ActiveModel<CtrModel>,
+  ) {}
 
   static async create(opts: { redis: Redis; prefix: string; storage: Storage }): Promise<ImageScorer> {
     const text = await TextDetector.create();
@@ -28,7 +32,10 @@ export class ImageScorer {
     });
     // A candidate in shadow scores the same images beside the active model; its prediction is stored, never served.
     const shadowCtr = new ActiveModel<CtrModel>({ name: 'ctr', shadow: true, redis: opts.redis, prefix: opts.prefix, storage: opts.storage, load: (onnx) => CtrModel.load(onnx) });
-    return new ImageScorer(text, ctr, shadowCtr);
+    // A learned quality head (issue 17), published only once one beat the composite on designers' labels (or an admin
+    // overrode): the same logistic ONNX and the same pointer path as the CTR model. Until then the composite is the score.
+    const qualityHead = new ActiveModel<CtrModel>({ name: 'quality', redis: opts.redis, prefix: opts.prefix, storage: opts.storage, load: (onnx) => CtrModel.load(onnx) });
+    return new ImageScorer(text, ctr, shadowCtr, qualityHead);
   }
 
   async score(image: Buffer, opts: { source?: Buffer } = {}): Promise<ImageScore> {
@@ -43,8 +50,14 @@ export class ImageScorer {
     const [predicted] = await model.predict([vector]);
     const shadow = await this.shadowCtr.published();
     const shadowPredicted = shadow && shadow.version !== version ? (await shadow.model.predict([vector]))[0] : undefined;
+    const composite = qualityScore(vector);
+    const head = await this.qualityHead.published();
+    const learned = head ? (await head.model.predict([vector]))[0] : undefined;
+    const quality = head && learned !== undefined && Number.isFinite(learned)
+      ? { score: learned, parts: composite.parts, modelVersion: head.version, composite: composite.score }
+      : composite;
     return {
-      gate, features: { ...vector }, phash, text, quality: qualityScore(vector),
+      gate, features: { ...vector }, phash, text, quality,
       ctr: { predicted: predicted!, modelVersion: version, ...(shadow && shadowPredicted !== undefined ? { shadow: { predicted: shadowPredicted, modelVersion: shadow.version } } : {}) },
       ...(opts.source ? { fidelity: {
         ssim: vector.fidelitySsim, phashSimilarity: vector.fidelityPhashSimilarity,

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { formatFailure, TaskError, TrainingRowsFile, TrainTask, type TrainResult } from '@shotfarm/shared';
+import { formatFailure, QualityLabelsFile, TaskError, TrainingRowsFile, TrainTask, type TrainResult } from '@shotfarm/shared';
 import { createRedis, queueNames } from '@shotfarm/shared/queue';
 import { storageKeys, type Storage } from '@shotfarm/shared/storage';
 import { importCtrOnnx } from '../ctr/onnx-import.ts';
 import { retrainCtr } from './retrain-ctr.ts';
+import { qualityHeadFeatureNames, retrainQuality } from './retrain-quality.ts';
 
 export interface TrainWorkerOptions {
   redisUrl: string;
@@ -15,7 +16,8 @@ export interface TrainWorkerOptions {
 }
 
 /**
- * Consumes the `train` queue (issue 17): reads the exported rows and the active model's ONNX from storage, retrains,
+ * Consumes the `train` queue (issue 17): reads the exported rows (clicks, or designers' labels for the quality head)
+ * and the active model's ONNX from storage, retrains,
  * writes the candidate's ONNX to storage and returns its metadata and the paired comparison for the manager to
  * record. One task at a time: training is CPU-bound and rare. Like the score worker it never opens the database.
  */
@@ -43,9 +45,16 @@ export class TrainWorker {
     if (!parsed.success) throw new UnrecoverableError(formatFailure('SF_REQUEST_INVALID', parsed.error.message));
     const task = parsed.data;
     try {
-      const rows = TrainingRowsFile.parse(JSON.parse((await this.opts.storage.get(task.dataKey)).toString('utf8')));
+      const data: unknown = JSON.parse((await this.opts.storage.get(task.dataKey)).toString('utf8'));
       const active = importCtrOnnx(await this.opts.storage.get(task.active.key));
-      const out = retrainCtr({ name: task.name, version: task.version, rows, active, holdoutDays: task.holdoutDays, l2: task.l2, bootstrapSamples: task.bootstrapSamples, confidence: task.confidence });
+      const out = task.kind === 'quality'
+        // The quality head reads the CTR model's and the composite's features; it is compared with the active head or the composite.
+        ? retrainQuality({
+          name: task.name, version: task.version, labels: QualityLabelsFile.parse(data), minLabels: task.minLabels, featureNames: qualityHeadFeatureNames(active.featureNames),
+          activeQuality: task.activeQuality ? importCtrOnnx(await this.opts.storage.get(task.activeQuality.key)) : null,
+          l2: task.l2, bootstrapSamples: task.bootstrapSamples, confidence: task.confidence,
+        })
+        : retrainCtr({ name: task.name, version: task.version, rows: TrainingRowsFile.parse(data), active, holdoutDays: task.holdoutDays, l2: task.l2, bootstrapSamples: task.bootstrapSamples, confidence: task.confidence });
       const key = storageKeys.model(task.name, task.version);
       await this.opts.storage.put(key, Buffer.from(out.onnx), { contentType: 'application/octet-stream' });
       return { name: task.name, version: task.version, key, sha256: out.sha256, metadata: out.metadata, comparison: out.comparison };

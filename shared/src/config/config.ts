@@ -76,6 +76,7 @@ export const configVariables = {
   EXPERIMENT_UPDATE_S: { schema: positiveInt, default: '60', doc: 'How often running experiments flush their counters from Redis to the database and recompute their traffic weights, P(best) and decision, seconds.' },
   EXPERIMENT_STICKY_TTL_S: { schema: positiveInt, default: '2592000', doc: 'How long a storefront visitor keeps the image first served to them in an experiment (sticky assignment in Redis), seconds.' },
   MODEL_RETRAIN_CRON: { schema: z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron pattern of 5 or 6 fields'), default: undefined, doc: 'When set (a cron pattern, e.g. `0 3 * * *`), the CTR model is retrained on the farm\'s clicks on that schedule and promoted only when measurably better (issue 17). Unset: off; `POST /api/models/train` retrains on demand.' },
+  QUALITY_HEAD_MIN_LABELS: { schema: z.coerce.number().int().min(20).max(1_000_000), default: '200', doc: 'Designers\' approvals and rejections (of scored outputs) needed before a learned quality head is trained on them (issue 17); with fewer, `POST /api/models/train` for `quality` is refused and the transparent composite stays.' },
   EXPERIMENT_LATE_WINDOW_S: { schema: positiveInt, default: '86400', doc: 'Storefront events older than this are rejected (SF_EVENT_TOO_LATE); newer late or out-of-order events count, seconds.' },
   LAUNCH_URL_HOSTS: { schema: z.string().transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)), default: undefined, doc: 'Hosts (comma-separated; `*.example.com` for its subdomains) that launch manifests may fetch photos from over https. Unset: none (photos come as asset ids or in a ZIP). Private, loopback, link-local and metadata addresses are refused whatever the host, after DNS and on every redirect.' },
   LAUNCH_URL_MAX_BYTES: { schema: positiveInt, default: String(20 * 1024 * 1024), doc: 'Largest photo a launch fetches from a URL, bytes.' },
@@ -146,8 +147,8 @@ export interface Config {
     rateLimits: { login: number; uploads: number; jobs: number; storefront: number };
   };
   /** The A/B rollout: allocation cadence, sticky-assignment lifetime and the late-event window, seconds. */
-  /** The learning loop (issue 17): retraining schedule, off when undefined. */
-  learning: { retrainCron: string | undefined };
+  /** The learning loop (issue 17): retraining schedule, off when undefined; labels a learned quality head needs. */
+  learning: { retrainCron: string | undefined; qualityHeadMinLabels: number };
   experiments: { updateS: number; stickyTtlS: number; lateWindowS: number };
   /** Batch launches: the photo-URL allow-list and limits, SKUs in flight per launch, the runner's cadence. */
   launches: { urlHosts: string[]; urlMaxBytes: number; urlTimeoutMs: number; maxInFlight: number; pollMs: number; leaseMs: number };
@@ -234,7 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       corsOrigins: v.CORS_ORIGINS ?? [],
       rateLimits: { login: v.RATE_LIMIT_LOGIN, uploads: v.RATE_LIMIT_UPLOADS, jobs: v.RATE_LIMIT_JOBS, storefront: v.RATE_LIMIT_STOREFRONT },
     },
-    learning: { retrainCron: v.MODEL_RETRAIN_CRON },
+    learning: { retrainCron: v.MODEL_RETRAIN_CRON, qualityHeadMinLabels: v.QUALITY_HEAD_MIN_LABELS },
     experiments: { updateS: v.EXPERIMENT_UPDATE_S, stickyTtlS: v.EXPERIMENT_STICKY_TTL_S, lateWindowS: v.EXPERIMENT_LATE_WINDOW_S },
     launches: { urlHosts: v.LAUNCH_URL_HOSTS ?? [], urlMaxBytes: v.LAUNCH_URL_MAX_BYTES, urlTimeoutMs: v.LAUNCH_URL_TIMEOUT_MS, maxInFlight: v.LAUNCH_MAX_IN_FLIGHT, pollMs: v.LAUNCH_POLL_MS, leaseMs: v.LAUNCH_LEASE_MS },
     operations: {

@@ -9,6 +9,16 @@ import { ActiveModelPointer } from './score-task.ts';
  */
 export const TrainTask = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /**
+   * `ctr`: rows are `TrainingDataRow`s (clicks). `quality`: rows are `QualityLabel`s (designers' verdicts); the head
+   * uses `active`'s (the CTR model's) features and is compared with `activeQuality`, or with the transparent
+   * composite while no learned head is active. @defaultValue ctr
+   */
+  kind: z.enum(['ctr', 'quality']).default('ctr'),
+  /** The learned quality head serving now (quality tasks); null: the composite is the baseline. */
+  activeQuality: ActiveModelPointer.nullable().default(null),
+  /** Fewest labels a quality head is trained on (`QUALITY_HEAD_MIN_LABELS`); the trainer checks it again. */
+  minLabels: z.int().positive().default(200),
   /** The version the candidate will have. */
   version: z.int().positive(),
   /** Storage key of the rows: a JSON array of `TrainingDataRow`. */
@@ -34,6 +44,7 @@ export const TrainResult = z.strictObject({
   key: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   metadata: z.record(z.string(), z.unknown()),
-  comparison: ModelComparison.extend({ againstVersion: z.int().positive() }),
+  /** `againstVersion` 0: compared with the transparent quality composite. */
+  comparison: ModelComparison.extend({ againstVersion: z.int().nonnegative() }),
 });
 export type TrainResult = z.infer<typeof TrainResult>;

@@ -30,3 +30,4 @@ export * from './launch.ts';
 export * from './webhook.ts';
 export * from './model-version.ts';
 export * from './training-data.ts';
+export * from './quality-label.ts';

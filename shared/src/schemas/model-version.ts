@@ -4,9 +4,9 @@ import { z } from 'zod';
  * What a CTR model's clicks came from. `simulator`: the project's own click simulator, whose "truth" is
  * hand-written coefficients — its output ranks candidates of one product and must not be shown as a CTR.
  * `clicks`: impressions and clicks logged from shoppers (ingested by `/events` or imported), so a calibrated CTR
- * with an interval may be shown.
+ * with an interval may be shown. `labels`: a learned quality head, trained on designers' approvals and rejections.
  */
-export const ModelTrainedOn = z.enum(['simulator', 'clicks']);
+export const ModelTrainedOn = z.enum(['simulator', 'clicks', 'labels']);
 export type ModelTrainedOn = z.infer<typeof ModelTrainedOn>;
 
 /** Where a version stands: `candidate` trained, not serving; `active` serving; `shadow` scoring beside the active one; `retired` replaced. */
@@ -66,7 +66,8 @@ export const ModelComparison = z.object({
   decision: z.enum(['better', 'not-better']),
 });
 export type ModelComparison = z.infer<typeof ModelComparison>;
-export const ModelComparisonAgainst = ModelComparison.extend({ againstVersion: z.int().positive() });
+/** `againstVersion` 0: a quality head compared with the transparent composite (no learned head was active). */
+export const ModelComparisonAgainst = ModelComparison.extend({ againstVersion: z.int().nonnegative() });
 export type ModelComparisonAgainst = z.infer<typeof ModelComparisonAgainst>;
 
 /** A model's card as the API answers it: what it was trained on and what its offline numbers mean. */
@@ -121,6 +122,8 @@ export const ModelVersionList = z.object({ items: z.array(ModelVersionView) });
 
 /** `POST /api/models/train`: retrain the CTR model on the farm's training data (and imports). */
 export const TrainModelRequest = z.strictObject({
+  /** `ctr` (clicks) or `quality` (designers' labels; refused until there are `QUALITY_HEAD_MIN_LABELS`). @defaultValue ctr */
+  name: z.enum(['ctr', 'quality']).default('ctr'),
   /** Days at the end of the data held out for the comparison. @defaultValue 7 */
   holdoutDays: z.int().min(1).max(90).default(7),
   /** Promote the candidate at once when it is better (the interval excludes zero). @defaultValue true */
@@ -153,8 +156,10 @@ export function modelCardOf(metadata: unknown): ModelCard {
     data: m.training?.data ?? (m.trainedOn === 'simulator' ? 'simulated clicks' : 'logged clicks'),
     dataWindow: m.dataWindow ?? null,
     rows: m.rows ?? null,
-    impressions: metrics ? metrics.trainImpressions + metrics.testImpressions : null,
-    clicks: metrics ? metrics.trainClicks + metrics.testClicks : null,
+    // A quality head is cross-validated: every label trains it and is held out once, so its test counts are all of them
+    // (one "impression" per reviewed output, one "click" per approval), not a second set to add.
+    impressions: metrics ? (m.trainedOn === 'labels' ? metrics.testImpressions : metrics.trainImpressions + metrics.testImpressions) : null,
+    clicks: metrics ? (m.trainedOn === 'labels' ? metrics.testClicks : metrics.trainClicks + metrics.testClicks) : null,
     metrics: metrics ? {
       withinProductAuc: metrics.withinProductAuc, withinProductAucCi95: metrics.withinProductAucCi95,
       expectedCalibrationError: metrics.expectedCalibrationError, logLoss: metrics.logLoss ?? null,

@@ -26,7 +26,16 @@ export const ImageScore = z.object({
   features: z.record(z.string(), z.number()),
   phash: z.string().regex(/^[0-9a-f]{16}$/),
   text: z.object({ textAreaRatio: z.number(), boxes: z.array(TextBox) }),
-  quality: z.object({ score: z.number().min(0).max(1), parts: z.record(z.string(), z.number()) }),
+  quality: z.object({
+    score: z.number().min(0).max(1), parts: z.record(z.string(), z.number()),
+    /**
+     * The learned quality head that gave `score` (issue 17, e.g. `quality-v2`: the chance a designer approves it, in a
+     * typical product); absent: `score` is the transparent composite of `parts`.
+     */
+    modelVersion: z.string().optional(),
+    /** The composite of `parts`, kept beside a learned head's score so the two can be compared. */
+    composite: z.number().min(0).max(1).optional(),
+  }),
   ctr: z.object({
     predicted: z.number().min(0).max(1), modelVersion: z.string(),
     /** The shadow model's prediction for the same image (issue 17), while a candidate is in shadow: never served, compared later. */

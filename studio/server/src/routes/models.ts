@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ActivateModelRequest, ApiError, ModelVersionList, ModelVersionView, TrainModelAccepted, TrainModelRequest, TrainRunView } from '@shotfarm/shared';
-import { ModelIsActiveError, ModelNotBetterError, ModelNotFoundError, TrainRunNotFoundError } from '../errors.ts';
+import { ActivateModelRequest, ApiError, ModelVersionList, ModelVersionView, QualityLabelStatus, TrainModelAccepted, TrainModelRequest, TrainRunView } from '@shotfarm/shared';
+import { ModelIsActiveError, ModelNotBetterError, ModelNotFoundError, ModelTrainingDataShortError, TrainRunNotFoundError } from '../errors.ts';
 
 const ModelName = z.string().regex(/^[a-z][a-z0-9-]*$/);
 
@@ -22,13 +22,49 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/models/train', {
     config: { access: 'admin' },
     schema: {
-      tags: ['scores'], summary: 'Retrain the CTR model on the training data (a BullMQ job on a scorer host); the candidate becomes active only when it beats the active model on the same held-out days with the interval excluding zero',
+      tags: ['scores'], summary: 'Retrain the CTR model on the training data, or (`name: quality`) train the quality head on designers\' labels once there are QUALITY_HEAD_MIN_LABELS of them (a BullMQ job on a scorer host); the candidate becomes active only when it beats the active model (for quality: the active head, else the transparent composite) on held-out data with the interval excluding zero',
       body: TrainModelRequest.optional(), response: { 202: TrainModelAccepted, '4xx': ApiError },
     },
   }, async (req, reply) => {
     const body = TrainModelRequest.parse(req.body ?? {});
-    const jobId = await app.learning.retrain.enqueue({ name: 'ctr', holdoutDays: body.holdoutDays, promote: body.promote, requestedBy: req.user?.id ?? null });
+    if (body.name === 'quality') {
+      // Refused up front, nothing queued: until there are enough labels the transparent composite stays.
+      const { labels } = await app.learning.qualityLabels.counts();
+      const needed = app.config.learning.qualityHeadMinLabels;
+      if (labels < needed) throw new ModelTrainingDataShortError(`${labels} designer label(s) of scored outputs; a learned quality head needs ${needed} (QUALITY_HEAD_MIN_LABELS)`);
+    }
+    const jobId = await app.learning.retrain.enqueue({ name: body.name, holdoutDays: body.holdoutDays, promote: body.promote, requestedBy: req.user?.id ?? null });
     return reply.code(202).send({ jobId });
+  });
+
+  app.get('/api/models/quality-labels', {
+    config: { access: 'authenticated' },
+    schema: {
+      tags: ['scores'], summary: 'Designers\' labels (approvals and rejections of scored outputs) the learned quality head would train on, how many it needs, and which head is active (null: the transparent composite)',
+      response: { 200: QualityLabelStatus, '4xx': ApiError },
+    },
+  }, async () => {
+    const counts = await app.learning.qualityLabels.counts();
+    const active = await models.activePointer('quality');
+    return { ...counts, needed: app.config.learning.qualityHeadMinLabels, activeVersion: active ? `${active.name}-v${active.version}` : null };
+  });
+
+  app.post('/api/models/quality/deactivate', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['scores'], summary: 'Go back to the transparent quality composite: the learned quality head stops serving at once (no restart) and is retired, so activating it again is a rollback; audited',
+      response: { 200: QualityLabelStatus, '4xx': ApiError },
+    },
+  }, async (req) => {
+    const previous = await models.deactivate('quality');
+    if (previous) {
+      await audit.record({
+        action: 'model.rollback', caller: req.caller, ip: req.ip, target: { type: 'model', id: `${previous.name}-v${previous.version}` },
+        details: { from: `${previous.name}-v${previous.version}`, to: 'quality-composite' },
+      });
+    }
+    const counts = await app.learning.qualityLabels.counts();
+    return { ...counts, needed: app.config.learning.qualityHeadMinLabels, activeVersion: null };
   });
 
   app.post('/api/models/:version/shadow', {

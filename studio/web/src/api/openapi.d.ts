@@ -3360,6 +3360,8 @@ export interface paths {
                                 parts: {
                                     [key: string]: number;
                                 };
+                                modelVersion?: string;
+                                composite?: number;
                             };
                             ctr: {
                                 predicted: number;
@@ -3588,7 +3590,7 @@ export interface paths {
                                 status: "candidate" | "active" | "shadow" | "retired";
                                 card: {
                                     /** @enum {string} */
-                                    trainedOn: "simulator" | "clicks";
+                                    trainedOn: "simulator" | "clicks" | "labels";
                                     data: string;
                                     dataWindow: {
                                         /** Format: date */
@@ -3676,7 +3678,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retrain the CTR model on the training data (a BullMQ job on a scorer host); the candidate becomes active only when it beats the active model on the same held-out days with the interval excluding zero */
+        /** Retrain the CTR model on the training data, or (`name: quality`) train the quality head on designers' labels once there are QUALITY_HEAD_MIN_LABELS of them (a BullMQ job on a scorer host); the candidate becomes active only when it beats the active model (for quality: the active head, else the transparent composite) on held-out data with the interval excluding zero */
         post: {
             parameters: {
                 query?: never;
@@ -3687,6 +3689,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @default ctr
+                         * @enum {string}
+                         */
+                        name?: "ctr" | "quality";
                         /** @default 7 */
                         holdoutDays?: number;
                         /** @default true */
@@ -3703,6 +3710,116 @@ export interface paths {
                     content: {
                         "application/json": {
                             jobId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/quality-labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Designers' labels (approvals and rejections of scored outputs) the learned quality head would train on, how many it needs, and which head is active (null: the transparent composite) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: number;
+                            approved: number;
+                            rejected: number;
+                            needed: number;
+                            activeVersion: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/quality/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Go back to the transparent quality composite: the learned quality head stops serving at once (no restart) and is retired, so activating it again is a rollback; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: number;
+                            approved: number;
+                            rejected: number;
+                            needed: number;
+                            activeVersion: string | null;
                         };
                     };
                 };
@@ -3769,7 +3886,7 @@ export interface paths {
                             status: "candidate" | "active" | "shadow" | "retired";
                             card: {
                                 /** @enum {string} */
-                                trainedOn: "simulator" | "clicks";
+                                trainedOn: "simulator" | "clicks" | "labels";
                                 data: string;
                                 dataWindow: {
                                     /** Format: date */
@@ -3951,7 +4068,7 @@ export interface paths {
                             status: "candidate" | "active" | "shadow" | "retired";
                             card: {
                                 /** @enum {string} */
-                                trainedOn: "simulator" | "clicks";
+                                trainedOn: "simulator" | "clicks" | "labels";
                                 data: string;
                                 dataWindow: {
                                     /** Format: date */
@@ -6389,6 +6506,13 @@ export interface paths {
                                 errorCode: string | null;
                                 errorMessage: string | null;
                                 spend: number;
+                                experiment: {
+                                    /** @enum {string} */
+                                    state: "due" | "started" | "failed";
+                                    /** Format: uuid */
+                                    id: string | null;
+                                    error: string | null;
+                                } | null;
                             }[];
                             nextAfter: number | null;
                         };
@@ -6550,6 +6674,13 @@ export interface paths {
                             errorCode: string | null;
                             errorMessage: string | null;
                             spend: number;
+                            experiment: {
+                                /** @enum {string} */
+                                state: "due" | "started" | "failed";
+                                /** Format: uuid */
+                                id: string | null;
+                                error: string | null;
+                            } | null;
                         };
                     };
                 };

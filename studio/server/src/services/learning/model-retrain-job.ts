@@ -1,11 +1,12 @@
-import { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import { newId, TrainResult, type ModelComparison, type TrainRunView, type TrainTask } from '@shotfarm/shared';
+import { formatFailure, newId, TrainResult, type ActiveModelPointer, type ModelComparison, type TrainRunView, type TrainTask } from '@shotfarm/shared';
 import { createRedis, queueNames } from '@shotfarm/shared/queue';
 import type { Storage } from '@shotfarm/shared/storage';
 import type { AuditLog } from '../accounts/audit-log.ts';
 import type { ModelRegistry } from '../scores/model-registry.ts';
+import type { QualityLabels } from './quality-labels.ts';
 import type { TrainingData } from './training-data.ts';
 
 /** A retraining run as queued: by an admin (`requestedBy`) or by the schedule (null). */
@@ -61,6 +62,8 @@ export class ModelRetrainJob {
   constructor(private readonly deps: {
     redisUrl: string; prefix: string; storage: Storage; registry: ModelRegistry; trainingData: TrainingData; log: FastifyBaseLogger;
     audit: AuditLog; cron: string | undefined;
+    /** Designers' labels and how many a quality head needs (`QUALITY_HEAD_MIN_LABELS`). */
+    qualityLabels: QualityLabels; qualityHeadMinLabels: number;
   }) {
     const connection = this.#connection();
     this.queue = new Queue(queueNames.modelRetrain, { connection, prefix: deps.prefix });
@@ -126,14 +129,31 @@ export class ModelRetrainJob {
   /** One run: export, train on a scorer host, record, decide. */
   async run(run: RetrainRun, job?: Job): Promise<RetrainOutcome> {
     const { registry, storage, trainingData } = this.deps;
-    const active = await registry.activePointer(run.name);
-    if (!active) throw new Error(`no active ${run.name} model to compare with`);
+    const quality = run.name === 'quality';
+    // The quality head reads the CTR model's features; its baseline is the active head, or the composite (none active).
+    const active = await registry.activePointer(quality ? 'ctr' : run.name);
+    if (!active) throw new Error(`no active ${quality ? 'ctr' : run.name} model to ${quality ? 'take the features of' : 'compare with'}`);
+    const activeQuality: ActiveModelPointer | null = quality ? (await registry.activePointer('quality')) ?? null : null;
+    let data: unknown;
+    if (quality) {
+      const labels = await this.deps.qualityLabels.labels();
+      // Until there are enough labels nothing is trained: the transparent composite stays.
+      if (labels.length < this.deps.qualityHeadMinLabels) {
+        throw new UnrecoverableError(formatFailure('SF_MODEL_TRAINING_DATA_SHORT', `${labels.length} designer label(s) of scored outputs; a quality head needs ${this.deps.qualityHeadMinLabels} (QUALITY_HEAD_MIN_LABELS)`));
+      }
+      data = labels;
+    } else {
+      data = await trainingData.rows();
+    }
     const version = (await registry.latestVersion(run.name)) + 1;
     const dataKey = `training/${run.name}-v${version}-${newId()}.json`;
-    await storage.put(dataKey, Buffer.from(JSON.stringify(await trainingData.rows())), { contentType: 'application/json' });
+    await storage.put(dataKey, Buffer.from(JSON.stringify(data)), { contentType: 'application/json' });
     try {
+      const baselineVersion = quality ? (activeQuality?.version ?? 0) : active.version;
       const task: TrainTask = {
-        name: run.name, version, dataKey, active, holdoutDays: run.holdoutDays, l2: 1e-4, bootstrapSamples: 2000, confidence: comparisonConfidence(version - active.version),
+        name: run.name, version, dataKey, active, holdoutDays: run.holdoutDays, bootstrapSamples: 2000, confidence: comparisonConfidence(version - baselineVersion),
+        // A few hundred verdicts against tens of thousands of impressions: the head's weights need a firmer pull to zero.
+        ...(quality ? { kind: 'quality' as const, activeQuality, minLabels: this.deps.qualityHeadMinLabels, l2: 1e-2 } : { kind: 'ctr' as const, activeQuality: null, minLabels: this.deps.qualityHeadMinLabels, l2: 1e-4 }),
       };
       const trainJob = await this.#trainQueue.add('train', task, { jobId: `${run.name}-v${version}-${job?.id ?? newId()}`, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
       const result = TrainResult.parse(await trainJob.waitUntilFinished(this.#trainEvents!, trainTimeoutMs));
@@ -147,7 +167,7 @@ export class ModelRetrainJob {
         await this.deps.audit.record({
           action: 'model.promote', caller: null, actorId: run.requestedBy, target: { type: 'model', id: `${run.name}-v${version}` },
           details: {
-            from: `${active.name}-v${active.version}`, to: `${run.name}-v${version}`, trigger: run.requestedBy ? 'train-request' : 'schedule', jobId: job?.id ?? null,
+            from: quality ? (activeQuality ? `${activeQuality.name}-v${activeQuality.version}` : 'quality-composite') : `${active.name}-v${active.version}`, to: `${run.name}-v${version}`, trigger: run.requestedBy ? 'train-request' : 'schedule', jobId: job?.id ?? null,
             decision: c.decision, aucGain: c.aucGain, aucGainCi95: c.aucGainCi95, logLossGain: c.logLossGain, logLossGainCi95: c.logLossGainCi95,
             products: c.products, impressions: c.impressions,
           },

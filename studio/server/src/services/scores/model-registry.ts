@@ -72,6 +72,17 @@ export class ModelRegistry {
     else await this.redis.del(shadowModelKey(this.prefix, name));
   }
 
+  /**
+   * Leave a model name with no active version (issue 17: the learned quality head, so scorers go back to the transparent
+   * composite); the one that served is retired, so activating it again is a rollback. Not for `ctr`: scoring needs one.
+   */
+  async deactivate(name: string): Promise<ActiveModelPointer | undefined> {
+    const previous = await this.activePointer(name);
+    await this.db.update(tables.models).set({ active: false, status: 'retired' }).where(and(eq(tables.models.name, name), eq(tables.models.active, true)));
+    await this.redis.del(activeModelKey(this.prefix, name));
+    return previous;
+  }
+
   /** Copy the database's active version to the Redis pointer (at start-up: Redis may have been emptied). */
   async publishActive(name: string): Promise<ActiveModelPointer | undefined> {
     const [row] = await this.db.select().from(tables.models).where(and(eq(tables.models.name, name), eq(tables.models.active, true)));

@@ -8,6 +8,7 @@ import { useI18n, type Translate } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/format-date.ts';
 import { useSession } from '../../session/session.tsx';
 import { activateModel, getTrainRun, listModels, shadowModel, startRetraining } from './models-api.ts';
+import { QualityHeadSection } from './quality-head-section.tsx';
 import { ShadowCharts } from './shadow-chart.tsx';
 
 const statusColour: Record<ModelStatus, string> = { active: 'green', candidate: 'blue', shadow: 'purple', retired: 'default' };
@@ -40,7 +41,7 @@ function ComparisonCell({ m, t }: { m: ModelVersionView; t: Translate }) {
       <ShadowStats m={m} t={t} />
       <Tag color={c.decision === 'better' ? 'green' : 'orange'}>{c.decision === 'better' ? t('models.comparison.better') : t('models.comparison.notBetter')}</Tag>
       <span className="muted" data-testid="model-comparison" style={{ whiteSpace: 'nowrap' }}>
-        {t('models.comparison.against', { against: c.againstVersion })}<br />
+        {c.againstVersion === 0 ? t('models.comparison.againstComposite') : t('models.comparison.against', { against: c.againstVersion })}<br />
         {t('models.comparison.auc', { auc: signed(c.aucGain), aucLow: signed(c.aucGainCi95[0]), aucHigh: signed(c.aucGainCi95[1]) })}<br />
         {t('models.comparison.logLoss', { ll: signed(c.logLossGain, 4), llLow: signed(c.logLossGainCi95[0], 4), llHigh: signed(c.logLossGainCi95[1], 4) })}
       </span>
@@ -87,7 +88,7 @@ export function ModelTable({ versions, canManage, onActivate, onShadow, busy }: 
         ) },
         { title: t('models.trainedOn'), render: (_, m) => (
           <Tooltip title={`${m.card.data}. ${t(`models.card.${m.card.trainedOn}`)}`}>
-            <Tag color={m.card.trainedOn === 'clicks' ? 'green' : 'orange'} data-testid="model-trained-on">{t(`appeal.trainedOn.${m.card.trainedOn}`)}</Tag>
+            <Tag color={m.card.trainedOn === 'simulator' ? 'orange' : 'green'} data-testid="model-trained-on">{t(`appeal.trainedOn.${m.card.trainedOn}`)}</Tag>
           </Tooltip>
         ) },
         { title: t('models.window'), render: (_, m) => (m.card.dataWindow ? <>{m.card.dataWindow.from} –<br />{m.card.dataWindow.to}</> : t('models.none')) },
@@ -144,6 +145,7 @@ export default function ModelsPage() {
         )}
         {models.data && <ShadowCharts versions={models.data.items} />}
       </Space>
+      <QualityHeadSection canManage={canManage} Table={ModelTable} />
     </main>
   );
 }
