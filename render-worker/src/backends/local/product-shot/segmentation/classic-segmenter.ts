@@ -2,7 +2,7 @@ import { TaskError } from '@shotfarm/shared';
 import { borderBand } from './background-surface.ts';
 import { colourKey, type ColourKey } from './colour-key.ts';
 import { colourKeySegmentation } from './colour-key-segmenter.ts';
-import { boundaryDeltaE, combineConfidence, confidenceSignals, holeShare, maskIoU, solidity } from './confidence.ts';
+import { boundaryDeltaE, combineConfidence, confidenceSignals, extentCoverage, holeShare, maskIoU, solidity } from './confidence.ts';
 import { refineEdges } from './edge-refine.ts';
 import { grabCut, grabCutMaxSidePx, seed } from './grabcut.ts';
 import { fillForeignHoles, fillSmallHoles, keepProductIslands } from './islands.ts';
@@ -46,7 +46,7 @@ export class ClassicSegmenter implements Segmenter {
         return { ...fast, matte: await refineEdges(source, fast.matte, { widthPx: photo.sourceWidthPx, heightPx: photo.sourceHeightPx }) };
       }
     }
-    const segmentation = await grabCutSegmentation(photo, source, key, toleranceDeltaE);
+    const segmentation = await grabCutSegmentation(photo, source, key, toleranceDeltaE, colourKeyBackgroundIsPlain(key, toleranceDeltaE));
     refuseUncertain(segmentation.confidence, minConfidence, segmentation.signals);
     return segmentation;
   }
@@ -62,7 +62,7 @@ function tryColourKey(photo: WorkingCopy, key: ColourKey, toleranceDeltaE: numbe
 }
 
 async function grabCutSegmentation(
-  photo: WorkingCopy, source: Buffer, key: ColourKey, toleranceDeltaE: number,
+  photo: WorkingCopy, source: Buffer, key: ColourKey, toleranceDeltaE: number, keyBackgroundPlain: boolean,
 ): Promise<Segmentation> {
   const { widthPx: w, heightPx: h } = photo;
   const n = w * h;
@@ -116,7 +116,15 @@ async function grabCutSegmentation(
   }
   const signals = confidenceSignals({
     boundaryDeltaE: boundaryDeltaE(kept, lab, w, h),
+    // Not judged here: GrabCut's cut is already drawn to edges, and where a product's colour is close to its
+    // backdrop (a lamp's shade), a third of a right outline can be under two JNDs; a cut that lost a product part of
+    // the backdrop's colour is caught by its extent against the key instead.
+    invisibleOutlineShare: 0,
     agreementIoU: maskIoU(kept, prior),
+    // On a plain background the colour key is a second, independent opinion on where the product is (what is not
+    // backdrop), even where it was not trusted to cut: GrabCut's extent is checked against it. On any other
+    // background the key's "product" is the scene, and only the saliency prior is compared.
+    extentCoverage: keyBackgroundPlain ? extentCoverage(kept, keepProductIslands(binaryMask(key.mask.data), w, h), w, h) : 1,
     keptShare: rawCount > 0 ? keptOfRaw / rawCount : 0,
     solidity: solidity(kept, w, h),
     holeShare: holeShare(kept, w, h),
@@ -128,4 +136,11 @@ async function grabCutSegmentation(
     method: 'grabcut', matte, confidence: combineConfidence(signals), signals,
     backgroundRgb: key.backgroundRgb, background: null, unmixEdges: false, diagnostics,
   };
+}
+
+/** The key's soft mask as 0/1 (product where at least half opaque). */
+function binaryMask(mask: Uint8Array): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) out[i] = mask[i]! >= 128 ? 1 : 0;
+  return out;
 }

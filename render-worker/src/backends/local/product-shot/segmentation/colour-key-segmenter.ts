@@ -1,6 +1,6 @@
 import { connectedComponents } from '@shotfarm/shared/images';
 import { colourKey, type ColourKey } from './colour-key.ts';
-import { boundaryDeltaE, combineConfidence, confidenceSignals, holeShare, maskIoU, solidity } from './confidence.ts';
+import { boundaryDeltaE, combineConfidence, confidenceSignals, holeShare, invisibleOutlineShare, maskIoU, solidity } from './confidence.ts';
 import { refineEdges } from './edge-refine.ts';
 import { toLab } from './lab.ts';
 import { maskStats } from './mask-stats.ts';
@@ -42,8 +42,12 @@ export function colourKeySegmentation(photo: WorkingCopy, key: ColourKey, tolera
   const { widthPx: w, heightPx: h } = photo;
   const hard = binary(key.mask.data);
   const stricter = colourKey(photo, toleranceDeltaE, stabilityToleranceShare);
+  const lab = toLab(photo);
   const signals = confidenceSignals({
-    boundaryDeltaE: boundaryDeltaE(hard, toLab(photo), w, h),
+    boundaryDeltaE: boundaryDeltaE(hard, lab, w, h),
+    invisibleOutlineShare: invisibleOutlineShare(hard, lab, w, h),
+    // The key is the only method here: its stability stands in for agreement, extents have nothing to compare with.
+    extentCoverage: 1,
     agreementIoU: maskIoU(hard, binary(stricter.mask.data)),
     keptShare: mainRegionShare(hard, w, h),
     solidity: solidity(hard, w, h),

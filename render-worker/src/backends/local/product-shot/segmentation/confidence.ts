@@ -12,8 +12,31 @@ import type { ConfidenceSignals } from './types.ts';
  * is not on a visible edge, above about six (15) it clearly is.
  */
 const contrastRamp = [5, 15] as const;
+/**
+ * ΔE under which one step across the outline is not on a visible edge: two just-noticeable differences (the
+ * "broken" end of {@link contrastRamp}).
+ */
+export const invisibleEdgeDeltaE = 5;
+/**
+ * Share of the outline not on a visible edge. A product part of the backdrop's own colour (a white sole on a white
+ * floor, the light heel of a shoe) hides part of one of its four sides, about a sixth of its outline, and the rest
+ * still follows edges; when more than one side's worth (above a quarter; 0.3 is "broken") runs through plain
+ * backdrop, the matte ends where nothing ends in the photo: a piece of the backdrop (a fold of a sheet, a shadow)
+ * came with it, or the cut runs through the product. A mean ΔE hides this, as the rest of the outline is crisp.
+ * Measured on the colour key's cut (GrabCut's is judged by its extent against the key instead): there a weak value
+ * sends the photo on to GrabCut, and the two are compared.
+ */
+const invisibleOutlineRamp = [0.3, 0.15] as const;
 /** IoU of two independent estimates: under 0.6 they describe different objects, above 0.9 the same one. */
 const agreementRamp = [0.6, 0.9] as const;
+/**
+ * The cut's extent (convex-hull area) over the extent of the cut together with everything a second method took for
+ * product: under 0.6 the cut covers little more than half of what the other method says the product spans (the
+ * berries kept and the white bowl under them lost: the key still sees the bowl's print and shading), above 0.9 the
+ * two agree on where the product is and how far it reaches. Pixels alone cannot say this: a white part of a product
+ * on white is invisible to the key, but its markings and shaded side still span it.
+ */
+const extentRamp = [0.6, 0.9] as const;
 /** Share of the raw foreground in the kept regions: under 0.8 a fifth of it was scattered bits, above 0.97 clean. */
 const compactnessRamp = [0.8, 0.97] as const;
 /**
@@ -42,12 +65,18 @@ export interface RawSignals {
   frameContactFraction: number;
   /** See {@link holeShare}. */
   holeShare: number;
+  /** See {@link invisibleOutlineShare}. */
+  invisibleOutlineShare: number;
+  /** See {@link extentCoverage}; 1 when there is no second method to compare extents with. */
+  extentCoverage: number;
 }
 
 export function confidenceSignals(raw: RawSignals): ConfidenceSignals {
   return {
-    boundaryContrast: ramp(raw.boundaryDeltaE, contrastRamp),
-    agreement: ramp(raw.agreementIoU, agreementRamp),
+    // On a visible edge on average and nearly everywhere: the weaker of the two.
+    boundaryContrast: Math.min(ramp(raw.boundaryDeltaE, contrastRamp), ramp(raw.invisibleOutlineShare, invisibleOutlineRamp)),
+    // The same pixels and the same extent: the weaker of the two.
+    agreement: Math.min(ramp(raw.agreementIoU, agreementRamp), ramp(raw.extentCoverage, extentRamp)),
     // Connected (little of it in scattered bits) and compact (one solid object): the weaker of the two.
     // Connected (little of it in scattered bits), compact (one solid object) and whole (not hollowed out): the
     // weakest of the three.
@@ -123,6 +152,41 @@ export function boundaryDeltaE(mask: Uint8Array, lab: Float32Array, w: number, h
   return count > 0 ? sum / count : 0;
 }
 
+/**
+ * Share of the outline's steps (as in {@link boundaryDeltaE}) whose ΔE is under {@link invisibleEdgeDeltaE}.
+ */
+export function invisibleOutlineShare(mask: Uint8Array, lab: Float32Array, w: number, h: number): number {
+  let invisible = 0;
+  let count = 0;
+  const pair = (a: number, b: number): void => {
+    const dL = lab[a * 3]! - lab[b * 3]!;
+    const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
+    const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
+    if (Math.sqrt(dL * dL + da * da + db * db) < invisibleEdgeDeltaE) invisible++;
+    count++;
+  };
+  for (let y = 2; y < h - 2; y++) {
+    for (let x = 2; x < w - 2; x++) {
+      const i = y * w + x;
+      const here = mask[i]!;
+      if (here !== mask[i + 1]) pair(i - 1, i + 2);
+      if (here !== mask[i + w]) pair(i - w, i + 2 * w);
+    }
+  }
+  return count > 0 ? invisible / count : 0;
+}
+
+/**
+ * The cut's convex-hull area over the hull area of the cut together with `other` (a second method's product mask):
+ * 1 when the other method sees nothing beyond the cut's extent.
+ */
+export function extentCoverage(cut: Uint8Array, other: Uint8Array, w: number, h: number): number {
+  const union = new Uint8Array(cut.length);
+  for (let i = 0; i < cut.length; i++) union[i] = cut[i] || other[i] ? 1 : 0;
+  const whole = hullArea(union, w, h).hull;
+  return whole > 0 ? hullArea(cut, w, h).hull / whole : 1;
+}
+
 /** Intersection over union of two binary masks (1 when both are empty). */
 export function maskIoU(a: Uint8Array, b: Uint8Array): number {
   let inter = 0;
@@ -142,6 +206,12 @@ export function maskIoU(a: Uint8Array, b: Uint8Array): number {
  * sprawls across the frame and its hull is mostly empty.
  */
 export function solidity(mask: Uint8Array, w: number, h: number): number {
+  const { area, hull } = hullArea(mask, w, h);
+  return area > 0 && hull > 0 ? Math.min(1, area / hull) : 0;
+}
+
+/** The mask's area and the area of its convex hull (over pixel corners, so a one-pixel row has an area). */
+function hullArea(mask: Uint8Array, w: number, h: number): { area: number; hull: number } {
   const points: [number, number][] = [];
   let area = 0;
   for (let y = 0; y < h; y++) {
@@ -153,12 +223,9 @@ export function solidity(mask: Uint8Array, w: number, h: number): number {
       if (first < 0) first = x;
       last = x;
     }
-    if (first >= 0) {
-      // Pixel corners, so a one-pixel-wide row still has an area.
-      points.push([first, y], [first, y + 1], [last + 1, y], [last + 1, y + 1]);
-    }
+    if (first >= 0) points.push([first, y], [first, y + 1], [last + 1, y], [last + 1, y + 1]);
   }
-  if (area === 0) return 0;
+  if (area === 0) return { area: 0, hull: 0 };
   const hull = convexHull(points);
   let twice = 0;
   for (let i = 0; i < hull.length; i++) {
@@ -166,8 +233,7 @@ export function solidity(mask: Uint8Array, w: number, h: number): number {
     const [x2, y2] = hull[(i + 1) % hull.length]!;
     twice += x1 * y2 - x2 * y1;
   }
-  const hullArea = Math.abs(twice) / 2;
-  return hullArea > 0 ? Math.min(1, area / hullArea) : 0;
+  return { area, hull: Math.abs(twice) / 2 };
 }
 
 /** Andrew's monotone chain. */

@@ -130,6 +130,24 @@ describe('classic segmenter on the fixture photos', () => {
     expect(analysis.confidence).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('refuses the berry bowl (GrabCut kept the berries and lost the white bowl): the key sees the print and shading of the bowl beyond the cut', async () => {
+    const error = await refusal(analyseCutout(await fixture('dreambooth-berry_bowl-00.jpg')));
+    expect(error?.code).toBe('SF_CUTOUT_UNCERTAIN');
+    expect(error?.message).toMatch(/agreement/);
+  });
+
+  it('refuses the clock on a bed sheet (the key took sheet folds at its base, outlined where the photo has no edge)', async () => {
+    const error = await refusal(analyseCutout(await fixture('dreambooth-clock-03.jpg')));
+    expect(error?.code).toBe('SF_CUTOUT_UNCERTAIN');
+    expect(error?.retryable).toBe(false);
+  });
+
+  it('keeps the shoes whose light heels meet a light floor (part of an outline may be invisible)', async () => {
+    const analysis = await analyseCutout(await fixture('cc0-shoes-132e5fa5.jpg'));
+    expect(analysis.method).toBe('border-colour');
+    expect(analysis.confidence).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('refuses the sneaker on a green bench with SF_CUTOUT_UNCERTAIN, not retryable, saying what to do', async () => {
     const error = await refusal(analyseCutout(await fixture('dreambooth-colorful_sneaker-03.jpg')));
     expect(error?.code).toBe('SF_CUTOUT_UNCERTAIN');

@@ -46,9 +46,15 @@ export interface CutoutDiagnostics {
  * See confidence.ts for the principle behind each ramp.
  */
 export interface ConfidenceSignals {
-  /** Colour difference across the matte's boundary: a cut along a real edge has one. */
+  /**
+   * Colour difference across the matte's boundary: a cut along a real edge has one, on average and (for the colour
+   * key's cut) along nearly all of its outline.
+   */
   boundaryContrast: number;
-  /** Agreement (IoU) between two independent estimates of the product (GrabCut and the prior it started from). */
+  /**
+   * Agreement between two independent estimates of the product: the IoU of GrabCut and the prior it started from,
+   * and on a plain background how much of the extent the colour key sees GrabCut's cut covers.
+   */
   agreement: number;
   /** How much of the product is in its main regions rather than in scattered islands. */
   compactness: number;

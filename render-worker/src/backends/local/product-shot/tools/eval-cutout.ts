@@ -275,7 +275,7 @@ async function main(): Promise<void> {
   for (const set of sets) {
     const classes = await set.classes();
     const all: Outcome[] = [];
-    console.log(`— ${set.name} set (${Object.keys(set.shapes).join(', ')})${set.name === 'tuning' ? ': constants were looked at with these' : ': held out (but for the solidity and hole-share ramps, see checkShapes)'}`);
+    console.log(`— ${set.name} set (${Object.keys(set.shapes).join(', ')})${set.name === 'tuning' ? ': constants were looked at with these' : ': held out (but for the solidity and hole-share ramps, see checkShapes, and the choice to judge only the colour key\'s outline by its invisible share)'}`);
     for (const [name, list] of Object.entries(classes)) {
       if (onlyClass && name !== onlyClass) continue;
       const outcomes: Outcome[] = [];
