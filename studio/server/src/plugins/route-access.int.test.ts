@@ -58,6 +58,8 @@ const expectedAccess: Record<string, RouteAccess> = {
   'GET /api/models': 'authenticated',
   'POST /api/models/train': 'admin',
   'GET /api/models/train/:jobId': 'admin',
+  'GET /api/models/quality-labels': 'authenticated',
+  'POST /api/models/quality/deactivate': 'admin',
   'POST /api/models/:version/shadow': 'admin',
   'POST /api/models/:version/activate': 'admin',
   'GET /api/training-data.csv': 'admin',
