@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ModelVersionView } from '@shotfarm/shared';
 import { createI18n, I18nProvider, type Language } from '../../i18n/i18n.ts';
-import { activationOf, ModelTable } from './models-page.tsx';
+import { activationOf, ModelTable } from './model-table.tsx';
 import { niceMax, ShadowCharts } from './shadow-chart.tsx';
 
 const card = (trainedOn: 'simulator' | 'clicks'): ModelVersionView['card'] => ({

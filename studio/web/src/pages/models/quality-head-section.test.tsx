@@ -2,7 +2,7 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelVersionView } from '@shotfarm/shared';
 import { createI18n, I18nProvider, type Language } from '../../i18n/i18n.ts';
-import { ModelTable } from './models-page.tsx';
+import { ModelTable } from './model-table.tsx';
 import { QualityLabelSummary } from './quality-head-section.tsx';
 
 const inLanguage = (language: Language, ui: React.ReactNode) => render(<I18nProvider instance={createI18n(language)}>{ui}</I18nProvider>);

@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/error-notice.tsx';
 import { describeError } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n.ts';
 import { activateModel, backToQualityComposite, getQualityLabels, getTrainRun, listModels, startRetraining } from './models-api.ts';
-import type { ModelTable } from './models-page.tsx';
+import type { ModelTable } from './model-table.tsx';
 
 /** How many designers' labels there are, how many training needs, and what gives the quality score now. */
 export function QualityLabelSummary({ status }: { status: QualityLabelStatus }) {
