@@ -128,51 +128,40 @@ export function holeShare(mask: Uint8Array, w: number, h: number): number {
 }
 
 /**
- * Mean ΔE across the mask's outline: for each product pixel whose right or lower neighbour is background, the
- * colour two pixels inside against two pixels outside (one pixel either side is often a mixed edge pixel).
+ * Every step across the mask's outline: for each pixel whose right or lower neighbour is on the other side, the
+ * colour two pixels inside against two pixels outside (one pixel either side is often a mixed edge pixel); `visit`
+ * gets each step's ΔE.
  */
+function forEachOutlineStep(mask: Uint8Array, lab: Float32Array, w: number, h: number, visit: (deltaE: number) => void): void {
+  const deltaE = (a: number, b: number): number => {
+    const dL = lab[a * 3]! - lab[b * 3]!;
+    const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
+    const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
+    return Math.sqrt(dL * dL + da * da + db * db);
+  };
+  for (let y = 2; y < h - 2; y++) {
+    for (let x = 2; x < w - 2; x++) {
+      const i = y * w + x;
+      const here = mask[i]!;
+      if (here !== mask[i + 1]) visit(deltaE(i - 1, i + 2));
+      if (here !== mask[i + w]) visit(deltaE(i - w, i + 2 * w));
+    }
+  }
+}
+
+/** Mean ΔE across the mask's outline (see {@link forEachOutlineStep}). */
 export function boundaryDeltaE(mask: Uint8Array, lab: Float32Array, w: number, h: number): number {
   let sum = 0;
   let count = 0;
-  const pair = (a: number, b: number): void => {
-    const dL = lab[a * 3]! - lab[b * 3]!;
-    const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
-    const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
-    sum += Math.sqrt(dL * dL + da * da + db * db);
-    count++;
-  };
-  for (let y = 2; y < h - 2; y++) {
-    for (let x = 2; x < w - 2; x++) {
-      const i = y * w + x;
-      const here = mask[i]!;
-      if (here !== mask[i + 1]) pair(i - 1, i + 2);
-      if (here !== mask[i + w]) pair(i - w, i + 2 * w);
-    }
-  }
+  forEachOutlineStep(mask, lab, w, h, (deltaE) => { sum += deltaE; count++; });
   return count > 0 ? sum / count : 0;
 }
 
-/**
- * Share of the outline's steps (as in {@link boundaryDeltaE}) whose ΔE is under {@link invisibleEdgeDeltaE}.
- */
+/** Share of the outline's steps (as in {@link boundaryDeltaE}) whose ΔE is under {@link invisibleEdgeDeltaE}. */
 export function invisibleOutlineShare(mask: Uint8Array, lab: Float32Array, w: number, h: number): number {
   let invisible = 0;
   let count = 0;
-  const pair = (a: number, b: number): void => {
-    const dL = lab[a * 3]! - lab[b * 3]!;
-    const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
-    const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
-    if (Math.sqrt(dL * dL + da * da + db * db) < invisibleEdgeDeltaE) invisible++;
-    count++;
-  };
-  for (let y = 2; y < h - 2; y++) {
-    for (let x = 2; x < w - 2; x++) {
-      const i = y * w + x;
-      const here = mask[i]!;
-      if (here !== mask[i + 1]) pair(i - 1, i + 2);
-      if (here !== mask[i + w]) pair(i - w, i + 2 * w);
-    }
-  }
+  forEachOutlineStep(mask, lab, w, h, (deltaE) => { if (deltaE < invisibleEdgeDeltaE) invisible++; count++; });
   return count > 0 ? invisible / count : 0;
 }
 
