@@ -3,7 +3,7 @@ import { degradations } from '../eval/degradations.ts';
 import { extractFeatures } from '../features/extract-features.ts';
 import { featureNames, type FeatureVector } from '../features/feature-names.ts';
 import { syntheticProduct } from '../features/synthetic-images.ts';
-import { qualityPartNames, qualityScore, qualityWeights } from './quality-score.ts';
+import { compositeFeatureNames, qualityPartNames, qualityScore, qualityWeights } from './quality-score.ts';
 
 /** A clean, sharp, well-exposed white-background product shot's features, by hand. */
 function goodShot(overrides: Partial<FeatureVector> = {}): FeatureVector {
@@ -66,5 +66,14 @@ describe('qualityScore', () => {
       const degraded = qualityScore((await extractFeatures(await degradations[name](shot, { productBox: box }))).vector).score;
       expect(degraded, name).toBeLessThan(original);
     }
+  });
+
+  it('names in compositeFeatureNames exactly the features the composite reads', () => {
+    // Every feature read while scoring a product shot and a frame with no product found (the two branches).
+    const read = new Set<string>();
+    const recording = (v: FeatureVector) => new Proxy(v, { get: (target, key) => { if (typeof key === 'string') read.add(key); return Reflect.get(target, key); } });
+    qualityScore(recording(goodShot()));
+    qualityScore(recording(goodShot({ productFound: 0, fillRatio: 0.9, productTouchesEdge: 1 })));
+    expect([...read].sort()).toEqual([...compositeFeatureNames].sort());
   });
 });

@@ -40,6 +40,15 @@ export const qualityWeights: Readonly<Record<QualityPartName, number>> = {
 const partFloor = 0.02;
 
 /**
+ * The features the composite reads: a learned quality head must see at least what the composite judges by
+ * (`retrain-quality.ts`). Kept beside the code that reads them; a test checks the two agree.
+ */
+export const compositeFeatureNames: readonly string[] = [
+  'widthPx', 'heightPx', 'productEdgeSharpness', 'noiseSigma', 'jpegBlockiness', 'clippedHighlights', 'luminanceP5', 'luminanceMean', 'contrastRms',
+  'colourCast', 'saturationMean', 'colourfulness', 'productFound', 'fillRatio', 'bboxFill', 'centroidOffset', 'productTouchesEdge', 'productRemnantShare',
+];
+
+/**
  * A transparent image-quality composite, used until designers' accept/reject labels can train a learned head.
  * Each part turns one or a few features into 0–1 with a documented curve; the score is the weighted geometric mean
  * of the parts, so a severe fault in one part pulls the whole score down (a blurred image is a bad image however

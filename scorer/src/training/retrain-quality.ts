@@ -7,7 +7,7 @@ import { logit, sigmoid } from '../ctr/sigmoid.ts';
 import { compareModels, type PairedRow } from '../eval/model-comparison.ts';
 import { expectedCalibrationError, withinProductAuc } from '../eval/ctr-metrics.ts';
 import { featureNames as canonicalFeatureNames, type FeatureVector } from '../features/feature-names.ts';
-import { qualityScore } from '../quality/quality-score.ts';
+import { compositeFeatureNames, qualityScore } from '../quality/quality-score.ts';
 import type { CtrDataset, CtrRow } from './ctr-dataset.ts';
 import { imageLogit, trainLogistic } from './train-logistic.ts';
 
@@ -43,12 +43,6 @@ export interface RetrainedQuality {
 const minProductsPerSide = 2;
 /** The composite's score is taken off 0 and 1 before its logit, so a 0 or 1 stays an ordinary (finite) score. */
 const compositeClamp = 1e-6;
-
-/** The features the transparent composite reads (see quality-score.ts): a learned head must see at least what it judges by. */
-export const compositeFeatureNames: readonly string[] = [
-  'widthPx', 'heightPx', 'productEdgeSharpness', 'noiseSigma', 'jpegBlockiness', 'clippedHighlights', 'luminanceP5', 'luminanceMean', 'contrastRms',
-  'colourCast', 'saturationMean', 'colourfulness', 'productFound', 'fillRatio', 'bboxFill', 'centroidOffset', 'productTouchesEdge', 'productRemnantShare',
-];
 
 /**
  * The quality head's features: the CTR model's and the composite's, in the scorer's canonical order. The same vector

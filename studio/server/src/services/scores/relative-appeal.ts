@@ -1,12 +1,12 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { tables, type Db } from '@shotfarm/shared/db';
 
 /**
  * Which candidates an output is compared with: the outputs of every job made from the same product photo (the
  * job's `product` input), or of its own job when it has none.
  */
-export const productGroupSql = () => sql<string>`coalesce(${tables.jobs.inputs}->>'product', ${tables.jobs.id}::text)`;
+export const productGroupSql = (jobs: { inputs: AnyPgColumn; id: AnyPgColumn } = tables.jobs) => sql<string>`coalesce(${jobs.inputs}->>'product', ${jobs.id}::text)`;
 
 /**
  * Mean latest predicted CTR of the scored outputs of each product group — the denominator of the relative
@@ -31,7 +31,7 @@ export function productMeanCtrTable(db: Db) {
   const { scores } = tables;
   const groupAsset = alias(tables.assets, 'group_asset');
   const groupJob = alias(tables.jobs, 'group_job');
-  const latest = db.selectDistinctOn([scores.assetId], { grp: sql<string>`coalesce(${groupJob.inputs}->>'product', ${groupJob.id}::text)`.as('grp'), ctr: scores.ctr })
+  const latest = db.selectDistinctOn([scores.assetId], { grp: productGroupSql(groupJob).as('grp'), ctr: scores.ctr })
     .from(scores).innerJoin(groupAsset, eq(groupAsset.id, scores.assetId)).innerJoin(groupJob, eq(groupJob.id, groupAsset.jobId))
     .where(eq(groupAsset.kind, 'output'))
     .orderBy(scores.assetId, desc(scores.createdAt)).as('group_latest');
